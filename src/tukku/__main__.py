@@ -1,0 +1,5 @@
+"""Allows `python -m tukku` as an alias of the `tukku` command."""
+
+from tukku.cli.main import main
+
+main()

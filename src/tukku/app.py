@@ -1,0 +1,127 @@
+"""Builds the ASGI application: routers, middleware, error handlers and, optionally, a worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from tukku import __version__
+from tukku.core.clock import Clock, SystemClock
+from tukku.core.db import Database
+from tukku.core.http import TrackingIdMiddleware, install_error_handlers
+from tukku.core.settings import Settings
+from tukku.customers import api as customers_api
+from tukku.identity import api as identity_api
+from tukku.identity.service import link_secret
+from tukku.jobs import registry
+from tukku.jobs.runner import Worker
+from tukku.onboarding import api as onboarding_api
+from tukku.sandbox import api as sandbox_api
+from tukku.sandbox.clock import SandboxClock
+from tukku.subscribers import api as subscribers_api
+from tukku.subscribers import pages as subscribers_pages
+
+log = logging.getLogger("tukku.app")
+
+DESCRIPTION = """\
+tukku is a wholesale route-to-market platform. Its `/v1/wholesale` API is wire-compatible with the
+Webex Wholesale API: the same paths, camelCase fields, status codes, asynchronous behaviour,
+`Link` pagination and error bodies. Routes under `/v1/partner`, `/v1/ops` and `/v1/sandbox` are
+tukku's own extensions. Authenticate with `Authorization: Bearer <token>`.
+"""
+
+
+def make_clock(settings: Settings, db: Database) -> Clock:
+    """The sandbox's virtual clock with `--sandbox`, wall-clock time otherwise."""
+    if settings.sandbox:
+        clock = SandboxClock(db)
+        clock.ensure()
+        return clock
+    return SystemClock()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    run_worker: bool = False,
+) -> FastAPI:
+    """The tukku application; with `run_worker`, a background worker runs inside the process."""
+    settings = settings or Settings()
+    db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
+    clock = clock or make_clock(settings, db)
+    registry.load_all()
+    stop = threading.Event()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        thread = None
+        if run_worker:
+            worker = Worker(db, clock, settings)
+            db.on_commit(lambda signals: worker.wake() if "jobs" in signals else None)
+            thread = threading.Thread(target=worker.run, args=(stop,), name="tukku-worker")
+            thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join()
+
+    app = FastAPI(
+        title="tukku",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock
+    with db.unit_of_work() as session:
+        app.state.link_secret = link_secret(
+            session, configured=settings.secret_key, now=clock.now()
+        )
+    app.state.drainer = Worker(db, clock, settings, name="sandbox-drain")
+    app.add_middleware(TrackingIdMiddleware)
+    install_error_handlers(app)
+    for router in (
+        customers_api.router,
+        customers_api.locations_router,
+        subscribers_api.router,
+        subscribers_api.consent_move_router,
+        subscribers_pages.router,
+        onboarding_api.router,
+        identity_api.router,
+    ):
+        app.include_router(router)
+    if settings.sandbox:
+        app.include_router(sandbox_api.router)
+    _add_health(app, db)
+    return app
+
+
+def _add_health(app: FastAPI, db: Database) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        """Readiness: the database answers."""
+        try:
+            with db.unit_of_work(write=False) as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.warning("not ready", extra={"error": str(exc)})
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})

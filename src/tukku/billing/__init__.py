@@ -1,0 +1,1 @@
+"""Billing: the usage ledger of package assignments, daily usage, reports and invoices."""

@@ -1,0 +1,1 @@
+"""The `tukku` command: one Typer app mounting each domain's commands."""

@@ -1,0 +1,28 @@
+"""The `tukku` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from tukku.cli import db
+from tukku.cli.serve import serve
+from tukku.identity import cli as tokens
+from tukku.jobs.cli import worker
+from tukku.partners import cli as partners
+
+app = typer.Typer(
+    name="tukku",
+    help="tukku: wholesale route-to-market platform, wire-compatible with the Webex Wholesale API.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(serve)
+app.command()(worker)
+app.add_typer(db.app, name="db")
+app.add_typer(partners.app, name="partners")
+app.add_typer(tokens.app, name="tokens")
+
+
+def main() -> None:
+    """Entry point of the `tukku` script."""
+    app()

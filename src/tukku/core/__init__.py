@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: settings, database, IDs, clock, errors, HTTP protocol helpers."""

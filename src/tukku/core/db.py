@@ -1,0 +1,161 @@
+"""Database engine, declarative base and the unit of work that bounds every request, job and command."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are always timezone-aware UTC in Python, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC timestamp is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with named constraints, so migrations can refer to every one by name."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+
+
+def _configure_sqlite(engine: Engine, begin_statement: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Writers take the write lock up front: a deferred transaction that upgrades to a writer
+        # fails at once with SQLITE_BUSY when another writer committed in between.
+        connection.exec_driver_sql(begin_statement)
+
+
+class Database:
+    """Owns the engines and hands out units of work; one per process."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            connect_args = {"check_same_thread": False, "timeout": 30}
+            self.engine = create_engine(self.url, connect_args=connect_args, pool_size=pool_size)
+            self.read_engine = create_engine(
+                self.url, connect_args=connect_args, pool_size=pool_size
+            )
+            _configure_sqlite(self.engine, "BEGIN IMMEDIATE")
+            _configure_sqlite(self.read_engine, "BEGIN")
+        else:
+            self.engine = create_engine(
+                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+            self.read_engine = self.engine
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._listeners: list[Callable[[frozenset[str]], None]] = []
+        self._lock = threading.Lock()
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self.url.get_backend_name()
+
+    def on_commit(self, listener: Callable[[frozenset[str]], None]) -> None:
+        """Register a callback told which signals (e.g. `jobs`) a committed unit of work raised."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    @contextmanager
+    def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
+        """One transaction: committed when the block ends normally, rolled back otherwise.
+
+        Read-only units always roll back, so a read path can never write by accident.
+        """
+        session = (self._writer if write else self._reader)()
+        try:
+            yield session
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            signals = frozenset(session.info.pop("signals", ()))
+            session.close()
+        if write and signals:
+            for listener in list(self._listeners):
+                listener(signals)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (at shutdown, or in a forked child)."""
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
+
+
+def raise_signal(session: Session, name: str) -> None:
+    """Ask for `name` to be announced to commit listeners once this unit of work commits."""
+    session.info.setdefault("signals", set()).add(name)
+
+
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+"""Integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite."""
+
+
+def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any]) -> bool:
+    """INSERT that does nothing when a unique key already exists; True if a row was added."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
+    result = session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))

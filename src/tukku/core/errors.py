@@ -1,0 +1,185 @@
+"""Domain errors and the one catalog of error and info codes the API answers with.
+
+Services raise these; `tukku.core.http_errors` turns them into the Webex-style error body. The
+catalog is data: `docs/error-codes.md` is generated from it (`tukku docs error-codes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of the catalog: a stable number, the HTTP status it travels with, and its meaning."""
+
+    number: int
+    status: int
+    meaning: str
+
+
+class Codes:
+    """Every code tukku answers with. Numbers are stable; never reuse one."""
+
+    # Information codes (precheck successes)
+    PRECHECK_OK = Code(100, 200, "Provisioning precheck validation successful.")
+    PRECHECK_CONSENT = Code(
+        101, 200, "The e-mail belongs to a user outside wholesale; provisioning will ask consent."
+    )
+    PRECHECK_EXISTING_USER = Code(
+        102, 200, "The e-mail belongs to a user of this customer; provisioning will reuse it."
+    )
+
+    # Request and protocol
+    MALFORMED_BODY = Code(1000, 400, "The request body is not valid JSON.")
+    MISSING_FIELD = Code(1001, 400, "A required field is missing.")
+    INVALID_FIELD = Code(1002, 400, "A field has an invalid value.")
+    INVALID_QUERY = Code(1003, 400, "A query parameter has an invalid value.")
+    UNSUPPORTED_MEDIA_TYPE = Code(1004, 415, "Request bodies must be application/json.")
+    UNAUTHORIZED = Code(1010, 401, "The access token is missing, invalid, expired or revoked.")
+    MISSING_SCOPE = Code(1011, 403, "The access token lacks the scope this operation needs.")
+    FORBIDDEN_ROLE = Code(1012, 403, "The caller's role does not allow this operation.")
+    NOT_FOUND = Code(1013, 404, "The resource does not exist.")
+    METHOD_NOT_ALLOWED = Code(1014, 405, "The method is not supported on this resource.")
+    SUB_PARTNER_NOT_FOUND = Code(1015, 404, "No sub-partner of yours has this organization ID.")
+    CONFLICT = Code(1020, 409, "The request conflicts with the current state of a resource.")
+    INTERNAL = Code(1500, 500, "Unexpected server error; retry later, quoting the tracking ID.")
+
+    # Onboarding templates
+    TEMPLATE_NOT_FOUND = Code(3001, 404, "No onboarding template of yours has this ID.")
+    TEMPLATE_IDP_REQUIRED = Code(3002, 400, "Partner SAML/OIDC needs the IdP entity ID.")
+    TEMPLATE_NAME_TAKEN = Code(3003, 409, "You already have an onboarding template with this name.")
+
+    # Customers
+    CUSTOMER_NOT_FOUND = Code(4001, 404, "No customer of yours has this ID.")
+    PROVISIONING_ID_UNKNOWN = Code(4002, 404, "No onboarding template of yours has this ID.")
+    EXTERNAL_ID_TAKEN = Code(4003, 409, "You already have a customer with this externalId.")
+    ORG_NOT_ATTACHABLE = Code(4004, 400, "The orgId does not name an organization you can attach.")
+    PACKAGE_UNKNOWN = Code(4005, 400, "The package is not in the catalog.")
+    PACKAGE_DUPLICATE = Code(4006, 400, "The package list names a package twice.")
+    PACKAGE_DEPENDENCY = Code(4007, 400, "An add-on needs a base package that is not in the list.")
+    CALLING_PARAMETERS_REQUIRED = Code(
+        4008, 400, "Calling packages need provisioningParameters.calling.location."
+    )
+    PSTN_PROVIDER_REQUIRED = Code(
+        4009, 400, "Calling packages need a template with a PSTN provider."
+    )
+    ADDRESS_INVALID = Code(4010, 400, "The address is invalid.")
+    COUNTRY_INVALID = Code(4011, 400, "The country is not an ISO 3166 alpha-2 code.")
+    LANGUAGE_INVALID = Code(4012, 400, "The language is not a supported language or locale.")
+    TIMEZONE_INVALID = Code(4013, 400, "The time zone is not a known IANA time zone.")
+    CUSTOMER_NAME_INVALID = Code(4014, 400, "The customer name is empty, too long or contains '%'.")
+    CUSTOMER_BUSY = Code(4015, 409, "The customer is busy with another operation; retry later.")
+    PACKAGE_IN_USE = Code(4016, 409, "The package is still assigned to subscribers.")
+    COUNTRY_CHANGE = Code(4017, 400, "The country of a provisioned customer cannot change.")
+    PACKAGE_LIMIT_INVALID = Code(4018, 400, "A package limit is not a whole number of at least 0.")
+    CUSTOMER_PROVISIONING_FAILED = Code(4019, 500, "Provisioning the customer failed.")
+    PACKAGE_PROVISIONING_FAILED = Code(4020, 500, "Provisioning the package failed.")
+    SERVICE_MAINTENANCE = Code(
+        2560, 503, "One or more calling services are unavailable for maintenance; retry later."
+    )
+
+    # Subscribers
+    EMAIL_TAKEN = Code(10022, 409, "The email is already associated with an existing user.")
+    PACKAGE_XOR = Code(5001, 400, "Give either package or packages, not both and not neither.")
+    PACKAGES_ONE = Code(5002, 400, "packages takes exactly one package.")
+    PACKAGE_NOT_ON_CUSTOMER = Code(5003, 400, "The package is not provisioned on the customer.")
+    NUMBER_REQUIRED = Code(
+        5004, 400, "Calling packages need an extension, a primaryPhoneNumber or both."
+    )
+    EXTENSION_TAKEN = Code(5005, 409, "The extension is already used in this customer.")
+    NUMBER_TAKEN = Code(5006, 409, "The phone number is already in use.")
+    LOCATION_UNKNOWN = Code(5007, 400, "The customer has no location with this locationId.")
+    PACKAGE_LIMIT_REACHED = Code(5008, 409, "The customer's limit for this package is reached.")
+    CUSTOMER_NOT_READY = Code(5009, 409, "The customer is not provisioned (yet or any more).")
+    PHONE_NUMBER_INVALID = Code(5010, 400, "The phone number is not in E.164 format.")
+    EXTENSION_INVALID = Code(5011, 400, "The extension must be 2 to 10 digits.")
+    NOT_PENDING_MIGRATION = Code(5012, 409, "The subscriber is not waiting for a user's consent.")
+    SUBSCRIBER_NOT_FOUND = Code(5013, 404, "No subscriber of yours has this ID.")
+    NAME_REQUIRED = Code(5014, 400, "firstName and lastName are required.")
+    EMAIL_INVALID = Code(5015, 400, "The e-mail address is not valid.")
+    CONSENT_LINK_INVALID = Code(5016, 404, "The consent link is invalid, used or expired.")
+
+    # Sandbox
+    SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
+    SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")
+
+    @classmethod
+    def all(cls) -> list[Code]:
+        """Every code, ordered by number."""
+        codes = [v for v in vars(cls).values() if isinstance(v, Code)]
+        return sorted(codes, key=lambda c: c.number)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request: a code, a human sentence, and the field it concerns."""
+
+    code: Code
+    description: str
+    field: str | None = None
+
+
+@dataclass
+class DomainError(Exception):
+    """Base of the errors services raise; carries every problem found, not only the first."""
+
+    problems: list[Problem]
+    message: str = ""
+    status: int = field(default=0)
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = self.problems[0].code.status
+        if not self.message:
+            self.message = self.problems[0].description
+        super().__init__(self.message)
+
+
+def _describe(field_name: str | None, reason: str) -> str:
+    return f"{field_name}: {reason}" if field_name else reason
+
+
+class Invalid(DomainError):
+    """Bad input (400); names the field."""
+
+    def __init__(self, field_name: str | None, reason: str, code: Code = Codes.INVALID_FIELD):
+        super().__init__([Problem(code, _describe(field_name, reason), field_name)])
+
+
+class NotFound(DomainError):
+    """Unknown or another tenant's ID (404); never says which of the two."""
+
+    def __init__(self, what: str, code: Code = Codes.NOT_FOUND, field_name: str | None = None):
+        super().__init__([Problem(code, _describe(field_name, f"{what} not found"), field_name)])
+
+
+class Conflict(DomainError):
+    """A rule about existing data forbids the change (409)."""
+
+    def __init__(self, field_name: str | None, reason: str, code: Code = Codes.CONFLICT):
+        super().__init__([Problem(code, _describe(field_name, reason), field_name)])
+
+
+class InvalidState(Conflict):
+    """The resource is in a state that does not allow the operation now (409)."""
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this (403)."""
+
+    def __init__(self, reason: str, code: Code = Codes.FORBIDDEN_ROLE):
+        super().__init__([Problem(code, reason)])
+
+
+class Unauthorized(DomainError):
+    """No valid credentials (401)."""
+
+    def __init__(self, reason: str = "missing or invalid access token"):
+        super().__init__([Problem(Codes.UNAUTHORIZED, reason)])
+
+
+def invalid_all(problems: list[Problem], message: str | None = None) -> DomainError:
+    """One 400 error carrying several problems at once."""
+    summary = message or "; ".join(p.description for p in problems)
+    return DomainError(problems, message=summary, status=400)

@@ -1,0 +1,163 @@
+"""The HTTP protocol details integrators rely on: tracking IDs, the error body, base URLs."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import MutableMapping
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tukku.core.errors import Code, Codes, DomainError, Problem
+from tukku.core.logging import tracking_id_var
+from tukku.core.pagination import PageRequest, next_link
+
+log = logging.getLogger("tukku.http")
+
+TRACKING_HEADER = "trackingid"
+T = TypeVar("T")
+
+
+class TrackingIdMiddleware:
+    """Echo the client's `TrackingID` (or a new one) on every response and in every log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        tracking_id = _incoming_tracking_id(scope) or f"TUKKU_{uuid.uuid4()}"
+        scope.setdefault("state", {})["tracking_id"] = tracking_id
+        token = tracking_id_var.set(tracking_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_header(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == TRACKING_HEADER.encode() for name, _ in headers):
+                    headers.append((TRACKING_HEADER.encode(), tracking_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_header)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            tracking_id_var.reset(token)
+
+
+def _incoming_tracking_id(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"trackingid":
+            text: str = value.decode("latin-1").strip()
+            return text[:200] or None
+    return None
+
+
+def tracking_id(request: Request) -> str:
+    """The tracking ID of this request (set by `TrackingIdMiddleware`)."""
+    value: str = getattr(request.state, "tracking_id", None) or f"TUKKU_{uuid.uuid4()}"
+    return value
+
+
+def base_url(request: Request) -> str:
+    """The URL prefix clients use to reach this server, without a trailing slash."""
+    configured: str | None = request.app.state.settings.public_base_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def error_response(
+    request: Request, status: int, message: str, problems: list[Problem]
+) -> JSONResponse:
+    """The Webex error body: `{message, errors: [{description, errorCode}], trackingId}`."""
+    body: dict[str, Any] = {
+        "message": message,
+        "errors": [{"description": p.description, "errorCode": p.code.number} for p in problems],
+        "trackingId": tracking_id(request),
+    }
+    headers = {TRACKING_HEADER: body["trackingId"]}
+    if status in (423, 429, 503):
+        headers["Retry-After"] = "5"
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _validation_problem(error: MutableMapping[str, Any]) -> Problem:
+    loc = [str(part) for part in error.get("loc", ())]
+    where, path = (loc[0], loc[1:]) if loc else ("body", [])
+    field = ".".join(path) or None
+    kind = error.get("type", "")
+    if kind == "json_invalid":
+        return Problem(Codes.MALFORMED_BODY, "the request body is not valid JSON")
+    if where == "query":
+        return Problem(Codes.INVALID_QUERY, f"{field}: {error.get('msg', 'invalid')}", field)
+    if kind == "missing":
+        return Problem(Codes.MISSING_FIELD, f"{field}: is required", field)
+    if not field:
+        return Problem(Codes.INVALID_FIELD, "the request body must be a JSON object")
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    return Problem(Codes.INVALID_FIELD, f"{field}: {message}", field)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error, expected or not, answer with the Webex error body and a tracking ID."""
+
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        return error_response(request, exc.status, exc.message, exc.problems)
+
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        content_type = request.headers.get("content-type", "")
+        if request.method in ("POST", "PUT") and content_type and "json" not in content_type:
+            problem = Problem(Codes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json")
+            return error_response(request, 415, problem.description, [problem])
+        problems = [_validation_problem(e) for e in exc.errors()]
+        message = "; ".join(p.description for p in problems)
+        return error_response(request, 400, message, problems)
+
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = {404: Codes.NOT_FOUND, 405: Codes.METHOD_NOT_ALLOWED}.get(
+            exc.status_code, Code(exc.status_code, exc.status_code, str(exc.detail))
+        )
+        problem = Problem(code, str(exc.detail))
+        return error_response(request, exc.status_code, str(exc.detail), [problem])
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        problem = Problem(Codes.INTERNAL, Codes.INTERNAL.meaning)
+        return error_response(request, 500, problem.description, [problem])
+
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+
+def trim_page(request: Request, response: Response, rows: list[T], page: PageRequest) -> list[T]:
+    """Cut the look-ahead row off a page; if there was one, add the `Link: rel="next"` header."""
+    if len(rows) <= page.limit:
+        return rows
+    query = list(request.query_params.multi_items())
+    response.headers["Link"] = next_link(base_url(request), request.url.path, query, page)
+    return rows[: page.limit]

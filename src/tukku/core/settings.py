@@ -1,0 +1,42 @@
+"""Process settings, read from `TUKKU_*` environment variables or passed explicitly by the CLI."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a tukku process needs to know about its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="TUKKU_", extra="ignore")
+
+    database_url: str = "sqlite:///./tukku.db"
+    sandbox: bool = False
+    public_base_url: str | None = Field(
+        default=None,
+        description="Base URL clients use to reach this server; default: taken from each request.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Key for signed links; default: a random key kept in the database.",
+    )
+    sip_domain_suffix: str = "calls.tukku.test"
+    consent_link_max_age_seconds: int = 7 * 24 * 3600
+
+    job_lease_seconds: float = 30.0
+    job_poll_interval_seconds: float = 0.5
+    job_max_attempts: int = 5
+    job_retry_base_seconds: float = 2.0
+    job_retry_max_seconds: float = 600.0
+    job_keep_finished_days: int = 14
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "tukku <no-reply@tukku.test>"
+
+    db_pool_size: int = 10
+    log_level: str = "info"

@@ -1,0 +1,37 @@
+"""Wire formats for time: ISO 8601 UTC with `Z`, and the instants list filters accept."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+
+def iso(value: datetime) -> str:
+    """`2021-08-06T02:03:00.062Z`: UTC, milliseconds, `Z`."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def iso_or_none(value: datetime | None) -> str | None:
+    """`iso(value)`, passing None through."""
+    return None if value is None else iso(value)
+
+
+def parse_instant(value: str) -> datetime:
+    """Epoch milliseconds (preferred by the original API) or ISO 8601; naive means UTC.
+
+    Raises ValueError for anything else.
+    """
+    text = value.strip()
+    if text.lstrip("-").isdigit():
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def parse_day(value: str) -> date:
+    """A `YYYY-MM-DD` calendar date; raises ValueError otherwise."""
+    if len(value) != 10:
+        raise ValueError("expected YYYY-MM-DD")
+    return date.fromisoformat(value)

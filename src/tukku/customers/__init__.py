@@ -1,0 +1,1 @@
+"""Wholesale customers: provisioning, update and removal of organizations, their packages and sites."""

@@ -1,0 +1,188 @@
+"""Routes of `/v1/wholesale/customers` and the Webex-style `/v1/locations` listing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, OnBehalfOf, SettingsDep
+from tukku.core.errors import Codes, Forbidden, Invalid, invalid_all
+from tukku.core.http import base_url, trim_page
+from tukku.core.pagination import page_request
+from tukku.customers import flows, precheck, service
+from tukku.customers.models import Location
+from tukku.customers.rules import Status
+from tukku.customers.schemas import (
+    CustomerCreate,
+    CustomerOut,
+    CustomerPage,
+    CustomerPrecheck,
+    CustomerUpdate,
+    PrecheckInfoOut,
+    PrecheckOut,
+    ResourceUrlOut,
+)
+from tukku.identity.deps import requires
+from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope, may_precheck
+from tukku.identity.service import resolve_actor
+from tukku.sandbox.faults import parse_fault
+
+router = APIRouter(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
+locations_router = APIRouter(prefix="/v1/locations", tags=["Locations"])
+Reader = Annotated[Principal, Depends(requires(Scope.CUSTOMERS_READ))]
+Writer = Annotated[Principal, Depends(requires(Scope.CUSTOMERS_WRITE))]
+WIRE_STATUSES = frozenset(s.value for s in Status if s is not Status.REMOVED)
+
+
+def _accepted(request: Request, customer_id: str) -> JSONResponse:
+    url = f"{base_url(request)}/v1/wholesale/customers/{customer_id}"
+    return JSONResponse(
+        ResourceUrlOut(url=url).model_dump(by_alias=True), status_code=202, headers={"Location": url}
+    )
+
+
+def _statuses(values: list[str] | None) -> tuple[str, ...]:
+    wanted = tuple(v.strip() for raw in values or [] for v in raw.split(",") if v.strip())
+    unknown = [v for v in wanted if v not in WIRE_STATUSES]
+    if unknown:
+        raise Invalid("status", f"unknown status {', '.join(unknown)}", Codes.INVALID_QUERY)
+    return wanted
+
+
+@router.get(
+    "", response_model=CustomerPage, response_model_exclude_none=True, summary="List customers"
+)
+def list_customers(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    principal: Reader,
+    external_id: Annotated[str | None, Query(alias="externalId")] = None,
+    org_id: Annotated[str | None, Query(alias="orgId")] = None,
+    status: Annotated[list[str] | None, Query(description="Comma-separated or repeated.")] = None,
+    on_behalf_of: OnBehalfOf = None,
+    max_: MaxParam = None,
+    offset: OffsetParam = None,
+) -> CustomerPage:
+    """The caller's customers, oldest first, filtered and paginated with `Link` headers."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    page = page_request(offset, max_, default=100, cap=1000)
+    filters = service.CustomerFilters(external_id, org_id, _statuses(status))
+    rows = trim_page(request, response, service.list_(session, actor=actor, filters=filters, page=page), page)
+    packages = service.packages_of(session, [c.id for c in rows])
+    return CustomerPage(items=[service.to_out(c, packages[c.id]) for c in rows])
+
+
+@router.post("", status_code=202, response_model=ResourceUrlOut, summary="Provision a customer")
+def provision_customer(
+    body: CustomerCreate,
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    settings: SettingsDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> JSONResponse:
+    """Accept a customer for asynchronous provisioning: 202, `Location` and `{url}` to poll."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    fault = parse_fault(body.external_id) if settings.sandbox else None
+    customer = service.provision(session, actor=actor, data=body, now=clock.now(), fault=fault)
+    return _accepted(request, customer.id)
+
+
+@router.post("/validate", response_model=PrecheckOut, summary="Precheck a customer")
+def precheck_customer(
+    body: CustomerPrecheck, session: DbSession, principal: Writer, on_behalf_of: OnBehalfOf = None
+) -> PrecheckOut:
+    """Report every problem provisioning would meet, changing nothing (partner full admins)."""
+    if not may_precheck(principal.roles):
+        raise Forbidden("only partner full administrators may run prechecks")
+    actor = resolve_actor(session, principal, on_behalf_of)
+    problems = precheck.precheck(session, actor=actor, data=body)
+    if problems:
+        raise invalid_all(problems, "Provisioning precheck failed")
+    ok = Codes.PRECHECK_OK
+    return PrecheckOut(message="success", info=[PrecheckInfoOut(info_code=ok.number, description=ok.meaning)])
+
+
+@router.get(
+    "/{customer_id}",
+    response_model=CustomerOut,
+    response_model_exclude_none=True,
+    summary="Get a customer",
+)
+def get_customer(
+    customer_id: str,
+    session: DbSession,
+    principal: Reader,
+    on_behalf_of: OnBehalfOf = None,
+    include_licenses: Annotated[bool, Query(alias="includePackageLicenseInfo")] = False,
+) -> CustomerOut:
+    """One customer with per-package status (and license IDs on request)."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    customer = service.get_or_404(session, actor=actor, customer_id=customer_id)
+    packages = service.packages_of(session, [customer.id])[customer.id]
+    return service.to_out(customer, packages, include_licenses=include_licenses)
+
+
+@router.put("/{customer_id}", status_code=202, response_model=ResourceUrlOut, summary="Update a customer")
+def update_customer(
+    customer_id: str,
+    body: CustomerUpdate,
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> JSONResponse:
+    """Replace the package list (and optionally other details); completes asynchronously."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    flows.update_customer(session, actor=actor, customer_id=customer_id, data=body, now=clock.now())
+    return _accepted(request, customer_id)
+
+
+@router.delete("/{customer_id}", status_code=202, summary="Remove a customer")
+def remove_customer(
+    customer_id: str,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> Response:
+    """Take wholesale services off the organization; it disappears once removal completes."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    flows.remove_customer(session, actor=actor, customer_id=customer_id, now=clock.now())
+    return Response(status_code=202)
+
+
+def _location_out(location: Location, org_id: str) -> dict[str, object]:
+    return {
+        "id": location.id,
+        "name": location.name,
+        "orgId": org_id,
+        "timeZone": location.timezone,
+        "preferredLanguage": location.language.lower(),
+        "address": {
+            "address1": location.address_line1,
+            "address2": location.address_line2,
+            "city": location.city,
+            "state": location.state_or_province,
+            "postalCode": location.zip_or_postal_code,
+            "country": location.country,
+        },
+    }
+
+
+@locations_router.get("", summary="List locations of a customer organization")
+def list_locations(
+    session: DbSession,
+    principal: Reader,
+    org_id: Annotated[str, Query(alias="orgId")],
+    on_behalf_of: OnBehalfOf = None,
+) -> dict[str, list[dict[str, object]]]:
+    """The calling locations of a customer organization you manage (`id` is the `locationId`)."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    rows = service.locations_of_org(session, actor=actor, org_id=org_id)
+    return {"items": [_location_out(loc, org_id) for loc in rows]}

@@ -1,0 +1,307 @@
+"""Customer workflows that span domains: update and removal on the request side, and the jobs
+that complete provisioning, update and removal in the background."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tukku.billing import service as billing
+from tukku.catalog.locales import site_locale
+from tukku.catalog.packages import catalog
+from tukku.catalog.regions import geography
+from tukku.core.errors import Code, Codes, Conflict, InvalidState, Problem, invalid_all
+from tukku.core.ids import derived_id, id_uuid, new_id
+from tukku.core.settings import Settings
+from tukku.customers import service
+from tukku.customers.models import Customer, CustomerPackage, Location, MeetingSite
+from tukku.customers.rules import (
+    SETTLED,
+    CallingLocation,
+    Status,
+    calling_requirements,
+    check_address,
+    check_packages,
+    check_parameters,
+    plan_package_change,
+    settle,
+    sip_domain_label,
+)
+from tukku.customers.schemas import CustomerUpdate
+from tukku.identity import service as identity
+from tukku.identity.models import Organization
+from tukku.identity.principal import Actor
+from tukku.jobs.service import enqueue
+from tukku.onboarding import service as onboarding
+from tukku.partners import service as partners
+from tukku.sandbox.faults import Fault
+from tukku.subscribers import service as subscribers
+
+MEETING_SITE_CAPABILITY = "meetings_basic"
+ASSISTANT_CAPABILITY = "webex_assistant"
+
+
+def _error(code: Code, description: str | None = None) -> dict[str, object]:
+    return {"errorCode": code.number, "description": description or code.meaning}
+
+
+def _transition(customer: Customer, new: Status, now: datetime) -> None:
+    customer.status = new.value
+    customer.updated_at = now
+    customer.last_status_change = now
+
+
+# -- request side -------------------------------------------------------------------------------
+
+
+def update_customer(
+    session: Session, *, actor: Actor, customer_id: str, data: CustomerUpdate, now: datetime
+) -> Customer:
+    """Accept a change: data fields apply now; package changes complete in the background."""
+    customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
+    if Status(customer.status) not in SETTLED:
+        reason = f"the customer is {customer.status}; wait until it is provisioned"
+        raise InvalidState("customerId", reason, Codes.CUSTOMER_BUSY)
+    rows = service.packages_of(session, [customer.id])[customer.id]
+    problems = check_packages(catalog(), data.packages)
+    parameters, found = check_parameters(data.provisioning_parameters, data.packages)
+    problems += found
+    template = onboarding.get_by_id(session, customer.template_id)
+    hq = service.headquarters(session, customer.id)
+    problems += calling_requirements(
+        catalog(), data.packages, parameters, template.pstn_provider if template else None,
+        hq is not None,
+    )
+    address = None
+    if data.address is not None:
+        address, found = check_address(data.address, "address")
+        problems += found
+        if address is not None and address.country != customer.country:
+            reason = "address.country: a provisioned customer keeps its country (data residency)"
+            problems.append(Problem(Codes.COUNTRY_CHANGE, reason, "address.country"))
+    if data.external_id is not None and not data.external_id.strip():
+        problems.append(Problem(Codes.MISSING_FIELD, "externalId: must not be blank", "externalId"))
+    if problems:
+        raise invalid_all(problems)
+    if data.external_id is not None:
+        taken = service.external_id_problem(
+            session, owner_org_id=customer.owner_org_id,
+            external_id=data.external_id.strip(), except_id=customer.id,
+        )
+        if taken:
+            raise Conflict(taken.field, taken.description, taken.code)
+        customer.external_id = data.external_id.strip()
+    change = plan_package_change([r.name for r in rows], data.packages)
+    in_use = {k: v for k, v in subscribers.count_holding(session, customer.id, change.remove).items() if v}
+    if in_use:
+        detail = ", ".join(f"{name} ({n} subscribers)" for name, n in in_use.items())
+        raise Conflict("packages", f"still assigned: {detail}", Codes.PACKAGE_IN_USE)
+    if address is not None:
+        service.set_address(customer, address)
+    if data.sub_partner_admin_email is not None:
+        customer.sub_partner_admin_email = data.sub_partner_admin_email
+    if parameters.meetings_timezone is not None:
+        customer.meetings_timezone = parameters.meetings_timezone
+    if parameters.calling_location is not None:
+        if hq is None:
+            service.add_location(
+                session, customer_id=customer.id, location=parameters.calling_location, now=now,
+                hq=True,
+            )
+        else:
+            _update_location(hq, parameters.calling_location)
+    for row in rows:
+        if row.name in change.remove:
+            row.status = "deleting"
+        if row.name in parameters.limits:
+            row.limit = parameters.limits[row.name]
+    for name in change.add:
+        session.add(
+            CustomerPackage(
+                customer_id=customer.id, name=name, status="provisioning",
+                limit=parameters.limits.get(name), errors=[], warnings=[], created_at=now,
+            )
+        )
+    _transition(customer, Status.UPDATING, now)
+    customer.errors = []
+    enqueue(session, "customers.update", {"customerId": customer.id}, due_at=now, now=now)
+    session.flush()
+    return customer
+
+
+def _update_location(hq: Location, location: CallingLocation) -> None:
+    hq.name = location.name
+    hq.timezone = location.timezone
+    hq.language = location.language
+    hq.emergency_location_identifier = location.emergency_location_identifier
+    service.set_address(hq, location.address)
+
+
+def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: datetime) -> None:
+    """Take wholesale off the organization: billing stops now, the rest completes in background."""
+    customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
+    if customer.status == Status.DELETING:
+        return
+    _transition(customer, Status.DELETING, now)
+    for row in service.packages_of(session, [customer.id])[customer.id]:
+        row.status = "deleting"
+    billing.close_customer_assignments(session, customer_id=customer.id, at=now)
+    enqueue(session, "customers.remove", {"customerId": customer.id}, due_at=now, now=now)
+
+
+# -- background side ----------------------------------------------------------------------------
+
+
+def _unique_sip_domain(session: Session, name: str, suffix: str) -> str:
+    label = sip_domain_label(name)
+    for attempt in range(1000):
+        candidate = f"{label}{attempt or ''}.{suffix}"
+        taken = session.scalar(select(Organization.id).where(Organization.sip_domain == candidate))
+        if taken is None:
+            return candidate
+    return f"{label}{new_id('SIP')[-8:].lower()}.{suffix}"
+
+
+def _license_id(org_id: str, package: str) -> str:
+    return derived_id("LICENSE", f"{id_uuid(org_id)}:{catalog()[package].sku}_{new_id('L')[-12:]}")
+
+
+def _provision_package(row: CustomerPackage, org_id: str, fault: Fault | None) -> None:
+    if fault and fault.package == row.name and fault.package_code is not None:
+        entry = {"errorCode": fault.package_code, "description": _describe(fault.package_code)}
+        row.status = "error"
+        if fault.package_code == Codes.SERVICE_MAINTENANCE.number:
+            row.warnings = [entry]
+        else:
+            row.errors = [entry]
+        return
+    row.status = "provisioned"
+    row.license_id = _license_id(org_id, row.name)
+    row.errors, row.warnings = [], []
+
+
+def _describe(code: int) -> str:
+    known = {c.number: c.meaning for c in Codes.all()}
+    return known.get(code, "Scripted sandbox fault.")
+
+
+def _ensure_meeting_site(session: Session, customer: Customer, packages: list[str], now: datetime) -> None:
+    site = session.scalars(select(MeetingSite).where(MeetingSite.customer_id == customer.id)).first()
+    needed = catalog().has_capability(packages, MEETING_SITE_CAPABILITY)
+    if needed and site is None:
+        assert customer.org_id is not None
+        org = identity.get_org(session, customer.org_id)
+        assert org is not None and org.sip_domain is not None
+        session.add(
+            MeetingSite(
+                id=new_id("MEETING_SITE"),
+                customer_id=customer.id,
+                site_url=f"{org.sip_domain.split('.', 1)[0]}.meet.{org.sip_domain.split('.', 1)[1]}",
+                locale=site_locale(customer.locale),
+                timezone=customer.meetings_timezone,
+                call_in_numbers=list(geography().default_call_in_numbers(customer.country)),
+                created_at=now,
+            )
+        )
+    elif site is not None and not needed:
+        session.delete(site)
+
+
+def complete_provisioning(
+    session: Session, *, customer_id: str, now: datetime, settings: Settings, fault: Fault | None
+) -> None:
+    """Create the organization and everything it comes with; safe to run twice."""
+    if fault and fault.slow_seconds:
+        time.sleep(fault.slow_seconds)
+    customer = service.lock(session, customer_id)
+    if customer is None or customer.status != Status.PROVISIONING:
+        return
+    if fault and fault.error_code is not None:
+        customer.errors = [{"errorCode": fault.error_code, "description": _describe(fault.error_code)}]
+        for row in service.packages_of(session, [customer.id])[customer.id]:
+            row.status = "error"
+        _transition(customer, Status.ERROR, now)
+        return
+    template = onboarding.get_by_id(session, customer.template_id)
+    assert template is not None
+    rows = service.packages_of(session, [customer.id])[customer.id]
+    names = [r.name for r in rows]
+    org = identity.create_organization(session, kind="customer", name=customer.name, now=now)
+    org.country = customer.country
+    org.locale = customer.locale
+    org.region = geography().region_of(customer.country).name
+    org.sip_domain = _unique_sip_domain(session, customer.name, settings.sip_domain_suffix)
+    org.auth_mode = template.auth_mode
+    org.idp_entity_id = template.idp_entity_id
+    org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
+    customer.org_id = org.id
+    partners.add_managing_relationship(
+        session, manager_org_id=customer.owner_org_id, managed_org_id=org.id, kind="partner",
+        admin_level="full_admin", now=now,
+    )
+    if customer.owner_org_id != customer.partner_org_id:
+        partners.add_managing_relationship(
+            session, manager_org_id=customer.partner_org_id, managed_org_id=org.id,
+            kind="parent_partner", admin_level="full_admin", now=now,
+        )
+    for row in rows:
+        _provision_package(row, org.id, fault)
+    _ensure_meeting_site(session, customer, names, now)
+    _transition(customer, settle([r.status for r in rows]), now)
+
+
+def complete_update(session: Session, *, customer_id: str, now: datetime) -> None:
+    """Provision added packages and drop removed ones; safe to run twice."""
+    customer = service.lock(session, customer_id)
+    if customer is None or customer.status != Status.UPDATING:
+        return
+    assert customer.org_id is not None
+    rows = service.packages_of(session, [customer.id])[customer.id]
+    kept = []
+    for row in rows:
+        if row.status == "deleting":
+            session.delete(row)
+            continue
+        if row.status == "provisioning":
+            _provision_package(row, customer.org_id, None)
+        kept.append(row)
+    names = [r.name for r in kept]
+    org = identity.get_org(session, customer.org_id)
+    assert org is not None
+    org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
+    _ensure_meeting_site(session, customer, names, now)
+    _transition(customer, settle([r.status for r in kept]), now)
+
+
+def complete_removal(session: Session, *, customer_id: str, now: datetime) -> None:
+    """End subscribers and managing relationships; the organization itself stays. Idempotent."""
+    customer = service.lock(session, customer_id)
+    if customer is None or customer.status != Status.DELETING:
+        return
+    subscribers.remove_all_for_customer(session, customer_id=customer.id, now=now)
+    session.execute(delete(CustomerPackage).where(CustomerPackage.customer_id == customer.id))
+    if customer.org_id is not None:
+        partners.remove_managing_relationships(session, managed_org_id=customer.org_id)
+        org = identity.get_org(session, customer.org_id)
+        if org is not None:
+            org.kind = "standalone"
+    customer.removed_at = now
+    _transition(customer, Status.REMOVED, now)
+
+
+def fail_provisioning(session: Session, *, customer_id: str, now: datetime, reason: str) -> None:
+    """The provisioning job failed for good: the customer ends in `error`."""
+    customer = service.lock(session, customer_id)
+    if customer is None or customer.status not in (Status.PROVISIONING, Status.UPDATING):
+        return
+    code = Codes.CUSTOMER_PROVISIONING_FAILED
+    customer.errors = [_error(code, f"{code.meaning} ({reason.strip().splitlines()[-1][:200]})")]
+    for row in service.packages_of(session, [customer.id])[customer.id]:
+        if row.status == "provisioning":
+            row.status = "error"
+            row.errors = [_error(Codes.PACKAGE_PROVISIONING_FAILED)]
+    target = Status.ERROR if customer.status == Status.PROVISIONING else Status.PROVISIONED_WITH_ERRORS
+    _transition(customer, target, now)

@@ -1,0 +1,65 @@
+"""`POST /customers/validate`: would provisioning succeed? Checks everything, changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tukku.catalog.locales import resolve_locale
+from tukku.catalog.packages import catalog
+from tukku.core.errors import Codes, Problem
+from tukku.core.validation import normalize_email
+from tukku.customers import service
+from tukku.customers.rules import (
+    calling_requirements,
+    check_address,
+    check_customer_name,
+    check_packages,
+    check_parameters,
+)
+from tukku.customers.schemas import CustomerPrecheck
+from tukku.identity.principal import Actor
+from tukku.onboarding import service as onboarding
+
+
+def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[Problem]:
+    """Every problem provisioning this customer would meet (empty: likely to succeed)."""
+    address, problems = check_address(data.address, "address")
+    template = None
+    if data.provisioning_id is not None:
+        template = onboarding.by_provisioning_id(session, actor=actor, value=data.provisioning_id)
+        if template is None:
+            reason = "provisioningId: no onboarding template of yours has this ID"
+            problems.append(Problem(Codes.PROVISIONING_ID_UNKNOWN, reason, "provisioningId"))
+    packages = data.packages if data.packages is not None else []
+    if data.packages is not None:
+        problems += check_packages(catalog(), packages)
+    parameters, found = check_parameters(data.provisioning_parameters, packages)
+    problems += [p for p in found if data.packages is not None or p.code != Codes.PACKAGE_LIMIT_INVALID]
+    if data.packages is not None:
+        pstn = template.pstn_provider if template else "unknown until a template is named"
+        problems += calling_requirements(catalog(), packages, parameters, pstn, False)
+    if data.org_id is not None:
+        reason = "orgId: no organization with this ID can be attached"
+        problems.append(Problem(Codes.ORG_NOT_ATTACHABLE, reason, "orgId"))
+    if data.external_id is not None:
+        taken = service.external_id_problem(
+            session, owner_org_id=actor.org_id, external_id=data.external_id.strip()
+        )
+        if taken:
+            problems.append(taken)
+    info = data.customer_info
+    if info is not None:
+        if normalize_email(info.primary_email) is None:
+            where = "customerInfo.primaryEmail"
+            problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+        if info.name is not None:
+            problem = check_customer_name(info.name)
+            if problem:
+                problems.append(problem)
+        language = info.language or (template.language if template else None)
+        if language and resolve_locale(language, address.country if address else "US") is None:
+            where = "customerInfo.language"
+            problems.append(
+                Problem(Codes.LANGUAGE_INVALID, f"{where}: {info.language!r} is not supported", where)
+            )
+    return problems

@@ -1,0 +1,323 @@
+"""Pure rules of wholesale customers: statuses, addresses, package plans, new-customer checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tukku.catalog.locales import resolve_locale
+from tukku.catalog.packages import Catalog
+from tukku.catalog.regions import geography
+from tukku.core.errors import Codes, Problem
+from tukku.core.validation import is_timezone, normalize_email
+from tukku.customers.schemas import AddressIn, CallingLocationIn, ProvisioningParametersIn
+
+ADDRESS_LINE_MAX = 50
+NAME_MAX = 255
+
+
+class Status(StrEnum):
+    """Customer statuses of the wire contract, plus `removed` (internal; answers 404)."""
+
+    PROVISIONING = "provisioning"
+    PENDING_RPL_REVIEW = "pending_rpl_review"
+    PROVISIONED = "provisioned"
+    PROVISIONED_WITH_ERRORS = "provisioned_with_errors"
+    ERROR = "error"
+    UPDATING = "updating"
+    DELETING = "deleting"
+    REMOVED = "removed"
+
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PROVISIONING: frozenset(
+        {Status.PROVISIONED, Status.PROVISIONED_WITH_ERRORS, Status.ERROR,
+         Status.PENDING_RPL_REVIEW, Status.DELETING}
+    ),
+    Status.PENDING_RPL_REVIEW: frozenset({Status.PROVISIONING, Status.ERROR, Status.DELETING}),
+    Status.PROVISIONED: frozenset({Status.UPDATING, Status.DELETING}),
+    Status.PROVISIONED_WITH_ERRORS: frozenset({Status.UPDATING, Status.DELETING}),
+    Status.UPDATING: frozenset(
+        {Status.PROVISIONED, Status.PROVISIONED_WITH_ERRORS, Status.DELETING}
+    ),
+    Status.ERROR: frozenset({Status.DELETING}),
+    Status.DELETING: frozenset({Status.REMOVED}),
+    Status.REMOVED: frozenset(),
+}
+
+SETTLED = frozenset({Status.PROVISIONED, Status.PROVISIONED_WITH_ERRORS})
+
+
+def can_transition(current: Status, new: Status) -> bool:
+    """Whether the state machine allows `current` → `new`."""
+    return new in TRANSITIONS[current]
+
+
+def settle(package_statuses: list[str]) -> Status:
+    """The customer's status once its packages are done: all fine, some failed, or all failed."""
+    failed = sum(1 for s in package_statuses if s == "error")
+    if failed == 0:
+        return Status.PROVISIONED
+    return Status.ERROR if failed == len(package_statuses) else Status.PROVISIONED_WITH_ERRORS
+
+
+@dataclass(frozen=True)
+class Address:
+    """A checked address: trimmed lines, upper-case country."""
+
+    line1: str
+    line2: str | None
+    city: str
+    state_or_province: str | None
+    zip_or_postal_code: str | None
+    country: str
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def check_address(data: AddressIn, prefix: str) -> tuple[Address | None, list[Problem]]:
+    """Validate an address: required parts present, lines ≤ 50 characters, ISO-2 country."""
+    problems: list[Problem] = []
+    line1 = data.address_line1.strip()
+    line2 = _blank_to_none(data.address_line2)
+    city = data.city.strip()
+    country = data.country.strip().upper()
+    for name, value in (("addressLine1", line1), ("city", city)):
+        if not value:
+            where = f"{prefix}.{name}"
+            problems.append(Problem(Codes.ADDRESS_INVALID, f"{where}: must not be blank", where))
+    for name, line in (("addressLine1", line1), ("addressLine2", line2)):
+        if line is not None and len(line) > ADDRESS_LINE_MAX:
+            where = f"{prefix}.{name}"
+            reason = f"{where}: at most {ADDRESS_LINE_MAX} characters (got {len(line)})"
+            problems.append(Problem(Codes.ADDRESS_INVALID, reason, where))
+    if not geography().is_country(country):
+        where = f"{prefix}.country"
+        reason = f"{where}: {data.country!r} is not an ISO 3166 alpha-2 country code"
+        problems.append(Problem(Codes.COUNTRY_INVALID, reason, where))
+    if problems:
+        return None, problems
+    address = Address(
+        line1, line2, city, _blank_to_none(data.state_or_province),
+        _blank_to_none(data.zip_or_postal_code), country,
+    )
+    return address, []
+
+
+def check_customer_name(name: str) -> Problem | None:
+    """A customer name is 1–255 characters and never contains `%`."""
+    text = name.strip()
+    if not text or len(text) > NAME_MAX or "%" in text:
+        reason = "customerInfo.name: must be 1-255 characters without '%'"
+        return Problem(Codes.CUSTOMER_NAME_INVALID, reason, "customerInfo.name")
+    return None
+
+
+def check_packages(catalog: Catalog, names: list[str]) -> list[Problem]:
+    """A customer's package list: non-empty, known, no repeats, dependencies met."""
+    if not names:
+        return [Problem(Codes.MISSING_FIELD, "packages: at least one package is required", "packages")]
+    codes = {
+        "unknown": Codes.PACKAGE_UNKNOWN,
+        "duplicate": Codes.PACKAGE_DUPLICATE,
+        "dependency": Codes.PACKAGE_DEPENDENCY,
+    }
+    return [
+        Problem(codes[p.kind], f"packages: {p.detail}", "packages")
+        for p in catalog.check_customer_packages(names)
+    ]
+
+
+@dataclass(frozen=True)
+class CallingLocation:
+    """A checked headquarters calling location."""
+
+    name: str
+    address: Address
+    timezone: str
+    language: str
+    emergency_location_identifier: str | None
+
+
+def check_calling_location(
+    data: CallingLocationIn,
+) -> tuple[CallingLocation | None, list[Problem]]:
+    """Validate `provisioningParameters.calling.location`."""
+    prefix = "provisioningParameters.calling.location"
+    address, problems = check_address(data.address, f"{prefix}.address")
+    if not data.name.strip():
+        problems.append(Problem(Codes.MISSING_FIELD, f"{prefix}.name: must not be blank", f"{prefix}.name"))
+    if not is_timezone(data.timezone.strip()):
+        where = f"{prefix}.timezone"
+        problems.append(
+            Problem(Codes.TIMEZONE_INVALID, f"{where}: {data.timezone!r} is not a time zone", where)
+        )
+    country = address.country if address else "US"
+    language = resolve_locale(data.language, country)
+    if language is None:
+        where = f"{prefix}.language"
+        problems.append(
+            Problem(Codes.LANGUAGE_INVALID, f"{where}: {data.language!r} is not supported", where)
+        )
+    if problems or address is None or language is None:
+        return None, problems
+    location = CallingLocation(
+        name=data.name.strip(),
+        address=address,
+        timezone=data.timezone.strip(),
+        language=language,
+        emergency_location_identifier=_blank_to_none(data.emergency_location_identifier),
+    )
+    return location, []
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Checked provisioning parameters."""
+
+    calling_location: CallingLocation | None = None
+    meetings_timezone: str | None = None
+    limits: dict[str, int] = field(default_factory=dict)
+
+
+def check_parameters(
+    data: ProvisioningParametersIn | None, packages: list[str]
+) -> tuple[Parameters, list[Problem]]:
+    """Validate optional provisioning parameters against the package list they come with."""
+    if data is None:
+        return Parameters(), []
+    problems: list[Problem] = []
+    location = None
+    if data.calling is not None:
+        location, found = check_calling_location(data.calling.location)
+        problems += found
+    timezone = None
+    if data.meetings is not None and data.meetings.timezone is not None:
+        timezone = data.meetings.timezone.strip()
+        if not is_timezone(timezone):
+            where = "provisioningParameters.meetings.timezone"
+            problems.append(
+                Problem(Codes.TIMEZONE_INVALID, f"{where}: {timezone!r} is not a time zone", where)
+            )
+    limits = dict(data.packages.limits or {}) if data.packages else {}
+    for name, value in limits.items():
+        where = f"provisioningParameters.packages.limits.{name}"
+        if name not in packages:
+            reason = f"{where}: {name} is not in the package list"
+            problems.append(Problem(Codes.PACKAGE_LIMIT_INVALID, reason, where))
+        elif value < 0:
+            problems.append(Problem(Codes.PACKAGE_LIMIT_INVALID, f"{where}: must be 0 or more", where))
+    return Parameters(location, timezone, limits), problems
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """Everything checked that a new customer organization needs."""
+
+    name: str
+    primary_email: str
+    language: str | None
+    locale: str
+    address: Address
+    packages: list[str]
+    parameters: Parameters
+
+
+def check_new_customer(
+    catalog: Catalog,
+    *,
+    name: str,
+    primary_email: str,
+    language: str | None,
+    address_in: AddressIn,
+    packages: list[str],
+    parameters_in: ProvisioningParametersIn | None,
+    template_language: str,
+    template_pstn_provider: str | None,
+    has_calling_location: bool = False,
+) -> tuple[NewCustomer | None, list[Problem]]:
+    """Every rule a new customer's request must meet; all problems at once."""
+    address, problems = check_address(address_in, "address")
+    problem = check_customer_name(name)
+    if problem:
+        problems.append(problem)
+    email = normalize_email(primary_email)
+    if email is None:
+        where = "customerInfo.primaryEmail"
+        problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+    problems += check_packages(catalog, packages)
+    parameters, found = check_parameters(parameters_in, packages)
+    problems += found
+    problems += calling_requirements(
+        catalog, packages, parameters, template_pstn_provider, has_calling_location
+    )
+    country = address.country if address else "US"
+    locale = resolve_locale(language or template_language, country)
+    if locale is None:
+        where = "customerInfo.language"
+        problems.append(
+            Problem(Codes.LANGUAGE_INVALID, f"{where}: {language!r} is not supported", where)
+        )
+    if problems or address is None or email is None or locale is None:
+        return None, problems
+    plan = NewCustomer(
+        name=name.strip(),
+        primary_email=email,
+        language=language,
+        locale=locale,
+        address=address,
+        packages=list(packages),
+        parameters=parameters,
+    )
+    return plan, []
+
+
+def calling_requirements(
+    catalog: Catalog,
+    packages: list[str],
+    parameters: Parameters,
+    template_pstn_provider: str | None,
+    has_calling_location: bool,
+) -> list[Problem]:
+    """Calling packages need a calling location (given now or already there) and a PSTN provider."""
+    if not catalog.any_calling(packages):
+        return []
+    problems = []
+    if parameters.calling_location is None and not has_calling_location:
+        where = "provisioningParameters.calling"
+        reason = f"{where}: required when provisioning calling packages"
+        problems.append(Problem(Codes.CALLING_PARAMETERS_REQUIRED, reason, where))
+    if not template_pstn_provider:
+        reason = "provisioningId: the template has no PSTN provider, needed for calling packages"
+        problems.append(Problem(Codes.PSTN_PROVIDER_REQUIRED, reason, "provisioningId"))
+    return problems
+
+
+def sip_domain_label(name: str) -> str:
+    """A DNS label made from a customer name: ASCII letters and digits, at most 40 characters."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    label = re.sub(r"[^a-z0-9]+", "", ascii_name.lower())[:40]
+    return label or "customer"
+
+
+@dataclass(frozen=True)
+class PackageChange:
+    """What a complete package list means for the packages a customer has now."""
+
+    add: list[str]
+    remove: list[str]
+    keep: list[str]
+
+
+def plan_package_change(current: list[str], requested: list[str]) -> PackageChange:
+    """The update replaces the list: absent packages are removed, new ones added."""
+    wanted = list(dict.fromkeys(requested))
+    return PackageChange(
+        add=[p for p in wanted if p not in current],
+        remove=[p for p in current if p not in wanted],
+        keep=[p for p in current if p in wanted],
+    )

@@ -1,0 +1,341 @@
+"""Use cases of wholesale customers on the request side, always scoped to the acting partner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tukku.catalog.packages import catalog
+from tukku.core.errors import Codes, Conflict, InvalidState, NotFound, Problem, invalid_all
+from tukku.core.ids import new_id
+from tukku.core.pagination import PageRequest
+from tukku.customers.models import Customer, CustomerPackage, Location
+from tukku.customers.rules import (
+    SETTLED,
+    Address,
+    CallingLocation,
+    NewCustomer,
+    Status,
+    check_new_customer,
+)
+from tukku.customers.schemas import (
+    AddressOut,
+    CustomerCreate,
+    CustomerOut,
+    ErrorOut,
+    PackageOut,
+    ResourceDetailsOut,
+)
+from tukku.identity.principal import Actor
+from tukku.identity.tenancy import owned_by, visible_to
+from tukku.jobs.service import enqueue
+from tukku.onboarding import service as onboarding
+from tukku.onboarding.models import OnboardingTemplate
+from tukku.sandbox.faults import Fault
+
+LIVE = Customer.removed_at.is_(None)
+
+
+def get_or_404(
+    session: Session,
+    *,
+    actor: Actor,
+    customer_id: str,
+    for_update: bool = False,
+    field_name: str | None = None,
+) -> Customer:
+    """A live customer the actor may manage; 404 for unknown, removed or another tenant's."""
+    query = select(Customer).where(
+        Customer.id == customer_id, visible_to(Customer.owner_org_id, actor), LIVE
+    )
+    if for_update:
+        query = query.with_for_update()
+    customer = session.scalars(query).first()
+    if customer is None:
+        raise NotFound("customer", Codes.CUSTOMER_NOT_FOUND, field_name=field_name)
+    return customer
+
+
+def lock(session: Session, customer_id: str) -> Customer | None:
+    """A customer by ID with its row locked, regardless of tenant (jobs already hold the ID)."""
+    return session.scalars(
+        select(Customer).where(Customer.id == customer_id).with_for_update()
+    ).first()
+
+
+def packages_of(session: Session, customer_ids: list[str]) -> dict[str, list[CustomerPackage]]:
+    """The package rows of several customers at once, in the order they were added."""
+    rows = session.scalars(
+        select(CustomerPackage)
+        .where(CustomerPackage.customer_id.in_(customer_ids))
+        .order_by(CustomerPackage.id)
+    )
+    result: dict[str, list[CustomerPackage]] = {cid: [] for cid in customer_ids}
+    for row in rows:
+        result[row.customer_id].append(row)
+    return result
+
+
+def package_row(session: Session, customer_id: str, name: str) -> CustomerPackage | None:
+    """One package of a customer."""
+    return session.scalars(
+        select(CustomerPackage).where(
+            CustomerPackage.customer_id == customer_id, CustomerPackage.name == name
+        )
+    ).first()
+
+
+def headquarters(session: Session, customer_id: str) -> Location | None:
+    """The customer's headquarters calling location, if it has one."""
+    return session.scalars(
+        select(Location).where(Location.customer_id == customer_id, Location.is_headquarters)
+    ).first()
+
+
+def location_of(session: Session, customer_id: str, location_id: str) -> Location | None:
+    """One of the customer's locations."""
+    return session.scalars(
+        select(Location).where(Location.customer_id == customer_id, Location.id == location_id)
+    ).first()
+
+
+def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Location]:
+    """The locations of a customer organization the actor manages; 404 for any other org."""
+    customer = session.scalars(
+        select(Customer).where(
+            Customer.org_id == org_id, visible_to(Customer.owner_org_id, actor), LIVE
+        )
+    ).first()
+    if customer is None:
+        raise NotFound("organization", field_name="orgId")
+    return list(
+        session.scalars(
+            select(Location)
+            .where(Location.customer_id == customer.id)
+            .order_by(Location.created_at, Location.id)
+        )
+    )
+
+
+def require_ready(customer: Customer) -> None:
+    """Subscribers can be added only to a provisioned customer (or one updating other packages)."""
+    if Status(customer.status) not in SETTLED | {Status.UPDATING}:
+        reason = f"the customer is {customer.status}; it must be provisioned first"
+        raise InvalidState("customerId", reason, Codes.CUSTOMER_NOT_READY)
+
+
+def external_id_problem(
+    session: Session, *, owner_org_id: str, external_id: str, except_id: str | None = None
+) -> Problem | None:
+    """A problem if the owner already has another live customer with this `externalId`."""
+    clash = session.scalar(
+        select(Customer.id).where(
+            Customer.owner_org_id == owner_org_id, Customer.external_id == external_id, LIVE
+        )
+    )
+    if clash is None or clash == except_id:
+        return None
+    return Problem(
+        Codes.EXTERNAL_ID_TAKEN, f"externalId: {external_id!r} is already used", "externalId"
+    )
+
+
+@dataclass(frozen=True)
+class CheckedRequest:
+    """A new-customer request that passed every check, with the template it refers to."""
+
+    template: OnboardingTemplate
+    plan: NewCustomer
+
+
+def check_provision_request(
+    session: Session, *, actor: Actor, data: CustomerCreate
+) -> CheckedRequest:
+    """Every synchronous rule of `POST /customers`; raises with all problems found."""
+    template = onboarding.by_provisioning_id(session, actor=actor, value=data.provisioning_id)
+    if template is None:
+        raise NotFound("onboarding template", Codes.PROVISIONING_ID_UNKNOWN, "provisioningId")
+    problems: list[Problem] = []
+    if data.org_id is not None:
+        reason = "orgId: no organization with this ID can be attached"
+        problems.append(Problem(Codes.ORG_NOT_ATTACHABLE, reason, "orgId"))
+    if data.customer_info is None:
+        raise invalid_all(
+            [Problem(Codes.MISSING_FIELD, "customerInfo: is required for a new organization",
+                     "customerInfo")]
+        )
+    plan, found = check_new_customer(
+        catalog(),
+        name=data.customer_info.name,
+        primary_email=data.customer_info.primary_email,
+        language=data.customer_info.language,
+        address_in=data.address,
+        packages=data.packages,
+        parameters_in=data.provisioning_parameters,
+        template_language=template.language,
+        template_pstn_provider=template.pstn_provider,
+    )
+    problems += found
+    if not data.external_id.strip():
+        problems.append(Problem(Codes.MISSING_FIELD, "externalId: must not be blank", "externalId"))
+    if problems or plan is None:
+        raise invalid_all(problems)
+    taken = external_id_problem(
+        session, owner_org_id=actor.org_id, external_id=data.external_id.strip()
+    )
+    if taken:
+        raise Conflict(taken.field, taken.description, taken.code)
+    return CheckedRequest(template, plan)
+
+
+def set_address(target: Customer | Location, address: Address) -> None:
+    """Copy a checked address onto a customer or location row."""
+    target.address_line1 = address.line1
+    target.address_line2 = address.line2
+    target.city = address.city
+    target.state_or_province = address.state_or_province
+    target.zip_or_postal_code = address.zip_or_postal_code
+    target.country = address.country
+
+
+def add_location(
+    session: Session, *, customer_id: str, location: CallingLocation, now: datetime, hq: bool
+) -> Location:
+    """A calling location of the customer."""
+    row = Location(
+        id=new_id("LOCATION"),
+        customer_id=customer_id,
+        name=location.name,
+        timezone=location.timezone,
+        language=location.language,
+        emergency_location_identifier=location.emergency_location_identifier,
+        is_headquarters=hq,
+        created_at=now,
+    )
+    set_address(row, location.address)
+    session.add(row)
+    return row
+
+
+def provision(
+    session: Session, *, actor: Actor, data: CustomerCreate, now: datetime, fault: Fault | None
+) -> Customer:
+    """Accept a new customer: its rows in `provisioning` and the job that completes them."""
+    checked = check_provision_request(session, actor=actor, data=data)
+    plan = checked.plan
+    customer = Customer(
+        id=new_id("ENTERPRISE"),
+        owner_org_id=actor.org_id,
+        partner_org_id=actor.partner_org_id,
+        template_id=checked.template.id,
+        external_id=data.external_id.strip(),
+        name=plan.name,
+        primary_email=plan.primary_email,
+        language=plan.language,
+        locale=plan.locale,
+        status=Status.PROVISIONING.value,
+        meetings_timezone=plan.parameters.meetings_timezone,
+        sub_partner_admin_email=data.sub_partner_admin_email,
+        errors=[],
+        created_at=now,
+        updated_at=now,
+        last_status_change=now,
+    )
+    set_address(customer, plan.address)
+    session.add(customer)
+    session.flush()
+    for name in dict.fromkeys(plan.packages):
+        session.add(
+            CustomerPackage(
+                customer_id=customer.id,
+                name=name,
+                status="provisioning",
+                limit=plan.parameters.limits.get(name),
+                errors=[],
+                warnings=[],
+                created_at=now,
+            )
+        )
+    if plan.parameters.calling_location is not None:
+        add_location(
+            session,
+            customer_id=customer.id,
+            location=plan.parameters.calling_location,
+            now=now,
+            hq=True,
+        )
+    payload = {"customerId": customer.id, "fault": fault.to_payload() if fault else None}
+    enqueue(session, "customers.provision", payload, due_at=now, now=now)
+    session.flush()
+    return customer
+
+
+@dataclass(frozen=True)
+class CustomerFilters:
+    """List filters of `GET /customers`."""
+
+    external_id: str | None = None
+    org_id: str | None = None
+    statuses: tuple[str, ...] = ()
+
+
+def list_(
+    session: Session, *, actor: Actor, filters: CustomerFilters, page: PageRequest
+) -> list[Customer]:
+    """The actor's live customers, oldest first (one extra row to detect a next page).
+
+    A parent's plain list leaves its sub-partners' customers out; an exact `externalId` or
+    `orgId` search finds them too.
+    """
+    explicit = filters.external_id is not None or filters.org_id is not None
+    scope = visible_to if explicit else owned_by
+    query = select(Customer).where(scope(Customer.owner_org_id, actor), LIVE)
+    if filters.external_id is not None:
+        query = query.where(Customer.external_id == filters.external_id)
+    if filters.org_id is not None:
+        query = query.where(Customer.org_id == filters.org_id)
+    if filters.statuses:
+        query = query.where(Customer.status.in_(filters.statuses))
+    query = query.order_by(Customer.created_at, Customer.seq)
+    return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
+
+
+def _errors(items: list[dict[str, object]]) -> list[ErrorOut] | None:
+    return [ErrorOut.model_validate(e) for e in items] or None
+
+
+def to_out(
+    customer: Customer, packages: list[CustomerPackage], *, include_licenses: bool = False
+) -> CustomerOut:
+    """The wire form of a customer; `orgId` appears once the organization exists."""
+    details = [
+        PackageOut(
+            name=p.name,
+            status=p.status,
+            warnings=_errors(p.warnings),
+            errors=_errors(p.errors),
+            license_ids=[p.license_id] if include_licenses and p.license_id else None,
+        )
+        for p in packages
+    ]
+    return CustomerOut(
+        id=customer.id,
+        org_id=customer.org_id,
+        external_id=customer.external_id,
+        address=AddressOut(
+            address_line1=customer.address_line1,
+            address_line2=customer.address_line2,
+            city=customer.city,
+            state_or_province=customer.state_or_province,
+            zip_or_postal_code=customer.zip_or_postal_code,
+            country=customer.country,
+        ),
+        status=customer.status,
+        packages=[p.name for p in packages if p.status != "deleting"],
+        resource_details=ResourceDetailsOut(packages=details),
+        errors=_errors(customer.errors),
+    )
+

@@ -1,0 +1,62 @@
+"""Operator routes for organizations outside wholesale (`/v1/ops/organizations`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from tukku.core.deps import ClockDep, DbSession
+from tukku.core.errors import NotFound
+from tukku.core.http import base_url
+from tukku.core.timefmt import iso
+from tukku.identity import service
+from tukku.identity.deps import requires
+from tukku.identity.models import Organization
+from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope
+from tukku.identity.schemas import OrgOut, OrgUserOut, StandaloneOrgCreate
+
+router = APIRouter(prefix="/v1/ops/organizations", tags=["Operations"])
+Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
+
+
+def _out(session: DbSession, org: Organization) -> OrgOut:
+    users = [
+        OrgUserOut(id=u.id, email=u.email, first_name=u.first_name, last_name=u.last_name)
+        for u in service.users_of(session, org.id)
+    ]
+    return OrgOut(
+        id=org.id, kind=org.kind, name=org.name, country=org.country, created=iso(org.created_at),
+        users=users,
+    )
+
+
+@router.post("", status_code=201, response_model=OrgOut, summary="Create an organization")
+def create_organization(
+    body: StandaloneOrgCreate,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    clock: ClockDep,
+    _operator: Operator,
+) -> OrgOut:
+    """Register an organization that exists outside wholesale, with its users."""
+    org = service.create_standalone_org(
+        session,
+        name=body.name,
+        country=body.country,
+        users=[(u.email, u.first_name, u.last_name) for u in body.users],
+        now=clock.now(),
+    )
+    response.headers["Location"] = f"{base_url(request)}/v1/ops/organizations/{org.id}"
+    return _out(session, org)
+
+
+@router.get("/{org_id}", response_model=OrgOut, summary="Get an organization")
+def get_organization(org_id: str, session: DbSession, _operator: Operator) -> OrgOut:
+    """Any organization, with its users."""
+    org = service.get_org(session, org_id)
+    if org is None:
+        raise NotFound("organization")
+    return _out(session, org)

@@ -1,0 +1,51 @@
+"""`tukku tokens`: API tokens from the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
+from tukku.core.errors import Invalid, NotFound
+from tukku.identity import service
+from tukku.identity.rules import WHOLESALE_SCOPES, Scope
+
+app = typer.Typer(help="API tokens.", no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    org: Annotated[
+        str | None, typer.Option("--org", help="Token for this organization's first admin.")
+    ] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Token for this user.")] = None,
+    scopes: Annotated[
+        list[str] | None, typer.Option("--scope", help="Scope to grant (repeatable).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Label shown in audits.")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json", help="Print {\"token\": ...}.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Issue a token; by default with every wholesale scope the user's roles allow."""
+    if (org is None) == (email is None):
+        console.print("[red]Give exactly one of --org and --email.[/]")
+        raise typer.Exit(2)
+    with command_unit(settings_for(database_url)) as (session, clock):
+        if email is not None:
+            user = service.find_user_by_email(session, email)
+        else:
+            assert org is not None
+            user = service.first_admin(session, org)
+        if user is None:
+            raise NotFound("user")
+        wanted = {Scope(s) for s in scopes} if scopes else None
+        allowed = service.grantable_for(session, user)
+        granted = wanted if wanted is not None else allowed & (WHOLESALE_SCOPES | {Scope.OPS})
+        if not granted:
+            raise Invalid("scope", "the user's roles allow no scopes")
+        _, token = service.issue_token(session, user=user, scopes=granted, name=name, now=clock.now())
+    if as_json:
+        emit_json({"token": token})
+    else:
+        typer.echo(token)

@@ -1,0 +1,64 @@
+"""Scopes and roles as data, and the pure decisions over them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    """API scopes, named like the original's where the original has them."""
+
+    CUSTOMERS_READ = "spark-admin:wholesale_customers_read"
+    CUSTOMERS_WRITE = "spark-admin:wholesale_customers_write"
+    SUBSCRIBERS_READ = "spark-admin:wholesale_subscribers_read"
+    SUBSCRIBERS_WRITE = "spark-admin:wholesale_subscribers_write"
+    BILLING_READ = "spark-admin:wholesale_billing_reports_read"
+    BILLING_WRITE = "spark-admin:wholesale_billing_reports_write"
+    SUB_PARTNERS_READ = "spark-admin:wholesale_sub_partners_read"
+    TEMPLATES_READ = "tukku:onboarding_templates_read"
+    TEMPLATES_WRITE = "tukku:onboarding_templates_write"
+    OPS = "tukku:ops"
+
+
+WHOLESALE_SCOPES: frozenset[Scope] = frozenset(s for s in Scope if s is not Scope.OPS)
+READ_SCOPES: frozenset[Scope] = frozenset(s for s in WHOLESALE_SCOPES if s.value.endswith("_read"))
+
+
+class Role(StrEnum):
+    """Roles of PRODUCT.md section 10.1."""
+
+    OPERATOR = "operator"
+    PARTNER_FULL_ADMIN = "partner_full_admin"
+    WHOLESALE_ADMIN = "wholesale_admin"
+    PARTNER_READ_ONLY = "partner_read_only"
+    PROVISIONING_ADMIN = "provisioning_admin"
+    CUSTOMER_FULL_ADMIN = "customer_full_admin"
+    CUSTOMER_READ_ONLY = "customer_read_only"
+
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.OPERATOR: frozenset(Scope),
+    Role.PARTNER_FULL_ADMIN: WHOLESALE_SCOPES,
+    Role.WHOLESALE_ADMIN: WHOLESALE_SCOPES,
+    Role.PARTNER_READ_ONLY: READ_SCOPES,
+    Role.PROVISIONING_ADMIN: frozenset(
+        {Scope.CUSTOMERS_READ, Scope.CUSTOMERS_WRITE, Scope.SUBSCRIBERS_READ,
+         Scope.SUBSCRIBERS_WRITE, Scope.TEMPLATES_READ}
+    ),
+    Role.CUSTOMER_FULL_ADMIN: frozenset(),
+    Role.CUSTOMER_READ_ONLY: frozenset(),
+}
+
+
+def grantable_scopes(roles: frozenset[str]) -> frozenset[Scope]:
+    """The scopes a token may carry for a user holding `roles` (the union over roles)."""
+    granted: set[Scope] = set()
+    for role in roles:
+        if role in Role.__members__.values():
+            granted |= ROLE_SCOPES[Role(role)]
+    return frozenset(granted)
+
+
+def may_precheck(roles: frozenset[str]) -> bool:
+    """Only partner full administrators (and the operator) may run provisioning prechecks."""
+    return bool(roles & {Role.PARTNER_FULL_ADMIN.value, Role.OPERATOR.value})

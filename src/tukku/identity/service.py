@@ -1,0 +1,284 @@
+"""Use cases of identity: organizations, users, tokens, authentication, acting for sub-partners."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tukku.core.db import insert_ignoring_conflicts
+from tukku.catalog.regions import geography
+from tukku.core.errors import Codes, DomainError, Forbidden, Invalid, NotFound, Problem
+from tukku.core.ids import new_id
+from tukku.core.validation import normalize_email
+from tukku.identity.models import ApiToken, Organization, RoleAssignment, SigningKey, User
+from tukku.identity.principal import Actor, Principal
+from tukku.identity.rules import Role, Scope, grantable_scopes
+
+PARTNER_KINDS = frozenset({"partner", "sub_partner"})
+TOKEN_PREFIX = "tku_"
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token: its SHA-256 (tokens carry 256 random bits)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_organization(
+    session: Session, *, kind: str, name: str, now: datetime, parent_id: str | None = None
+) -> Organization:
+    """A new organization of `kind` (operator, partner, sub_partner, customer, standalone)."""
+    org = Organization(
+        id=new_id("ORGANIZATION"), kind=kind, name=name, parent_id=parent_id, created_at=now
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def get_org(session: Session, org_id: str) -> Organization | None:
+    """The organization with this ID, if any."""
+    return session.get(Organization, org_id)
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    """The user owning `email` anywhere on the platform (e-mails are stored lower-case)."""
+    return session.scalars(select(User).where(User.email == email.strip().lower())).first()
+
+
+def create_user(
+    session: Session,
+    *,
+    org_id: str,
+    email: str,
+    now: datetime,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    roles: Iterable[str] = (),
+) -> User:
+    """A new user; the e-mail must be free platform-wide (a unique index guarantees it)."""
+    user = User(
+        id=new_id("PEOPLE"),
+        org_id=org_id,
+        email=email.strip().lower(),
+        first_name=first_name,
+        last_name=last_name,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    for role in roles:
+        grant_role(session, user=user, role=role)
+    return user
+
+
+def grant_role(session: Session, *, user: User, role: str) -> None:
+    """Give `user` a role in its organization (idempotent)."""
+    if session.get(RoleAssignment, (user.id, role)) is None:
+        session.add(RoleAssignment(user_id=user.id, role=role, org_id=user.org_id))
+        session.flush()
+
+
+def revoke_roles(session: Session, *, user: User) -> None:
+    """Take every role away from `user` (it is leaving its organization)."""
+    session.execute(delete(RoleAssignment).where(RoleAssignment.user_id == user.id))
+
+
+def roles_of(session: Session, user_id: str) -> frozenset[str]:
+    """The roles a user holds."""
+    return frozenset(
+        session.scalars(select(RoleAssignment.role).where(RoleAssignment.user_id == user_id))
+    )
+
+
+def org_has_role(session: Session, org_id: str, role: str) -> bool:
+    """Whether anyone in the organization holds `role`."""
+    found = session.scalar(
+        select(RoleAssignment.user_id)
+        .where(RoleAssignment.org_id == org_id, RoleAssignment.role == role)
+        .limit(1)
+    )
+    return found is not None
+
+
+def issue_token(
+    session: Session,
+    *,
+    user: User,
+    scopes: Iterable[str],
+    name: str,
+    now: datetime,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for `user` limited to scopes its roles allow; the plain token is returned once."""
+    wanted = frozenset(scopes)
+    allowed = grantable_scopes(roles_of(session, user.id))
+    if not wanted <= allowed:
+        extra = ", ".join(sorted(wanted - allowed))
+        raise Invalid("scopes", f"the user's roles do not allow {extra}")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        id=str(uuid.uuid4()),
+        token_hash=hash_token(plain),
+        org_id=user.org_id,
+        user_id=user.id,
+        name=name,
+        scopes=sorted(wanted),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(token)
+    session.flush()
+    return token, plain
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """A valid token's principal, and whether its last-use time is due for an update."""
+
+    principal: Principal
+    touch_due: bool
+
+
+def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticated | None:
+    """The principal a bearer token stands for, or None if it is unknown, revoked or expired."""
+    row = session.execute(
+        select(ApiToken, User, Organization)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Organization, Organization.id == ApiToken.org_id)
+        .where(ApiToken.token_hash == hash_token(plain))
+    ).first()
+    if row is None:
+        return None
+    token, user, org = row.tuple()
+    if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    if user.status != "active":
+        return None
+    principal = Principal(
+        user_id=user.id,
+        org_id=org.id,
+        org_kind=org.kind,
+        roles=roles_of(session, user.id),
+        scopes=frozenset(token.scopes),
+        token_id=token.id,
+    )
+    stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
+    return Authenticated(principal, stale)
+
+
+def touch_token(session: Session, token_id: str, *, now: datetime) -> None:
+    """Record use of a token (callers do so only when `Authenticated.touch_due`)."""
+    token = session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = now
+
+
+def revoke_token(session: Session, token_id: str, *, now: datetime) -> None:
+    """Revoke a token; it answers 401 from then on."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token")
+    token.revoked_at = token.revoked_at or now
+
+
+def resolve_actor(session: Session, principal: Principal, on_behalf_of: str | None) -> Actor:
+    """The partner organization whose wholesale data this request touches.
+
+    A partner acts for itself, or for one of its own sub-partners named in
+    `onBehalfOfSubPartnerOrgId`; any other ID answers 404, never revealing whether it exists.
+    """
+    if principal.org_kind not in PARTNER_KINDS:
+        raise Forbidden("only partner organizations use the wholesale API", Codes.FORBIDDEN_ROLE)
+    own = session.get(Organization, principal.org_id)
+    assert own is not None
+    top = own.parent_id if own.kind == "sub_partner" and own.parent_id else own.id
+    if not on_behalf_of or on_behalf_of == own.id:
+        return Actor(principal=principal, org_id=own.id, partner_org_id=top)
+    target = session.get(Organization, on_behalf_of)
+    if target is None or target.kind != "sub_partner" or target.parent_id != own.id:
+        raise NotFound(
+            "sub-partner", Codes.SUB_PARTNER_NOT_FOUND, field_name="onBehalfOfSubPartnerOrgId"
+        )
+    return Actor(principal=principal, org_id=target.id, partner_org_id=own.id)
+
+
+def link_secret(session: Session, *, configured: str | None, now: datetime) -> str:
+    """The key signing links: `TUKKU_SECRET_KEY` if set, else a random one kept in the database.
+
+    Created once, on first start, and shared by every process of the deployment.
+    """
+    if configured:
+        return configured
+    insert_ignoring_conflicts(
+        session,
+        SigningKey.__table__,
+        {"name": "links", "secret": secrets.token_urlsafe(48), "created_at": now},
+    )
+    key = session.get(SigningKey, "links")
+    assert key is not None
+    return key.secret
+
+
+def users_of(session: Session, org_id: str) -> list[User]:
+    """The users of an organization, oldest first."""
+    return list(
+        session.scalars(select(User).where(User.org_id == org_id).order_by(User.created_at, User.id))
+    )
+
+
+def create_standalone_org(
+    session: Session,
+    *,
+    name: str,
+    country: str | None,
+    users: list[tuple[str, str | None, str | None]],
+    now: datetime,
+) -> Organization:
+    """An organization outside wholesale with its users; every e-mail must be free."""
+    problems = []
+    if country is not None and not geography().is_country(country.upper()):
+        problems.append(Problem(Codes.COUNTRY_INVALID, f"country: {country!r} is not ISO-2", "country"))
+    normalized = []
+    for index, (email, first, last) in enumerate(users):
+        address = normalize_email(email)
+        where = f"users[{index}].email"
+        if address is None:
+            problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+        elif address in {n[0] for n in normalized} or find_user_by_email(session, address):
+            problems.append(Problem(Codes.EMAIL_TAKEN, f"{where}: {address} is already in use", where))
+        else:
+            normalized.append((address, first, last))
+    if problems:
+        raise DomainError(problems, status=max(p.code.status for p in problems))
+    org = create_organization(session, kind="standalone", name=name.strip(), now=now)
+    org.country = country.upper() if country else None
+    for address, first, last in normalized:
+        create_user(session, org_id=org.id, email=address, first_name=first, last_name=last, now=now)
+    return org
+
+
+def first_admin(session: Session, org_id: str) -> User | None:
+    """The earliest user of an organization holding an administrator role."""
+    admin_roles = {
+        Role.OPERATOR, Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN, Role.CUSTOMER_FULL_ADMIN
+    }
+    return session.scalars(
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(User.org_id == org_id, RoleAssignment.role.in_([r.value for r in admin_roles]))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    ).first()
+
+
+def grantable_for(session: Session, user: User) -> frozenset[Scope]:
+    """Every scope a token of this user may carry."""
+    return grantable_scopes(roles_of(session, user.id))

@@ -1,0 +1,1 @@
+"""Durable background work: jobs written in the same transaction as the change they serve."""

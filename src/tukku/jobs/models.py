@@ -1,0 +1,64 @@
+"""Tables of the job queue and of the periodic schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tukku.core.db import Base, SeqType
+
+
+class Job(Base):
+    """One unit of background work.
+
+    `due_at` is platform time (the sandbox clock can bring it forward); `available_at` and
+    `lease_expires_at` are wall-clock time, because back-off and crash detection are about
+    real processes, not business time.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    due_at: Mapped[datetime]
+    available_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int]
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index(
+            "ix_jobs_queued_due",
+            "due_at",
+            "id",
+            sqlite_where=text("status = 'queued'"),
+            postgresql_where=text("status = 'queued'"),
+        ),
+        Index(
+            "ix_jobs_running_lease",
+            "lease_expires_at",
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+        Index("ix_jobs_status_finished", "status", "finished_at"),
+    )
+
+
+class JobSchedule(Base):
+    """When each periodic task is next due, in platform time."""
+
+    __tablename__ = "job_schedules"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    next_run_at: Mapped[datetime]

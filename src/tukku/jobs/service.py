@@ -1,0 +1,52 @@
+"""Putting work on the queue, inside the caller's unit of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tukku.core.clock import real_now
+from tukku.core.db import insert_ignoring_conflicts, raise_signal
+from tukku.jobs import registry
+from tukku.jobs.models import Job
+
+DEFAULT_MAX_ATTEMPTS = 5
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    due_at: datetime,
+    now: datetime,
+    dedupe_key: str | None = None,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> bool:
+    """Add a job to the queue in the current transaction; it exists only if the caller commits.
+
+    With a `dedupe_key`, a second enqueue of the same key is a no-op (returns False).
+    """
+    spec = registry.kind(kind)
+    values: dict[str, Any] = {
+        "kind": kind,
+        "payload": payload,
+        "status": "queued",
+        "due_at": due_at,
+        "available_at": real_now(),
+        "attempts": 0,
+        "max_attempts": (spec.max_attempts if spec and spec.max_attempts else max_attempts),
+        "dedupe_key": dedupe_key,
+        "created_at": now,
+    }
+    if dedupe_key is None:
+        session.add(Job(**values))
+        session.flush()
+        added = True
+    else:
+        added = insert_ignoring_conflicts(session, Job.__table__, values)
+    if added:
+        raise_signal(session, "jobs")
+    return added

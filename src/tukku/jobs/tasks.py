@@ -1,0 +1,19 @@
+"""Housekeeping of the job queue itself."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete
+
+from tukku.core.clock import real_now
+from tukku.jobs.models import Job
+from tukku.jobs.registry import JobContext, periodic
+
+
+@periodic("jobs.purge_finished", every=timedelta(days=1), offset=timedelta(hours=3))
+def purge_finished(ctx: JobContext, _payload: dict[str, Any]) -> None:
+    """Delete completed jobs older than the retention period; failed ones stay for operators."""
+    cutoff = real_now() - timedelta(days=ctx.settings.job_keep_finished_days)
+    ctx.session.execute(delete(Job).where(Job.status == "done", Job.finished_at < cutoff))

@@ -1,0 +1,27 @@
+"""The outbox table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tukku.core.db import Base, SeqType
+
+
+class MailMessage(Base):
+    """An e-mail: `queued` until delivered (`sent`), or `held` in the outbox with no SMTP server."""
+
+    __tablename__ = "mail_messages"
+
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_mail_messages_status", "status"),)

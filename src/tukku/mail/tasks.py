@@ -1,0 +1,44 @@
+"""Delivery of queued mail over SMTP, retried with back-off while the server is unreachable."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+from tukku.core.settings import Settings
+from tukku.jobs.registry import JobContext, job
+from tukku.mail.models import MailMessage
+
+
+def _send(settings: Settings, message: MailMessage) -> None:
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    assert settings.smtp_host is not None
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password or "")
+        smtp.send_message(email)
+
+
+@job("mail.deliver", max_attempts=12)
+def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Send one message, or keep it in the outbox when no SMTP server is configured.
+
+    Sending happens before the status commits: if the commit fails the message may go twice,
+    which is the safe side for invitations (never zero times).
+    """
+    message = ctx.session.get(MailMessage, payload["messageId"])
+    if message is None or message.status != "queued":
+        return
+    if not ctx.settings.smtp_host:
+        message.status = "held"
+        return
+    _send(ctx.settings, message)
+    message.status = "sent"
+    message.sent_at = ctx.clock.now()

@@ -1,0 +1,1 @@
+"""The one Alembic tree of tukku; see `tukku.core.migrate`."""

@@ -1,0 +1,179 @@
+"""Use cases of onboarding templates, always scoped to the acting partner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tukku.core.errors import Codes, Conflict, NotFound, invalid_all
+from tukku.core.ids import new_id, provisioning_id
+from tukku.core.pagination import PageRequest
+from tukku.core.timefmt import iso
+from tukku.identity import service as identity
+from tukku.identity.principal import Actor
+from tukku.identity.tenancy import owned_by
+from tukku.onboarding.models import OnboardingTemplate
+from tukku.onboarding.rules import TemplateSettings, settings_from_request
+from tukku.onboarding.schemas import TemplateRead, TemplateWrite
+from tukku.partners import service as partners
+
+
+def _settings(session: Session, actor: Actor, data: TemplateWrite) -> TemplateSettings:
+    owner = identity.get_org(session, actor.org_id)
+    subscription = partners.subscription_of(session, actor.partner_org_id)
+    assert owner is not None and subscription is not None
+    result = settings_from_request(data, partner_name=owner.name, subscription_id=subscription)
+    if isinstance(result, list):
+        raise invalid_all(result)
+    return result
+
+
+def _check_name_free(session: Session, actor: Actor, name: str, except_id: str | None) -> None:
+    clash = session.scalar(
+        select(OnboardingTemplate.id).where(
+            owned_by(OnboardingTemplate.owner_org_id, actor),
+            OnboardingTemplate.name == name,
+            OnboardingTemplate.deleted_at.is_(None),
+        )
+    )
+    if clash is not None and clash != except_id:
+        raise Conflict("name", f"a template called {name!r} exists", Codes.TEMPLATE_NAME_TAKEN)
+
+
+def _apply(template: OnboardingTemplate, settings: TemplateSettings) -> None:
+    template.name = settings.name
+    template.country = settings.country
+    template.language = settings.language
+    template.auth_mode = settings.auth_mode
+    template.idp_entity_id = settings.idp_entity_id
+    template.pstn_provider = settings.pstn_provider
+    template.brand_name = settings.brand_name
+    template.allow_admin_invite_emails_on_attach = settings.allow_admin_invite_emails_on_attach
+    template.disable_webex_to_webex_calling = settings.disable_webex_to_webex_calling
+    template.subscription_id = settings.subscription_id
+
+
+def create(
+    session: Session, *, actor: Actor, data: TemplateWrite, now: datetime
+) -> OnboardingTemplate:
+    """A new template in the actor's account (a parent may create one for its sub-partner)."""
+    settings = _settings(session, actor, data)
+    _check_name_free(session, actor, settings.name, None)
+    template = OnboardingTemplate(
+        id=new_id("ONBOARDING_TEMPLATE"),
+        provisioning_id=provisioning_id(),
+        owner_org_id=actor.org_id,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(template, settings)
+    session.add(template)
+    session.flush()
+    return template
+
+
+def get_or_404(session: Session, *, actor: Actor, template_id: str) -> OnboardingTemplate:
+    """One of the actor's live templates by ID; 404 for anyone else's."""
+    template = session.scalars(
+        select(OnboardingTemplate).where(
+            OnboardingTemplate.id == template_id,
+            owned_by(OnboardingTemplate.owner_org_id, actor),
+            OnboardingTemplate.deleted_at.is_(None),
+        )
+    ).first()
+    if template is None:
+        raise NotFound("onboarding template", Codes.TEMPLATE_NOT_FOUND)
+    return template
+
+
+def by_provisioning_id(
+    session: Session, *, actor: Actor, value: str
+) -> OnboardingTemplate | None:
+    """The actor's live template with this `provisioningId`, if any."""
+    return session.scalars(
+        select(OnboardingTemplate).where(
+            OnboardingTemplate.provisioning_id == value,
+            owned_by(OnboardingTemplate.owner_org_id, actor),
+            OnboardingTemplate.deleted_at.is_(None),
+        )
+    ).first()
+
+
+def get_by_id(session: Session, template_id: str) -> OnboardingTemplate | None:
+    """A template by internal ID regardless of owner (for jobs, which already hold the ID)."""
+    return session.scalars(
+        select(OnboardingTemplate).where(OnboardingTemplate.id == template_id)
+    ).first()
+
+
+def list_(session: Session, *, actor: Actor, page: PageRequest) -> list[OnboardingTemplate]:
+    """The actor's live templates, oldest first; one more than the page to detect a next page."""
+    return list(
+        session.scalars(
+            select(OnboardingTemplate)
+            .where(
+                owned_by(OnboardingTemplate.owner_org_id, actor),
+                OnboardingTemplate.deleted_at.is_(None),
+            )
+            .order_by(OnboardingTemplate.seq)
+            .offset(page.offset)
+            .limit(page.limit + 1)
+        )
+    )
+
+
+def replace(
+    session: Session, *, actor: Actor, template_id: str, data: TemplateWrite, now: datetime
+) -> OnboardingTemplate:
+    """Replace every setting (absent fields take their defaults).
+
+    Customers keep what they were provisioned with; a changed authentication mode applies only
+    to customers created afterwards.
+    """
+    template = get_or_404(session, actor=actor, template_id=template_id)
+    settings = _settings(session, actor, data)
+    _check_name_free(session, actor, settings.name, template.id)
+    _apply(template, settings)
+    template.updated_at = now
+    session.flush()
+    return template
+
+
+def delete(session: Session, *, actor: Actor, template_id: str, now: datetime) -> None:
+    """Retire a template: new customers can no longer use it; existing ones are unaffected."""
+    template = get_or_404(session, actor=actor, template_id=template_id)
+    template.deleted_at = now
+
+
+def to_read(template: OnboardingTemplate) -> TemplateRead:
+    """The wire form of a template."""
+    return TemplateRead(
+        id=template.id,
+        provisioning_id=template.provisioning_id,
+        name=template.name,
+        country=template.country,
+        language=template.language,
+        auth_mode=template.auth_mode,  # type: ignore[arg-type]
+        idp_entity_id=template.idp_entity_id,
+        pstn_provider=template.pstn_provider,
+        brand_name=template.brand_name,
+        allow_admin_invite_emails_on_attach=template.allow_admin_invite_emails_on_attach,
+        disable_webex_to_webex_calling=template.disable_webex_to_webex_calling,
+        subscription_id=template.subscription_id,
+        created=iso(template.created_at),
+        last_modified=iso(template.updated_at),
+    )
+
+
+def first_provisioning_id(session: Session, owner_org_id: str) -> str | None:
+    """The provisioning ID of an organization's oldest live template."""
+    return session.scalar(
+        select(OnboardingTemplate.provisioning_id)
+        .where(
+            OnboardingTemplate.owner_org_id == owner_org_id, OnboardingTemplate.deleted_at.is_(None)
+        )
+        .order_by(OnboardingTemplate.seq)
+        .limit(1)
+    )

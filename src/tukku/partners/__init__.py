@@ -1,0 +1,1 @@
+"""Partners, their wholesale subscriptions and the managing relationships they hold."""

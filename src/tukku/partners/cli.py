@@ -1,0 +1,40 @@
+"""`tukku partners`: set up partners from the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
+from tukku.identity import service as identity
+from tukku.identity.rules import WHOLESALE_SCOPES
+from tukku.partners.flows import create_partner
+
+app = typer.Typer(help="Partners.", no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    name: Annotated[str, typer.Option("--name", help="The partner's organization name.")],
+    admin_email: Annotated[str, typer.Option("--admin-email", help="Its first administrator.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a partner with a subscription, a default onboarding template and an API token."""
+    with command_unit(settings_for(database_url)) as (session, clock):
+        setup = create_partner(session, name=name, admin_email=admin_email, now=clock.now())
+        _, token = identity.issue_token(
+            session, user=setup.admin, scopes=WHOLESALE_SCOPES, name="cli", now=clock.now()
+        )
+    result = {
+        "orgId": setup.org_id,
+        "subscriptionId": setup.subscription_id,
+        "token": token,
+        "provisioningId": setup.provisioning_id,
+    }
+    if as_json:
+        emit_json(result)
+        return
+    for key, value in result.items():
+        console.print(f"{key:>15}: {value}")

@@ -1,0 +1,64 @@
+"""Use cases of partners: subscriptions and managing relationships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tukku.core.ids import subscription_id
+from tukku.partners.models import ManagingRelationship, PartnerSubscription
+
+
+def create_subscription(session: Session, *, partner_org_id: str, now: datetime) -> str:
+    """Open the partner's one wholesale subscription; returns its ID."""
+    subscription = PartnerSubscription(
+        id=subscription_id(), partner_org_id=partner_org_id, created_at=now
+    )
+    session.add(subscription)
+    session.flush()
+    return subscription.id
+
+
+def subscription_of(session: Session, partner_org_id: str) -> str | None:
+    """The subscription ID of a top-level partner."""
+    return session.scalar(
+        select(PartnerSubscription.id).where(PartnerSubscription.partner_org_id == partner_org_id)
+    )
+
+
+def add_managing_relationship(
+    session: Session, *, manager_org_id: str, managed_org_id: str, kind: str, admin_level: str,
+    now: datetime,
+) -> None:
+    """Record that `manager_org_id` administers `managed_org_id` (idempotent)."""
+    if session.get(ManagingRelationship, (manager_org_id, managed_org_id)) is None:
+        session.add(
+            ManagingRelationship(
+                manager_org_id=manager_org_id,
+                managed_org_id=managed_org_id,
+                kind=kind,
+                admin_level=admin_level,
+                created_at=now,
+            )
+        )
+        session.flush()
+
+
+def remove_managing_relationships(session: Session, *, managed_org_id: str) -> None:
+    """End every managing relationship over an organization (wholesale removed from it)."""
+    session.execute(
+        delete(ManagingRelationship).where(ManagingRelationship.managed_org_id == managed_org_id)
+    )
+
+
+def managers_of(session: Session, managed_org_id: str) -> list[ManagingRelationship]:
+    """Who manages an organization, and at which admin level."""
+    return list(
+        session.scalars(
+            select(ManagingRelationship).where(
+                ManagingRelationship.managed_org_id == managed_org_id
+            )
+        )
+    )

@@ -1,0 +1,1 @@
+"""Sandbox mode: a controllable clock and scripted faults for integration testing."""

@@ -1,0 +1,27 @@
+"""Every table of tukku in one metadata, for migrations and the models-versus-migrations check."""
+
+from __future__ import annotations
+
+from tukku.billing import models as billing_models
+from tukku.core.db import Base
+from tukku.customers import models as customers_models
+from tukku.identity import models as identity_models
+from tukku.jobs import models as jobs_models
+from tukku.mail import models as mail_models
+from tukku.onboarding import models as onboarding_models
+from tukku.partners import models as partners_models
+from tukku.sandbox import models as sandbox_models
+from tukku.subscribers import models as subscribers_models
+
+MODEL_MODULES = (
+    billing_models,
+    customers_models,
+    identity_models,
+    jobs_models,
+    mail_models,
+    onboarding_models,
+    partners_models,
+    sandbox_models,
+    subscribers_models,
+)
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Wholesale subscribers: users of customer organizations holding one package each."""

@@ -1,0 +1,259 @@
+"""Routes of `/v1/wholesale/subscribers`, and the consent-move route at its documented path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from tukku.core.deps import (
+    ClockDep,
+    DbSession,
+    LinkSecret,
+    MaxParam,
+    OffsetParam,
+    OnBehalfOf,
+    SettingsDep,
+)
+from tukku.core.errors import Codes, Forbidden, Invalid, invalid_all
+from tukku.core.http import base_url, trim_page
+from tukku.core.pagination import page_request
+from tukku.core.timefmt import parse_instant
+from tukku.customers.schemas import PrecheckInfoOut, PrecheckOut
+from tukku.identity.deps import requires
+from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope, may_precheck
+from tukku.identity.service import resolve_actor
+from tukku.subscribers import precheck, service
+from tukku.subscribers.models import Subscriber
+from tukku.subscribers.schemas import (
+    SubscriberCreate,
+    SubscriberOut,
+    SubscriberPage,
+    SubscriberPrecheck,
+    SubscriberUpdate,
+)
+
+router = APIRouter(prefix="/v1/wholesale/subscribers", tags=["Wholesale subscribers"])
+consent_move_router = APIRouter(tags=["Wholesale subscribers"])
+Reader = Annotated[Principal, Depends(requires(Scope.SUBSCRIBERS_READ))]
+Writer = Annotated[Principal, Depends(requires(Scope.SUBSCRIBERS_WRITE))]
+SORT_FIELDS = ("created", "lastStatusChange")
+
+
+def _links(request: Request, settings: SettingsDep, secret: LinkSecret) -> service.Links:
+    return service.Links(
+        base_url=base_url(request),
+        secret=secret,
+        consent_max_age=timedelta(seconds=settings.consent_link_max_age_seconds),
+    )
+
+
+LinksDep = Annotated[service.Links, Depends(_links)]
+
+
+def _instant(name: str, value: str | None) -> object:
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        reason = "must be epoch milliseconds or an ISO 8601 date-time"
+        raise Invalid(name, reason, Codes.INVALID_QUERY) from None
+
+
+def _filters(
+    customer_id: str | None,
+    person_id: str | None,
+    external_customer_id: str | None,
+    email: str | None,
+    status: str | None,
+    after: str | None,
+    last_status_change: str | None,
+    sort_by: str | None,
+    sort_order: str | None,
+) -> service.SubscriberFilters:
+    if sort_by is not None and sort_by not in SORT_FIELDS:
+        raise Invalid("sortBy", "must be created or lastStatusChange", Codes.INVALID_QUERY)
+    order = (sort_order or "ASC").upper()
+    if order not in ("ASC", "DESC"):
+        raise Invalid("sortOrder", "must be ASC or DESC", Codes.INVALID_QUERY)
+    return service.SubscriberFilters(
+        customer_id=customer_id,
+        person_id=person_id,
+        external_customer_id=external_customer_id,
+        email=email,
+        status=status,
+        after=_instant("after", after),  # type: ignore[arg-type]
+        last_status_change=_instant("lastStatusChange", last_status_change),  # type: ignore[arg-type]
+        sort_by=sort_by or "created",
+        descending=order == "DESC",
+    )
+
+
+def _one(session: DbSession, subscriber: Subscriber) -> SubscriberOut:
+    return service.to_out(subscriber, service.external_id_of(session, subscriber))
+
+
+@router.get(
+    "", response_model=SubscriberPage, response_model_exclude_none=True, summary="List subscribers"
+)
+def list_subscribers(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    principal: Reader,
+    customer_id: Annotated[str | None, Query(alias="customerId")] = None,
+    person_id: Annotated[str | None, Query(alias="personId")] = None,
+    external_customer_id: Annotated[str | None, Query(alias="externalCustomerId")] = None,
+    email: str | None = None,
+    status: str | None = None,
+    after: Annotated[str | None, Query(description="Created after: epoch ms or ISO 8601.")] = None,
+    last_status_change: Annotated[str | None, Query(alias="lastStatusChange")] = None,
+    sort_by: Annotated[str | None, Query(alias="sortBy")] = None,
+    sort_order: Annotated[str | None, Query(alias="sortOrder")] = None,
+    on_behalf_of: OnBehalfOf = None,
+    max_: MaxParam = None,
+    offset: OffsetParam = None,
+) -> SubscriberPage:
+    """The caller's subscribers, filtered, sorted and paginated (default 50, at most 100)."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    page = page_request(offset, max_, default=50, cap=100)
+    filters = _filters(
+        customer_id, person_id, external_customer_id, email, status, after, last_status_change,
+        sort_by, sort_order,
+    )
+    rows = service.list_(session, actor=actor, filters=filters, page=page)
+    rows = trim_page(request, response, rows, page)
+    return SubscriberPage(items=[service.to_out(s, ext) for s, ext in rows])
+
+
+@router.post(
+    "",
+    response_model=SubscriberOut,
+    response_model_exclude_none=True,
+    summary="Provision a subscriber",
+    responses={202: {"description": "Pending the user's consent (`pending_user_migration`)."}},
+)
+def provision_subscriber(
+    body: SubscriberCreate,
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    links: LinksDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> JSONResponse:
+    """200 with the provisioned subscriber, or 202 when the user must consent to move."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    result = service.provision(session, actor=actor, data=body, now=clock.now(), links=links)
+    out = _one(session, result.subscriber)
+    url = f"{base_url(request)}/v1/wholesale/subscribers/{result.subscriber.id}"
+    return JSONResponse(
+        out.model_dump(by_alias=True, exclude_none=True),
+        status_code=202 if result.pending else 200,
+        headers={"Location": url},
+    )
+
+
+@router.post("/validate", response_model=PrecheckOut, summary="Precheck a subscriber")
+def precheck_subscriber(
+    body: SubscriberPrecheck, session: DbSession, principal: Writer, on_behalf_of: OnBehalfOf = None
+) -> PrecheckOut:
+    """Report every problem provisioning would meet, changing nothing (partner full admins)."""
+    if not may_precheck(principal.roles):
+        raise Forbidden("only partner full administrators may run prechecks")
+    actor = resolve_actor(session, principal, on_behalf_of)
+    outcome = precheck.precheck(session, actor=actor, data=body)
+    if outcome.problems:
+        raise invalid_all(outcome.problems, "Provisioning precheck failed")
+    codes = [Codes.PRECHECK_OK, *outcome.info]
+    info = [PrecheckInfoOut(info_code=c.number, description=c.meaning) for c in codes]
+    return PrecheckOut(message="success", info=info)
+
+
+@router.get(
+    "/{subscriber_id}",
+    response_model=SubscriberOut,
+    response_model_exclude_none=True,
+    summary="Get a subscriber",
+)
+def get_subscriber(
+    subscriber_id: str, session: DbSession, principal: Reader, on_behalf_of: OnBehalfOf = None
+) -> SubscriberOut:
+    """One subscriber."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    return _one(session, service.get_or_404(session, actor=actor, subscriber_id=subscriber_id))
+
+
+@router.put(
+    "/{subscriber_id}",
+    response_model=SubscriberOut,
+    response_model_exclude_none=True,
+    summary="Update a subscriber",
+)
+def update_subscriber(
+    subscriber_id: str,
+    body: SubscriberUpdate,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> SubscriberOut:
+    """Change the package; billing of the old package stops now and the new one starts."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    subscriber = service.update(
+        session, actor=actor, subscriber_id=subscriber_id, data=body, now=clock.now()
+    )
+    response.headers["Location"] = f"{base_url(request)}/v1/wholesale/subscribers/{subscriber.id}"
+    return _one(session, subscriber)
+
+
+@router.delete("/{subscriber_id}", status_code=204, summary="Remove a subscriber")
+def remove_subscriber(
+    subscriber_id: str,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> Response:
+    """End the subscriber's package; the user stays in its organization."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    service.remove(session, actor=actor, subscriber_id=subscriber_id, now=clock.now())
+    return Response(status_code=204)
+
+
+def _consent_move(
+    subscriber_id: str,
+    session: DbSession,
+    clock: ClockDep,
+    links: LinksDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> Response:
+    """Send the consent e-mail again to a subscriber in `pending_user_migration`."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    service.resend_consent(
+        session, actor=actor, subscriber_id=subscriber_id, now=clock.now(), links=links
+    )
+    return Response(status_code=204)
+
+
+router.add_api_route(
+    "/{subscriber_id}/emails/consentMove",
+    _consent_move,
+    methods=["POST"],
+    status_code=204,
+    summary="Send the consent e-mail again",
+)
+consent_move_router.add_api_route(
+    "/v1/subscribers/{subscriber_id}/emails/consentMove",
+    _consent_move,
+    methods=["POST"],
+    status_code=204,
+    summary="Send the consent e-mail again (path as published)",
+)

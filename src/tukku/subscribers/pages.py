@@ -1,0 +1,44 @@
+"""The page a user reaches from a consent e-mail, to accept moving into a customer organization."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from tukku.core.deps import ClockDep, DbSession, LinkSecret
+from tukku.onboarding import service as onboarding
+from tukku.subscribers import service
+from tukku.web.templating import templates
+
+router = APIRouter(prefix="/v1/consent", tags=["Consent"], include_in_schema=False)
+
+
+def _brand(session: DbSession, template_id: str) -> str:
+    template = onboarding.get_by_id(session, template_id)
+    return template.brand_name if template else "tukku"
+
+
+@router.get("/{token}", response_class=HTMLResponse)
+def review(
+    token: str, request: Request, session: DbSession, clock: ClockDep, secret: LinkSecret
+) -> HTMLResponse:
+    """Show who asks the user to move, with one button to accept."""
+    subscriber, customer = service.pending_for_consent(
+        session, token=token, secret=secret, now=clock.now()
+    )
+    context = {
+        "brand": _brand(session, customer.template_id),
+        "customer": customer.name,
+        "email": subscriber.email,
+    }
+    return templates.TemplateResponse(request, "consent/review.html", context)
+
+
+@router.post("/{token}", response_class=HTMLResponse)
+def accept(
+    token: str, request: Request, session: DbSession, clock: ClockDep, secret: LinkSecret
+) -> HTMLResponse:
+    """Accept: the user joins the customer organization and the subscriber is provisioned."""
+    _, customer = service.accept_consent(session, token=token, secret=secret, now=clock.now())
+    context = {"brand": _brand(session, customer.template_id), "customer": customer.name}
+    return templates.TemplateResponse(request, "consent/done.html", context)

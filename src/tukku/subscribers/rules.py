@@ -1,0 +1,103 @@
+"""Pure rules of subscribers: package choice, numbers, who owns an e-mail, who becomes admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tukku.catalog.packages import Catalog
+from tukku.core.errors import Codes, Problem
+from tukku.core.validation import is_e164, is_extension
+
+
+class Status(StrEnum):
+    """Subscriber statuses of the wire contract, plus `removed` (internal; answers 404)."""
+
+    PROVISIONED = "provisioned"
+    PENDING_USER_MIGRATION = "pending_user_migration"
+    REMOVED = "removed"
+
+
+def choose_package(
+    catalog: Catalog, package: str | None, packages: list[str] | None
+) -> tuple[str | None, list[Problem]]:
+    """The one package asked for: `package` xor `packages`, the latter with exactly one entry."""
+    if (package is None) == (packages is None):
+        reason = "package, packages: give exactly one of them"
+        return None, [Problem(Codes.PACKAGE_XOR, reason, "packages")]
+    if packages is not None and len(packages) != 1:
+        reason = f"packages: exactly one package is accepted (got {len(packages)})"
+        return None, [Problem(Codes.PACKAGES_ONE, reason, "packages")]
+    name = package if package is not None else packages[0]  # type: ignore[index]
+    field_name = "package" if package is not None else "packages"
+    entry = catalog.get(name)
+    if entry is None or not entry.subscriber:
+        reason = f"{field_name}: {name!r} is not a subscriber package"
+        return None, [Problem(Codes.PACKAGE_UNKNOWN, reason, field_name)]
+    return name, []
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """A checked extension and/or E.164 number (either may be None)."""
+
+    extension: str | None
+    phone_number: str | None
+
+
+def check_numbers(
+    extension: str | None, phone_number: str | None, *, required: bool, prefix: str
+) -> tuple[Numbers | None, list[Problem]]:
+    """Calling packages need an extension, a primary number or both; each must be well-formed."""
+    ext = (extension or "").strip() or None
+    number = (phone_number or "").strip().replace(" ", "") or None
+    problems = []
+    if required and ext is None and number is None:
+        reason = f"{prefix}: an extension, a primaryPhoneNumber or both are required"
+        problems.append(Problem(Codes.NUMBER_REQUIRED, reason, prefix))
+    if ext is not None and not is_extension(ext):
+        where = f"{prefix}.extension"
+        problems.append(Problem(Codes.EXTENSION_INVALID, f"{where}: must be 2 to 10 digits", where))
+    if number is not None and not is_e164(number):
+        where = f"{prefix}.primaryPhoneNumber"
+        reason = f"{where}: must be E.164, e.g. +14085550100"
+        problems.append(Problem(Codes.PHONE_NUMBER_INVALID, reason, where))
+    if problems:
+        return None, problems
+    return Numbers(ext, number), []
+
+
+class EmailOwner(StrEnum):
+    """What provisioning an e-mail means, given who owns it now."""
+
+    NOBODY = "nobody"  # create a new user in the customer organization
+    MEMBER = "member"  # a user of the customer organization itself becomes the subscriber
+    OUTSIDE = "outside"  # a user outside wholesale: ask for consent (202 pending_user_migration)
+    TAKEN = "taken"  # a subscriber or a user elsewhere in wholesale: conflict
+
+
+def email_owner(
+    *,
+    owner_org_id: str | None,
+    owner_org_kind: str | None,
+    customer_org_id: str | None,
+    owner_is_subscriber: bool,
+) -> EmailOwner:
+    """Classify the current owner of an e-mail address for subscriber provisioning."""
+    if owner_is_subscriber:
+        return EmailOwner.TAKEN
+    if owner_org_id is None:
+        return EmailOwner.NOBODY
+    if owner_org_id == customer_org_id:
+        return EmailOwner.MEMBER
+    if owner_org_kind == "standalone":
+        return EmailOwner.OUTSIDE
+    return EmailOwner.TAKEN
+
+
+def becomes_admin(*, attached: bool, org_has_admin: bool) -> bool:
+    """The first subscriber of a new customer organization is its administrator.
+
+    Not so in an attached organization, which keeps its own administrators.
+    """
+    return not attached and not org_has_admin

@@ -1,0 +1,565 @@
+"""Use cases of wholesale subscribers, always scoped to the acting partner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from tukku.billing import service as billing
+from tukku.catalog.packages import catalog
+from tukku.core.errors import (
+    Codes,
+    Conflict,
+    DomainError,
+    InvalidState,
+    NotFound,
+    Problem,
+    invalid_all,
+)
+from tukku.core.ids import new_id
+from tukku.core.pagination import PageRequest
+from tukku.core.security import sign, unsign
+from tukku.core.timefmt import iso
+from tukku.core.validation import normalize_email
+from tukku.customers import service as customers
+from tukku.customers.models import Customer, Location
+from tukku.identity import service as identity
+from tukku.identity.models import User
+from tukku.identity.principal import Actor
+from tukku.identity.rules import Role
+from tukku.identity.tenancy import owned_by, visible_to
+from tukku.mail.service import queue_mail
+from tukku.onboarding import service as onboarding
+from tukku.subscribers.models import DirectoryNumber, Subscriber
+from tukku.subscribers.rules import (
+    EmailOwner,
+    Numbers,
+    Status,
+    becomes_admin,
+    check_numbers,
+    choose_package,
+    email_owner,
+)
+from tukku.subscribers.schemas import (
+    SubscriberCreate,
+    SubscriberErrorOut,
+    SubscriberOut,
+    SubscriberParametersIn,
+    SubscriberUpdate,
+)
+
+ACTIVE = Subscriber.removed_at.is_(None)
+CONSENT_PURPOSE = "subscriber-consent"
+
+
+@dataclass(frozen=True)
+class Links:
+    """How to build links that go out in e-mails: the public base URL and the signing secret."""
+
+    base_url: str
+    secret: str
+    consent_max_age: timedelta
+
+
+def get_or_404(
+    session: Session, *, actor: Actor, subscriber_id: str, field_name: str | None = None
+) -> Subscriber:
+    """An active subscriber the actor may manage; 404 for anyone else's."""
+    subscriber = session.scalars(
+        select(Subscriber).where(
+            Subscriber.id == subscriber_id, visible_to(Subscriber.owner_org_id, actor), ACTIVE
+        )
+    ).first()
+    if subscriber is None:
+        raise NotFound("subscriber", Codes.SUBSCRIBER_NOT_FOUND, field_name=field_name)
+    return subscriber
+
+
+def count_holding(session: Session, customer_id: str, packages: list[str]) -> dict[str, int]:
+    """How many active subscribers of a customer hold each of `packages`."""
+    rows = session.execute(
+        select(Subscriber.package, func.count())
+        .where(Subscriber.customer_id == customer_id, Subscriber.package.in_(packages), ACTIVE)
+        .group_by(Subscriber.package)
+    )
+    counts = {name: 0 for name in packages}
+    counts.update({name: int(n) for name, n in rows.tuples()})
+    return counts
+
+
+def _check_limit(session: Session, customer: Customer, package: str) -> None:
+    row = customers.package_row(session, customer.id, package)
+    if row is None or row.limit is None:
+        return
+    if count_holding(session, customer.id, [package])[package] >= row.limit:
+        reason = f"the customer's limit of {row.limit} {package} subscribers is reached"
+        raise Conflict("packages", reason, Codes.PACKAGE_LIMIT_REACHED)
+
+
+def _require_package(session: Session, customer: Customer, package: str, field_name: str) -> None:
+    row = customers.package_row(session, customer.id, package)
+    if row is None or row.status != "provisioned":
+        reason = f"{package} is not provisioned on the customer"
+        raise invalid_all([Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, f"{field_name}: {reason}", field_name)])
+
+
+def _calling_location(
+    session: Session, customer: Customer, location_id: str | None, prefix: str
+) -> Location:
+    if location_id:
+        location = customers.location_of(session, customer.id, location_id)
+        if location is None:
+            where = f"{prefix}.locationId"
+            raise invalid_all([Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where)])
+        return location
+    hq = customers.headquarters(session, customer.id)
+    if hq is None:
+        where = f"{prefix}.locationId"
+        reason = f"{where}: the customer has no calling location"
+        raise invalid_all([Problem(Codes.LOCATION_UNKNOWN, reason, where)])
+    return hq
+
+
+def number_problems(
+    session: Session, customer_id: str, numbers: Numbers, prefix: str
+) -> list[Problem]:
+    """Conflicts of an extension (per customer) or number (platform-wide) already in use."""
+    problems = []
+    if numbers.extension is not None:
+        taken = session.scalar(
+            select(DirectoryNumber.id).where(
+                DirectoryNumber.customer_id == customer_id,
+                DirectoryNumber.extension == numbers.extension,
+            )
+        )
+        if taken is not None:
+            where = f"{prefix}.extension"
+            reason = f"{where}: {numbers.extension} is already used in this customer"
+            problems.append(Problem(Codes.EXTENSION_TAKEN, reason, where))
+    if numbers.phone_number is not None:
+        taken = session.scalar(
+            select(DirectoryNumber.id).where(DirectoryNumber.phone_number == numbers.phone_number)
+        )
+        if taken is not None:
+            where = f"{prefix}.primaryPhoneNumber"
+            reason = f"{where}: {numbers.phone_number} is already in use"
+            problems.append(Problem(Codes.NUMBER_TAKEN, reason, where))
+    return problems
+
+
+def _assign_numbers(
+    session: Session, subscriber: Subscriber, location: Location, numbers: Numbers, now: datetime,
+    prefix: str,
+) -> None:
+    conflicts = number_problems(session, subscriber.customer_id, numbers, prefix)
+    if conflicts:
+        raise DomainError(conflicts, status=409)
+    session.add(
+        DirectoryNumber(
+            customer_id=subscriber.customer_id,
+            subscriber_id=subscriber.id,
+            location_id=location.id,
+            extension=numbers.extension,
+            phone_number=numbers.phone_number,
+            created_at=now,
+        )
+    )
+    subscriber.location_id = location.id
+
+
+def _release_numbers(session: Session, subscriber: Subscriber) -> None:
+    session.execute(delete(DirectoryNumber).where(DirectoryNumber.subscriber_id == subscriber.id))
+    subscriber.location_id = None
+
+
+def _email_owner(
+    session: Session, email: str, customer_org_id: str | None
+) -> tuple[EmailOwner, User | None]:
+    is_subscriber = session.scalar(
+        select(Subscriber.id).where(Subscriber.email == email, ACTIVE)
+    )
+    user = identity.find_user_by_email(session, email)
+    org = identity.get_org(session, user.org_id) if user else None
+    owner = email_owner(
+        owner_org_id=user.org_id if user else None,
+        owner_org_kind=org.kind if org else None,
+        customer_org_id=customer_org_id,
+        owner_is_subscriber=is_subscriber is not None,
+    )
+    return owner, user
+
+
+def email_owner_of(session: Session, email: str, customer_org_id: str | None) -> EmailOwner:
+    """What provisioning `email` into the customer organization would meet."""
+    return _email_owner(session, email, customer_org_id)[0]
+
+
+def _brand(session: Session, customer: Customer) -> str:
+    template = onboarding.get_by_id(session, customer.template_id)
+    return template.brand_name if template else "tukku"
+
+
+def _activate(
+    session: Session, subscriber: Subscriber, customer: Customer, user: User, now: datetime
+) -> None:
+    """The subscriber's user is in the customer organization: billing starts, mail goes out."""
+    assert customer.org_id is not None
+    admin = becomes_admin(
+        attached=customer.attached,
+        org_has_admin=identity.org_has_role(session, customer.org_id, Role.CUSTOMER_FULL_ADMIN),
+    )
+    if admin:
+        identity.grant_role(session, user=user, role=Role.CUSTOMER_FULL_ADMIN)
+    subscriber.user_id = user.id
+    subscriber.status = Status.PROVISIONED.value
+    subscriber.last_status_change = now
+    billing.open_assignment(
+        session,
+        partner_org_id=customer.partner_org_id,
+        sub_partner_org_id=None if customer.owner_org_id == customer.partner_org_id
+        else customer.owner_org_id,
+        customer_id=customer.id,
+        subscriber_id=subscriber.id,
+        user_id=user.id,
+        location_id=subscriber.location_id,
+        package=subscriber.package,
+        at=now,
+    )
+    brand = _brand(session, customer)
+    role_line = f"You are the administrator of {customer.name}.\n" if admin else ""
+    queue_mail(
+        session,
+        to=subscriber.email,
+        subject=f"Welcome to {brand}",
+        body=(
+            f"Hello {subscriber.first_name},\n\n{customer.name} has given you "
+            f"{catalog()[subscriber.package].display_name} on {brand}.\n{role_line}"
+        ),
+        kind="welcome",
+        now=now,
+    )
+
+
+def consent_link(links: Links, subscriber: Subscriber, now: datetime) -> str:
+    """The signed link a user follows to consent to joining the customer organization."""
+    token = sign(
+        links.secret, CONSENT_PURPOSE, subscriber.id, expires_at=now + links.consent_max_age
+    )
+    return f"{links.base_url}/v1/consent/{token}"
+
+
+def _send_consent(
+    session: Session, subscriber: Subscriber, customer: Customer, links: Links, now: datetime
+) -> None:
+    brand = _brand(session, customer)
+    queue_mail(
+        session,
+        to=subscriber.email,
+        subject=f"{customer.name} invites you to move your account to {brand}",
+        body=(
+            f"Hello {subscriber.first_name},\n\n{customer.name} would like your existing account "
+            f"to join its organization on {brand}. Nothing moves without your consent.\n\n"
+            f"Review and accept: {consent_link(links, subscriber, now)}\n"
+        ),
+        kind="consent",
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """A new subscriber, and whether it waits for the user's consent (answer 202, not 200)."""
+
+    subscriber: Subscriber
+    pending: bool
+
+
+def _checked_create(data: SubscriberCreate) -> tuple[str, str, SubscriberParametersIn]:
+    package, problems = choose_package(catalog(), data.package, data.packages)
+    params = data.provisioning_parameters or SubscriberParametersIn()
+    for name, value in (("firstName", params.first_name), ("lastName", params.last_name)):
+        if not (value or "").strip():
+            where = f"provisioningParameters.{name}"
+            problems.append(Problem(Codes.NAME_REQUIRED, f"{where}: is required", where))
+    email = normalize_email(data.email)
+    if email is None:
+        problems.append(Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email"))
+    if problems or package is None or email is None:
+        raise invalid_all(problems)
+    return package, email, params
+
+
+def provision(
+    session: Session, *, actor: Actor, data: SubscriberCreate, now: datetime, links: Links
+) -> Provisioned:
+    """Give a user of a customer one package: at once, or after the user's consent."""
+    package, email, params = _checked_create(data)
+    customer = customers.get_or_404(
+        session, actor=actor, customer_id=data.customer_id, for_update=True, field_name="customerId"
+    )
+    customers.require_ready(customer)
+    field_name = "package" if data.package is not None else "packages"
+    _require_package(session, customer, package, field_name)
+    prefix = "provisioningParameters"
+    numbers: Numbers | None = None
+    location: Location | None = None
+    if catalog()[package].calling:
+        numbers, problems = check_numbers(
+            params.extension, params.primary_phone_number, required=True, prefix=prefix
+        )
+        if problems:
+            raise invalid_all(problems)
+        location = _calling_location(session, customer, params.location_id, prefix)
+    owner, user = _email_owner(session, email, customer.org_id)
+    if owner is EmailOwner.TAKEN:
+        raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
+    _check_limit(session, customer, package)
+    subscriber = Subscriber(
+        id=new_id("SUBSCRIBER"),
+        customer_id=customer.id,
+        owner_org_id=customer.owner_org_id,
+        partner_org_id=customer.partner_org_id,
+        email=email,
+        first_name=(params.first_name or "").strip(),
+        last_name=(params.last_name or "").strip(),
+        package=package,
+        status=Status.PENDING_USER_MIGRATION.value,
+        errors=[],
+        created_at=now,
+        last_status_change=now,
+    )
+    session.add(subscriber)
+    session.flush()
+    if numbers is not None and location is not None:
+        _assign_numbers(session, subscriber, location, numbers, now, prefix)
+    if owner is EmailOwner.OUTSIDE:
+        _send_consent(session, subscriber, customer, links, now)
+        session.flush()
+        return Provisioned(subscriber, pending=True)
+    if user is None:
+        assert customer.org_id is not None
+        user = identity.create_user(
+            session,
+            org_id=customer.org_id,
+            email=email,
+            first_name=subscriber.first_name,
+            last_name=subscriber.last_name,
+            now=now,
+        )
+    _activate(session, subscriber, customer, user, now)
+    session.flush()
+    return Provisioned(subscriber, pending=False)
+
+
+def update(
+    session: Session, *, actor: Actor, subscriber_id: str, data: SubscriberUpdate, now: datetime
+) -> Subscriber:
+    """Change a subscriber's package; billing of the old one stops and the new one starts now."""
+    package, problems = choose_package(catalog(), data.package, data.packages)
+    if problems or package is None:
+        raise invalid_all(problems)
+    subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
+    customer = customers.lock(session, subscriber.customer_id)
+    assert customer is not None
+    customers.require_ready(customer)
+    if subscriber.status != Status.PROVISIONED:
+        reason = "the subscriber is waiting for the user's consent"
+        raise InvalidState("status", reason, Codes.NOT_PENDING_MIGRATION)
+    if package == subscriber.package:
+        return subscriber
+    field_name = "package" if data.package is not None else "packages"
+    _require_package(session, customer, package, field_name)
+    _check_limit(session, customer, package)
+    was_calling, now_calling = catalog()[subscriber.package].calling, catalog()[package].calling
+    if now_calling and not was_calling:
+        params = data.provisioning_parameters
+        prefix = "provisioningParameters"
+        numbers, problems = check_numbers(
+            params.extension if params else None,
+            params.primary_phone_number if params else None,
+            required=True,
+            prefix=prefix,
+        )
+        if problems or numbers is None:
+            raise invalid_all(problems)
+        location = _calling_location(session, customer, params.location_id if params else None, prefix)
+        _assign_numbers(session, subscriber, location, numbers, now, prefix)
+    elif was_calling and not now_calling:
+        _release_numbers(session, subscriber)
+    billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
+    subscriber.package = package
+    billing.open_assignment(
+        session,
+        partner_org_id=customer.partner_org_id,
+        sub_partner_org_id=None if customer.owner_org_id == customer.partner_org_id
+        else customer.owner_org_id,
+        customer_id=customer.id,
+        subscriber_id=subscriber.id,
+        user_id=subscriber.user_id,
+        location_id=subscriber.location_id,
+        package=package,
+        at=now,
+    )
+    session.flush()
+    return subscriber
+
+
+def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
+    billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
+    _release_numbers(session, subscriber)
+    subscriber.status = Status.REMOVED.value
+    subscriber.removed_at = now
+    subscriber.last_status_change = now
+
+
+def remove(session: Session, *, actor: Actor, subscriber_id: str, now: datetime) -> None:
+    """Take the package away: billing stops now; the user stays in its organization."""
+    subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
+    customers.lock(session, subscriber.customer_id)
+    _end(session, subscriber, now)
+
+
+def remove_all_for_customer(session: Session, *, customer_id: str, now: datetime) -> int:
+    """End every subscriber of a customer whose wholesale services are being removed."""
+    subscribers = list(
+        session.scalars(select(Subscriber).where(Subscriber.customer_id == customer_id, ACTIVE))
+    )
+    for subscriber in subscribers:
+        _end(session, subscriber, now)
+    return len(subscribers)
+
+
+def resend_consent(
+    session: Session, *, actor: Actor, subscriber_id: str, now: datetime, links: Links
+) -> None:
+    """Send the consent e-mail again to a subscriber still waiting for it."""
+    subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
+    if subscriber.status != Status.PENDING_USER_MIGRATION:
+        reason = "the subscriber is not waiting for the user's consent"
+        raise InvalidState("subscriberId", reason, Codes.NOT_PENDING_MIGRATION)
+    customer = customers.lock(session, subscriber.customer_id)
+    assert customer is not None
+    _send_consent(session, subscriber, customer, links, now)
+
+
+def pending_for_consent(
+    session: Session, *, token: str, secret: str, now: datetime
+) -> tuple[Subscriber, Customer]:
+    """The subscriber and customer a consent link stands for; 404 if invalid, used or expired."""
+    subscriber_id = unsign(secret, CONSENT_PURPOSE, token, now=now)
+    subscriber = (
+        session.scalars(select(Subscriber).where(Subscriber.id == subscriber_id, ACTIVE)).first()
+        if isinstance(subscriber_id, str)
+        else None
+    )
+    customer = customers.lock(session, subscriber.customer_id) if subscriber else None
+    if (
+        subscriber is None
+        or customer is None
+        or subscriber.status != Status.PENDING_USER_MIGRATION
+        or customer.org_id is None
+    ):
+        raise NotFound("consent request", Codes.CONSENT_LINK_INVALID)
+    return subscriber, customer
+
+
+def accept_consent(
+    session: Session, *, token: str, secret: str, now: datetime
+) -> tuple[Subscriber, Customer]:
+    """The user consented: it moves into the customer organization and the subscriber activates."""
+    subscriber, customer = pending_for_consent(session, token=token, secret=secret, now=now)
+    user = identity.find_user_by_email(session, subscriber.email)
+    assert customer.org_id is not None
+    if user is None:
+        user = identity.create_user(
+            session,
+            org_id=customer.org_id,
+            email=subscriber.email,
+            first_name=subscriber.first_name,
+            last_name=subscriber.last_name,
+            now=now,
+        )
+    else:
+        identity.revoke_roles(session, user=user)
+        user.org_id = customer.org_id
+    _activate(session, subscriber, customer, user, now)
+    session.flush()
+    return subscriber, customer
+
+
+@dataclass(frozen=True)
+class SubscriberFilters:
+    """List filters of `GET /subscribers`."""
+
+    customer_id: str | None = None
+    person_id: str | None = None
+    external_customer_id: str | None = None
+    email: str | None = None
+    status: str | None = None
+    after: datetime | None = None
+    last_status_change: datetime | None = None
+    sort_by: str = "created"
+    descending: bool = False
+
+
+def list_(
+    session: Session, *, actor: Actor, filters: SubscriberFilters, page: PageRequest
+) -> list[tuple[Subscriber, str]]:
+    """Active subscribers with their customer's externalId, one extra to detect a next page."""
+    explicit = any(
+        v is not None
+        for v in (filters.customer_id, filters.person_id, filters.external_customer_id, filters.email)
+    )
+    scope = visible_to if explicit else owned_by
+    query = (
+        select(Subscriber, Customer.external_id)
+        .join(Customer, Customer.id == Subscriber.customer_id)
+        .where(scope(Subscriber.owner_org_id, actor), ACTIVE)
+    )
+    if filters.customer_id is not None:
+        query = query.where(Subscriber.customer_id == filters.customer_id)
+    if filters.person_id is not None:
+        query = query.where(Subscriber.user_id == filters.person_id)
+    if filters.external_customer_id is not None:
+        query = query.where(Customer.external_id == filters.external_customer_id)
+    if filters.email is not None:
+        query = query.where(Subscriber.email == filters.email.strip().lower())
+    if filters.status is not None:
+        query = query.where(Subscriber.status == filters.status)
+    if filters.after is not None:
+        query = query.where(Subscriber.created_at > filters.after)
+    if filters.last_status_change is not None:
+        query = query.where(Subscriber.last_status_change > filters.last_status_change)
+    column = Subscriber.last_status_change if filters.sort_by == "lastStatusChange" else (
+        Subscriber.created_at
+    )
+    order = (column.desc(), Subscriber.seq.desc()) if filters.descending else (column, Subscriber.seq)
+    rows = session.execute(query.order_by(*order).offset(page.offset).limit(page.limit + 1))
+    return [(s, ext) for s, ext in rows.tuples()]
+
+
+def external_id_of(session: Session, subscriber: Subscriber) -> str:
+    """The externalId of the subscriber's customer."""
+    value = session.scalar(select(Customer.external_id).where(Customer.id == subscriber.customer_id))
+    return value or ""
+
+
+def to_out(subscriber: Subscriber, external_customer_id: str) -> SubscriberOut:
+    """The wire form; `personId` only once provisioned."""
+    provisioned = subscriber.status == Status.PROVISIONED
+    return SubscriberOut(
+        id=subscriber.id,
+        person_id=subscriber.user_id if provisioned else None,
+        email=subscriber.email,
+        customer_id=subscriber.customer_id,
+        external_customer_id=external_customer_id,
+        package=subscriber.package,
+        packages=[subscriber.package],
+        status=subscriber.status,
+        errors=[SubscriberErrorOut.model_validate(e) for e in subscriber.errors] or None,
+        created=iso(subscriber.created_at),
+        last_status_change=iso(subscriber.last_status_change),
+    )
