@@ -61,7 +61,7 @@ def create_app(
     stop = threading.Event()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         thread = None
         if run_worker:
             worker = Worker(db, clock, settings)

@@ -52,7 +52,9 @@ def close_subscriber_assignment(session: Session, *, subscriber_id: str, at: dat
     """Billing for the subscriber's current package stops at `at`."""
     session.execute(
         update(PackageAssignment)
-        .where(PackageAssignment.subscriber_id == subscriber_id, PackageAssignment.ended_at.is_(None))
+        .where(
+            PackageAssignment.subscriber_id == subscriber_id, PackageAssignment.ended_at.is_(None)
+        )
         .values(ended_at=_second(at))
         .execution_options(synchronize_session=False)
     )

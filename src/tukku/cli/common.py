@@ -51,7 +51,7 @@ def require_current_schema(settings: Settings) -> None:
 
 @contextmanager
 def command_unit(settings: Settings) -> Iterator[tuple[Session, Clock]]:
-    """One unit of work for a CLI command, with the platform clock; domain errors end the command."""
+    """One unit of work for a CLI command, with the platform clock; domain errors end it."""
     from tukku.app import make_clock
 
     require_current_schema(settings)

@@ -38,15 +38,24 @@ def ensure_demo(session: Session, clock: Clock) -> DemoAccess:
     if operator is None:
         org = identity.create_organization(session, kind="operator", name="tukku operator", now=now)
         operator = identity.create_user(
-            session, org_id=org.id, email=OPERATOR_EMAIL, roles=[Role.OPERATOR], now=now,
-            first_name="Platform", last_name="Operator",
+            session,
+            org_id=org.id,
+            email=OPERATOR_EMAIL,
+            roles=[Role.OPERATOR],
+            now=now,
+            first_name="Platform",
+            last_name="Operator",
         )
         created = True
     admin = identity.find_user_by_email(session, DEMO_ADMIN_EMAIL)
     if admin is None:
         setup = create_partner(
-            session, name="Demo Partner", admin_email=DEMO_ADMIN_EMAIL, now=now,
-            admin_first_name="Demo", admin_last_name="Admin",
+            session,
+            name="Demo Partner",
+            admin_email=DEMO_ADMIN_EMAIL,
+            now=now,
+            admin_first_name="Demo",
+            admin_last_name="Admin",
         )
         admin, provisioning_id = setup.admin, setup.provisioning_id
         created = True

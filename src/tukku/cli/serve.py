@@ -46,8 +46,7 @@ def serve(
             f"partner token     {access.partner_token}",
             f"provisioningId    {access.provisioning_id}",
             f"operator token    {access.operator_token}",
-            "Try:  curl -H \"Authorization: Bearer <partner token>\" "
-            f"{base}/v1/wholesale/customers",
+            f'Try:  curl -H "Authorization: Bearer <partner token>" {base}/v1/wholesale/customers',
         ]
     console.rule("tukku is starting")
     for line in lines:

@@ -1,4 +1,4 @@
-"""Database engine, declarative base and the unit of work that bounds every request, job and command."""
+"""Database engines, declarative base, and the unit of work bounding each request, job, command."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Code:
-    """One entry of the catalog: a stable number, the HTTP status it travels with, and its meaning."""
+    """A catalog entry: a stable number, the HTTP status it travels with, and its meaning."""
 
     number: int
     status: int

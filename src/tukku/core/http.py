@@ -153,7 +153,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_unexpected)
 
 
-
 def trim_page(request: Request, response: Response, rows: list[T], page: PageRequest) -> list[T]:
     """Cut the look-ahead row off a page; if there was one, add the `Link: rel="next"` header."""
     if len(rows) <= page.limit:

@@ -36,7 +36,7 @@ def id_uuid(value: str) -> str:
 
 
 def derived_id(kind: str, suffix: str) -> str:
-    """An ID of `kind` whose last segment is `suffix` (e.g. license IDs `<org-uuid>:<SKU>_<uuid>`)."""
+    """An ID of `kind` ending in `suffix` (license IDs end in `<org-uuid>:<SKU>_<uuid>`)."""
     raw = f"ciscospark://{REGION}/{kind}/{suffix}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

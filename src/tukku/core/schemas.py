@@ -9,7 +9,7 @@ from pydantic.alias_generators import to_camel
 
 
 class CamelModel(BaseModel):
-    """Wire model: fields travel as camelCase; unknown request fields are ignored, as upstream does."""
+    """Wire model: fields travel as camelCase; unknown request fields are ignored, as upstream."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 

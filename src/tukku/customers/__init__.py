@@ -1,1 +1,1 @@
-"""Wholesale customers: provisioning, update and removal of organizations, their packages and sites."""
+"""Wholesale customers: provisioning, update and removal of organizations and their packages."""

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+
 from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, OnBehalfOf, SettingsDep
 from tukku.core.errors import Codes, Forbidden, Invalid, invalid_all
 from tukku.core.http import base_url, trim_page
@@ -39,7 +40,9 @@ WIRE_STATUSES = frozenset(s.value for s in Status if s is not Status.REMOVED)
 def _accepted(request: Request, customer_id: str) -> JSONResponse:
     url = f"{base_url(request)}/v1/wholesale/customers/{customer_id}"
     return JSONResponse(
-        ResourceUrlOut(url=url).model_dump(by_alias=True), status_code=202, headers={"Location": url}
+        ResourceUrlOut(url=url).model_dump(by_alias=True),
+        status_code=202,
+        headers={"Location": url},
     )
 
 
@@ -70,7 +73,9 @@ def list_customers(
     actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=100, cap=1000)
     filters = service.CustomerFilters(external_id, org_id, _statuses(status))
-    rows = trim_page(request, response, service.list_(session, actor=actor, filters=filters, page=page), page)
+    rows = trim_page(
+        request, response, service.list_(session, actor=actor, filters=filters, page=page), page
+    )
     packages = service.packages_of(session, [c.id for c in rows])
     return CustomerPage(items=[service.to_out(c, packages[c.id]) for c in rows])
 
@@ -104,7 +109,9 @@ def precheck_customer(
     if problems:
         raise invalid_all(problems, "Provisioning precheck failed")
     ok = Codes.PRECHECK_OK
-    return PrecheckOut(message="success", info=[PrecheckInfoOut(info_code=ok.number, description=ok.meaning)])
+    return PrecheckOut(
+        message="success", info=[PrecheckInfoOut(info_code=ok.number, description=ok.meaning)]
+    )
 
 
 @router.get(
@@ -127,7 +134,9 @@ def get_customer(
     return service.to_out(customer, packages, include_licenses=include_licenses)
 
 
-@router.put("/{customer_id}", status_code=202, response_model=ResourceUrlOut, summary="Update a customer")
+@router.put(
+    "/{customer_id}", status_code=202, response_model=ResourceUrlOut, summary="Update a customer"
+)
 def update_customer(
     customer_id: str,
     body: CustomerUpdate,

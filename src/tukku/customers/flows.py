@@ -72,7 +72,10 @@ def update_customer(
     template = onboarding.get_by_id(session, customer.template_id)
     hq = service.headquarters(session, customer.id)
     problems += calling_requirements(
-        catalog(), data.packages, parameters, template.pstn_provider if template else None,
+        catalog(),
+        data.packages,
+        parameters,
+        template.pstn_provider if template else None,
         hq is not None,
     )
     address = None
@@ -88,14 +91,18 @@ def update_customer(
         raise invalid_all(problems)
     if data.external_id is not None:
         taken = service.external_id_problem(
-            session, owner_org_id=customer.owner_org_id,
-            external_id=data.external_id.strip(), except_id=customer.id,
+            session,
+            owner_org_id=customer.owner_org_id,
+            external_id=data.external_id.strip(),
+            except_id=customer.id,
         )
         if taken:
             raise Conflict(taken.field, taken.description, taken.code)
         customer.external_id = data.external_id.strip()
     change = plan_package_change([r.name for r in rows], data.packages)
-    in_use = {k: v for k, v in subscribers.count_holding(session, customer.id, change.remove).items() if v}
+    in_use = {
+        k: v for k, v in subscribers.count_holding(session, customer.id, change.remove).items() if v
+    }
     if in_use:
         detail = ", ".join(f"{name} ({n} subscribers)" for name, n in in_use.items())
         raise Conflict("packages", f"still assigned: {detail}", Codes.PACKAGE_IN_USE)
@@ -108,7 +115,10 @@ def update_customer(
     if parameters.calling_location is not None:
         if hq is None:
             service.add_location(
-                session, customer_id=customer.id, location=parameters.calling_location, now=now,
+                session,
+                customer_id=customer.id,
+                location=parameters.calling_location,
+                now=now,
                 hq=True,
             )
         else:
@@ -121,8 +131,13 @@ def update_customer(
     for name in change.add:
         session.add(
             CustomerPackage(
-                customer_id=customer.id, name=name, status="provisioning",
-                limit=parameters.limits.get(name), errors=[], warnings=[], created_at=now,
+                customer_id=customer.id,
+                name=name,
+                status="provisioning",
+                limit=parameters.limits.get(name),
+                errors=[],
+                warnings=[],
+                created_at=now,
             )
         )
     _transition(customer, Status.UPDATING, now)
@@ -188,8 +203,17 @@ def _describe(code: int) -> str:
     return known.get(code, "Scripted sandbox fault.")
 
 
-def _ensure_meeting_site(session: Session, customer: Customer, packages: list[str], now: datetime) -> None:
-    site = session.scalars(select(MeetingSite).where(MeetingSite.customer_id == customer.id)).first()
+def _site_url(sip_domain: str) -> str:
+    label, _, suffix = sip_domain.partition(".")
+    return f"{label}.meet.{suffix}"
+
+
+def _ensure_meeting_site(
+    session: Session, customer: Customer, packages: list[str], now: datetime
+) -> None:
+    site = session.scalars(
+        select(MeetingSite).where(MeetingSite.customer_id == customer.id)
+    ).first()
     needed = catalog().has_capability(packages, MEETING_SITE_CAPABILITY)
     if needed and site is None:
         assert customer.org_id is not None
@@ -199,7 +223,7 @@ def _ensure_meeting_site(session: Session, customer: Customer, packages: list[st
             MeetingSite(
                 id=new_id("MEETING_SITE"),
                 customer_id=customer.id,
-                site_url=f"{org.sip_domain.split('.', 1)[0]}.meet.{org.sip_domain.split('.', 1)[1]}",
+                site_url=_site_url(org.sip_domain),
                 locale=site_locale(customer.locale),
                 timezone=customer.meetings_timezone,
                 call_in_numbers=list(geography().default_call_in_numbers(customer.country)),
@@ -220,7 +244,9 @@ def complete_provisioning(
     if customer is None or customer.status != Status.PROVISIONING:
         return
     if fault and fault.error_code is not None:
-        customer.errors = [{"errorCode": fault.error_code, "description": _describe(fault.error_code)}]
+        customer.errors = [
+            {"errorCode": fault.error_code, "description": _describe(fault.error_code)}
+        ]
         for row in service.packages_of(session, [customer.id])[customer.id]:
             row.status = "error"
         _transition(customer, Status.ERROR, now)
@@ -239,13 +265,21 @@ def complete_provisioning(
     org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
     customer.org_id = org.id
     partners.add_managing_relationship(
-        session, manager_org_id=customer.owner_org_id, managed_org_id=org.id, kind="partner",
-        admin_level="full_admin", now=now,
+        session,
+        manager_org_id=customer.owner_org_id,
+        managed_org_id=org.id,
+        kind="partner",
+        admin_level="full_admin",
+        now=now,
     )
     if customer.owner_org_id != customer.partner_org_id:
         partners.add_managing_relationship(
-            session, manager_org_id=customer.partner_org_id, managed_org_id=org.id,
-            kind="parent_partner", admin_level="full_admin", now=now,
+            session,
+            manager_org_id=customer.partner_org_id,
+            managed_org_id=org.id,
+            kind="parent_partner",
+            admin_level="full_admin",
+            now=now,
         )
     for row in rows:
         _provision_package(row, org.id, fault)
@@ -303,5 +337,7 @@ def fail_provisioning(session: Session, *, customer_id: str, now: datetime, reas
         if row.status == "provisioning":
             row.status = "error"
             row.errors = [_error(Codes.PACKAGE_PROVISIONING_FAILED)]
-    target = Status.ERROR if customer.status == Status.PROVISIONING else Status.PROVISIONED_WITH_ERRORS
+    target = (
+        Status.ERROR if customer.status == Status.PROVISIONING else Status.PROVISIONED_WITH_ERRORS
+    )
     _transition(customer, target, now)

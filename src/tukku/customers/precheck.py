@@ -34,7 +34,9 @@ def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[
     if data.packages is not None:
         problems += check_packages(catalog(), packages)
     parameters, found = check_parameters(data.provisioning_parameters, packages)
-    problems += [p for p in found if data.packages is not None or p.code != Codes.PACKAGE_LIMIT_INVALID]
+    problems += [
+        p for p in found if data.packages is not None or p.code != Codes.PACKAGE_LIMIT_INVALID
+    ]
     if data.packages is not None:
         pstn = template.pstn_provider if template else "unknown until a template is named"
         problems += calling_requirements(catalog(), packages, parameters, pstn, False)
@@ -51,7 +53,9 @@ def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[
     if info is not None:
         if normalize_email(info.primary_email) is None:
             where = "customerInfo.primaryEmail"
-            problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+            problems.append(
+                Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
+            )
         if info.name is not None:
             problem = check_customer_name(info.name)
             if problem:
@@ -60,6 +64,8 @@ def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[
         if language and resolve_locale(language, address.country if address else "US") is None:
             where = "customerInfo.language"
             problems.append(
-                Problem(Codes.LANGUAGE_INVALID, f"{where}: {info.language!r} is not supported", where)
+                Problem(
+                    Codes.LANGUAGE_INVALID, f"{where}: {info.language!r} is not supported", where
+                )
             )
     return problems

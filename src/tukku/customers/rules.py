@@ -33,8 +33,13 @@ class Status(StrEnum):
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.PROVISIONING: frozenset(
-        {Status.PROVISIONED, Status.PROVISIONED_WITH_ERRORS, Status.ERROR,
-         Status.PENDING_RPL_REVIEW, Status.DELETING}
+        {
+            Status.PROVISIONED,
+            Status.PROVISIONED_WITH_ERRORS,
+            Status.ERROR,
+            Status.PENDING_RPL_REVIEW,
+            Status.DELETING,
+        }
     ),
     Status.PENDING_RPL_REVIEW: frozenset({Status.PROVISIONING, Status.ERROR, Status.DELETING}),
     Status.PROVISIONED: frozenset({Status.UPDATING, Status.DELETING}),
@@ -102,14 +107,18 @@ def check_address(data: AddressIn, prefix: str) -> tuple[Address | None, list[Pr
     if problems:
         return None, problems
     address = Address(
-        line1, line2, city, _blank_to_none(data.state_or_province),
-        _blank_to_none(data.zip_or_postal_code), country,
+        line1,
+        line2,
+        city,
+        _blank_to_none(data.state_or_province),
+        _blank_to_none(data.zip_or_postal_code),
+        country,
     )
     return address, []
 
 
 def check_customer_name(name: str) -> Problem | None:
-    """A customer name is 1–255 characters and never contains `%`."""
+    """A customer name is 1-255 characters and never contains `%`."""
     text = name.strip()
     if not text or len(text) > NAME_MAX or "%" in text:
         reason = "customerInfo.name: must be 1-255 characters without '%'"
@@ -120,7 +129,9 @@ def check_customer_name(name: str) -> Problem | None:
 def check_packages(catalog: Catalog, names: list[str]) -> list[Problem]:
     """A customer's package list: non-empty, known, no repeats, dependencies met."""
     if not names:
-        return [Problem(Codes.MISSING_FIELD, "packages: at least one package is required", "packages")]
+        return [
+            Problem(Codes.MISSING_FIELD, "packages: at least one package is required", "packages")
+        ]
     codes = {
         "unknown": Codes.PACKAGE_UNKNOWN,
         "duplicate": Codes.PACKAGE_DUPLICATE,
@@ -150,7 +161,9 @@ def check_calling_location(
     prefix = "provisioningParameters.calling.location"
     address, problems = check_address(data.address, f"{prefix}.address")
     if not data.name.strip():
-        problems.append(Problem(Codes.MISSING_FIELD, f"{prefix}.name: must not be blank", f"{prefix}.name"))
+        problems.append(
+            Problem(Codes.MISSING_FIELD, f"{prefix}.name: must not be blank", f"{prefix}.name")
+        )
     if not is_timezone(data.timezone.strip()):
         where = f"{prefix}.timezone"
         problems.append(
@@ -210,7 +223,9 @@ def check_parameters(
             reason = f"{where}: {name} is not in the package list"
             problems.append(Problem(Codes.PACKAGE_LIMIT_INVALID, reason, where))
         elif value < 0:
-            problems.append(Problem(Codes.PACKAGE_LIMIT_INVALID, f"{where}: must be 0 or more", where))
+            problems.append(
+                Problem(Codes.PACKAGE_LIMIT_INVALID, f"{where}: must be 0 or more", where)
+            )
     return Parameters(location, timezone, limits), problems
 
 

@@ -164,8 +164,13 @@ def check_provision_request(
         problems.append(Problem(Codes.ORG_NOT_ATTACHABLE, reason, "orgId"))
     if data.customer_info is None:
         raise invalid_all(
-            [Problem(Codes.MISSING_FIELD, "customerInfo: is required for a new organization",
-                     "customerInfo")]
+            [
+                Problem(
+                    Codes.MISSING_FIELD,
+                    "customerInfo: is required for a new organization",
+                    "customerInfo",
+                )
+            ]
         )
     plan, found = check_new_customer(
         catalog(),
@@ -338,4 +343,3 @@ def to_out(
         resource_details=ResourceDetailsOut(packages=details),
         errors=_errors(customer.errors),
     )
-

@@ -27,7 +27,11 @@ def _out(session: DbSession, org: Organization) -> OrgOut:
         for u in service.users_of(session, org.id)
     ]
     return OrgOut(
-        id=org.id, kind=org.kind, name=org.name, country=org.country, created=iso(org.created_at),
+        id=org.id,
+        kind=org.kind,
+        name=org.name,
+        country=org.country,
+        created=iso(org.created_at),
         users=users,
     )
 

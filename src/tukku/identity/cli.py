@@ -24,7 +24,7 @@ def create(
         list[str] | None, typer.Option("--scope", help="Scope to grant (repeatable).")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Label shown in audits.")] = "cli",
-    as_json: Annotated[bool, typer.Option("--json", help="Print {\"token\": ...}.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"token": ...}.')] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Issue a token; by default with every wholesale scope the user's roles allow."""
@@ -44,7 +44,9 @@ def create(
         granted = wanted if wanted is not None else allowed & (WHOLESALE_SCOPES | {Scope.OPS})
         if not granted:
             raise Invalid("scope", "the user's roles allow no scopes")
-        _, token = service.issue_token(session, user=user, scopes=granted, name=name, now=clock.now())
+        _, token = service.issue_token(
+            session, user=user, scopes=granted, name=name, now=clock.now()
+        )
     if as_json:
         emit_json({"token": token})
     else:

@@ -42,8 +42,13 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.WHOLESALE_ADMIN: WHOLESALE_SCOPES,
     Role.PARTNER_READ_ONLY: READ_SCOPES,
     Role.PROVISIONING_ADMIN: frozenset(
-        {Scope.CUSTOMERS_READ, Scope.CUSTOMERS_WRITE, Scope.SUBSCRIBERS_READ,
-         Scope.SUBSCRIBERS_WRITE, Scope.TEMPLATES_READ}
+        {
+            Scope.CUSTOMERS_READ,
+            Scope.CUSTOMERS_WRITE,
+            Scope.SUBSCRIBERS_READ,
+            Scope.SUBSCRIBERS_WRITE,
+            Scope.TEMPLATES_READ,
+        }
     ),
     Role.CUSTOMER_FULL_ADMIN: frozenset(),
     Role.CUSTOMER_READ_ONLY: frozenset(),

@@ -16,7 +16,7 @@ class OrgUserIn(CamelModel):
 
 
 class StandaloneOrgCreate(CamelModel):
-    """An organization outside wholesale (a direct customer, a free account), e.g. from migration."""
+    """An organization outside wholesale (a direct customer, a free account), e.g. migrated."""
 
     name: str = Field(min_length=1, max_length=255)
     country: str | None = None

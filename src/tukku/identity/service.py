@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tukku.core.db import insert_ignoring_conflicts
 from tukku.catalog.regions import geography
+from tukku.core.db import insert_ignoring_conflicts
 from tukku.core.errors import Codes, DomainError, Forbidden, Invalid, NotFound, Problem
 from tukku.core.ids import new_id
 from tukku.core.validation import normalize_email
@@ -22,7 +22,7 @@ from tukku.identity.principal import Actor, Principal
 from tukku.identity.rules import Role, Scope, grantable_scopes
 
 PARTNER_KINDS = frozenset({"partner", "sub_partner"})
-TOKEN_PREFIX = "tku_"
+TOKEN_PREFIX = "tku_"  # noqa: S105 (a prefix, not a secret)
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
@@ -117,7 +117,7 @@ def issue_token(
     now: datetime,
     expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token for `user` limited to scopes its roles allow; the plain token is returned once."""
+    """A new token for `user`, limited to what its roles allow; the plain token is shown once."""
     wanted = frozenset(scopes)
     allowed = grantable_scopes(roles_of(session, user.id))
     if not wanted <= allowed:
@@ -157,7 +157,7 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
     ).first()
     if row is None:
         return None
-    token, user, org = row.tuple()
+    token, user, org = row
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
         return None
     if user.status != "active":
@@ -230,7 +230,9 @@ def link_secret(session: Session, *, configured: str | None, now: datetime) -> s
 def users_of(session: Session, org_id: str) -> list[User]:
     """The users of an organization, oldest first."""
     return list(
-        session.scalars(select(User).where(User.org_id == org_id).order_by(User.created_at, User.id))
+        session.scalars(
+            select(User).where(User.org_id == org_id).order_by(User.created_at, User.id)
+        )
     )
 
 
@@ -245,15 +247,21 @@ def create_standalone_org(
     """An organization outside wholesale with its users; every e-mail must be free."""
     problems = []
     if country is not None and not geography().is_country(country.upper()):
-        problems.append(Problem(Codes.COUNTRY_INVALID, f"country: {country!r} is not ISO-2", "country"))
-    normalized = []
+        problems.append(
+            Problem(Codes.COUNTRY_INVALID, f"country: {country!r} is not ISO-2", "country")
+        )
+    normalized: list[tuple[str, str | None, str | None]] = []
     for index, (email, first, last) in enumerate(users):
         address = normalize_email(email)
         where = f"users[{index}].email"
         if address is None:
-            problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+            problems.append(
+                Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
+            )
         elif address in {n[0] for n in normalized} or find_user_by_email(session, address):
-            problems.append(Problem(Codes.EMAIL_TAKEN, f"{where}: {address} is already in use", where))
+            problems.append(
+                Problem(Codes.EMAIL_TAKEN, f"{where}: {address} is already in use", where)
+            )
         else:
             normalized.append((address, first, last))
     if problems:
@@ -261,14 +269,19 @@ def create_standalone_org(
     org = create_organization(session, kind="standalone", name=name.strip(), now=now)
     org.country = country.upper() if country else None
     for address, first, last in normalized:
-        create_user(session, org_id=org.id, email=address, first_name=first, last_name=last, now=now)
+        create_user(
+            session, org_id=org.id, email=address, first_name=first, last_name=last, now=now
+        )
     return org
 
 
 def first_admin(session: Session, org_id: str) -> User | None:
     """The earliest user of an organization holding an administrator role."""
     admin_roles = {
-        Role.OPERATOR, Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN, Role.CUSTOMER_FULL_ADMIN
+        Role.OPERATOR,
+        Role.PARTNER_FULL_ADMIN,
+        Role.WHOLESALE_ADMIN,
+        Role.CUSTOMER_FULL_ADMIN,
     }
     return session.scalars(
         select(User)

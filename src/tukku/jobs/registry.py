@@ -86,9 +86,9 @@ def job(
     return register
 
 
-def periodic(name: str, *, every: timedelta, offset: timedelta = timedelta(0)) -> Callable[
-    [Handler], Handler
-]:
+def periodic(
+    name: str, *, every: timedelta, offset: timedelta = timedelta(0)
+) -> Callable[[Handler], Handler]:
     """Register a handler that runs every `every`; its payload carries `scheduledFor`."""
 
     def register(handler: Handler) -> Handler:

@@ -8,9 +8,7 @@ from sqlalchemy.pool import NullPool
 
 from tukku.schema import metadata
 
-url = context.config.attributes.get("database_url") or context.config.get_main_option(
-    "sqlalchemy.url"
-)
+url: str = context.config.attributes["database_url"]
 
 
 def run() -> None:

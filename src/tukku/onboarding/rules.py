@@ -37,17 +37,27 @@ def settings_from_request(
     country = (data.country or DEFAULT_COUNTRY).strip().upper()
     if not geography().is_country(country):
         problems.append(
-            Problem(Codes.COUNTRY_INVALID, f"country: {data.country!r} is not ISO 3166 alpha-2", "country")
+            Problem(
+                Codes.COUNTRY_INVALID,
+                f"country: {data.country!r} is not ISO 3166 alpha-2",
+                "country",
+            )
         )
     language = resolve_locale(data.language or DEFAULT_LANGUAGE, country)
     if language is None:
         problems.append(
-            Problem(Codes.LANGUAGE_INVALID, f"language: {data.language!r} is not supported", "language")
+            Problem(
+                Codes.LANGUAGE_INVALID, f"language: {data.language!r} is not supported", "language"
+            )
         )
     idp = (data.idp_entity_id or "").strip() or None
     if data.auth_mode != "webex" and idp is None:
         problems.append(
-            Problem(Codes.TEMPLATE_IDP_REQUIRED, f"idpEntityId: required for {data.auth_mode}", "idpEntityId")
+            Problem(
+                Codes.TEMPLATE_IDP_REQUIRED,
+                f"idpEntityId: required for {data.auth_mode}",
+                "idpEntityId",
+            )
         )
     if data.subscription_id is not None and data.subscription_id != subscription_id:
         problems.append(

@@ -14,7 +14,9 @@ AuthMode = Literal["webex", "partner_saml", "partner_oidc"]
 class TemplateWrite(CamelModel):
     """Body of create and replace; every field but `name` has a documented default."""
 
-    name: str = Field(min_length=1, max_length=255, description="Template name, unique per partner.")
+    name: str = Field(
+        min_length=1, max_length=255, description="Template name, unique per partner."
+    )
     country: str | None = Field(
         default=None, description="ISO 3166 alpha-2 country of the customers; default `US`."
     )

@@ -88,9 +88,7 @@ def get_or_404(session: Session, *, actor: Actor, template_id: str) -> Onboardin
     return template
 
 
-def by_provisioning_id(
-    session: Session, *, actor: Actor, value: str
-) -> OnboardingTemplate | None:
+def by_provisioning_id(session: Session, *, actor: Actor, value: str) -> OnboardingTemplate | None:
     """The actor's live template with this `provisioningId`, if any."""
     return session.scalars(
         select(OnboardingTemplate).where(
@@ -155,7 +153,7 @@ def to_read(template: OnboardingTemplate) -> TemplateRead:
         name=template.name,
         country=template.country,
         language=template.language,
-        auth_mode=template.auth_mode,  # type: ignore[arg-type]
+        auth_mode=template.auth_mode,
         idp_entity_id=template.idp_entity_id,
         pstn_provider=template.pstn_provider,
         brand_name=template.brand_name,

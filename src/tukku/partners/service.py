@@ -29,7 +29,12 @@ def subscription_of(session: Session, partner_org_id: str) -> str | None:
 
 
 def add_managing_relationship(
-    session: Session, *, manager_org_id: str, managed_org_id: str, kind: str, admin_level: str,
+    session: Session,
+    *,
+    manager_org_id: str,
+    managed_org_id: str,
+    kind: str,
+    admin_level: str,
     now: datetime,
 ) -> None:
     """Record that `manager_org_id` administers `managed_org_id` (idempotent)."""

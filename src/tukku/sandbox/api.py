@@ -33,8 +33,12 @@ class ClockOut(CamelModel):
 class ClockMove(CamelModel):
     """Move the clock: to an instant (`now`) or by a number of seconds (`advanceSeconds`)."""
 
-    now: str | None = Field(default=None, description="ISO 8601 instant, at or after the current time.")
-    advance_seconds: float | None = Field(default=None, ge=0, description="Seconds to move forward.")
+    now: str | None = Field(
+        default=None, description="ISO 8601 instant, at or after the current time."
+    )
+    advance_seconds: float | None = Field(
+        default=None, ge=0, description="Seconds to move forward."
+    )
 
 
 class MailOut(CamelModel):
@@ -104,8 +108,14 @@ def list_mail(
     return MailPage(
         items=[
             MailOut(
-                id=m.id, kind=m.kind, to=m.to_address, subject=m.subject, body=m.body,
-                status=m.status, created=iso(m.created_at), sent=iso_or_none(m.sent_at),
+                id=m.id,
+                kind=m.kind,
+                to=m.to_address,
+                subject=m.subject,
+                body=m.body,
+                status=m.status,
+                created=iso(m.created_at),
+                sent=iso_or_none(m.sent_at),
             )
             for m in rows
         ]

@@ -24,7 +24,9 @@ class SandboxClock:
         """Create the clock at the current wall-clock time unless it exists already."""
         with self._db.unit_of_work() as session:
             insert_ignoring_conflicts(
-                session, PlatformClock.__table__, {"id": 1, "now": real_now().replace(microsecond=0)}
+                session,
+                PlatformClock.__table__,
+                {"id": 1, "now": real_now().replace(microsecond=0)},
             )
 
     def now(self) -> datetime:

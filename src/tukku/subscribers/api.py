@@ -122,8 +122,15 @@ def list_subscribers(
     actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=50, cap=100)
     filters = _filters(
-        customer_id, person_id, external_customer_id, email, status, after, last_status_change,
-        sort_by, sort_order,
+        customer_id,
+        person_id,
+        external_customer_id,
+        email,
+        status,
+        after,
+        last_status_change,
+        sort_by,
+        sort_order,
     )
     rows = service.list_(session, actor=actor, filters=filters, page=page)
     rows = trim_page(request, response, rows, page)

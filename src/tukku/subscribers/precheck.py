@@ -31,8 +31,12 @@ class Outcome:
 
 
 def _against_customer(
-    session: Session, outcome: Outcome, customer: Customer, package: str | None,
-    params: SubscriberParametersIn, email: str | None,
+    session: Session,
+    outcome: Outcome,
+    customer: Customer,
+    package: str | None,
+    params: SubscriberParametersIn,
+    email: str | None,
 ) -> None:
     try:
         customers.require_ready(customer)
@@ -45,7 +49,10 @@ def _against_customer(
         if row is None or row.status != "provisioned":
             reason = f"packages: {package} is not provisioned on the customer"
             outcome.problems.append(Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, reason, "packages"))
-        elif row.limit is not None and service.count_holding(session, customer.id, [package])[package] >= row.limit:
+        elif (
+            row.limit is not None
+            and service.count_holding(session, customer.id, [package])[package] >= row.limit
+        ):
             reason = f"packages: the customer's limit of {row.limit} is reached"
             outcome.problems.append(Problem(Codes.PACKAGE_LIMIT_REACHED, reason, "packages"))
         if catalog()[package].calling:
@@ -55,9 +62,14 @@ def _against_customer(
             outcome.problems += problems
             if numbers is not None:
                 outcome.problems += service.number_problems(session, customer.id, numbers, prefix)
-    if params.location_id and customers.location_of(session, customer.id, params.location_id) is None:
+    if (
+        params.location_id
+        and customers.location_of(session, customer.id, params.location_id) is None
+    ):
         where = f"{prefix}.locationId"
-        outcome.problems.append(Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where))
+        outcome.problems.append(
+            Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where)
+        )
     if email is not None:
         owner = service.email_owner_of(session, email, customer.org_id)
         _email_outcome(outcome, owner, email)
@@ -65,7 +77,9 @@ def _against_customer(
 
 def _email_outcome(outcome: Outcome, owner: EmailOwner, email: str) -> None:
     if owner is EmailOwner.TAKEN:
-        outcome.problems.append(Problem(Codes.EMAIL_TAKEN, f"email: {email} is already in use", "email"))
+        outcome.problems.append(
+            Problem(Codes.EMAIL_TAKEN, f"email: {email} is already in use", "email")
+        )
     elif owner is EmailOwner.OUTSIDE:
         outcome.info.append(Codes.PRECHECK_CONSENT)
     elif owner is EmailOwner.MEMBER:
@@ -77,7 +91,9 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Out
     outcome = Outcome()
     email = normalize_email(data.email)
     if email is None:
-        outcome.problems.append(Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email"))
+        outcome.problems.append(
+            Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")
+        )
     package = None
     if data.package is not None or data.packages is not None:
         package, problems = choose_package(catalog(), data.package, data.packages)
@@ -93,14 +109,17 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Out
         else:
             _against_customer(session, outcome, customer, package, params, email)
         return outcome
-    if data.provisioning_id is not None and onboarding.by_provisioning_id(
-        session, actor=actor, value=data.provisioning_id
-    ) is None:
+    if (
+        data.provisioning_id is not None
+        and onboarding.by_provisioning_id(session, actor=actor, value=data.provisioning_id) is None
+    ):
         reason = "provisioningId: no onboarding template of yours has this ID"
         outcome.problems.append(Problem(Codes.PROVISIONING_ID_UNKNOWN, reason, "provisioningId"))
     if data.customer_info is not None and normalize_email(data.customer_info.primary_email) is None:
         where = "customerInfo.primaryEmail"
-        outcome.problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+        outcome.problems.append(
+            Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
+        )
     if email is not None:
         _email_outcome(outcome, service.email_owner_of(session, email, None), email)
     return outcome

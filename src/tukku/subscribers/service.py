@@ -85,8 +85,8 @@ def count_holding(session: Session, customer_id: str, packages: list[str]) -> di
         .where(Subscriber.customer_id == customer_id, Subscriber.package.in_(packages), ACTIVE)
         .group_by(Subscriber.package)
     )
-    counts = {name: 0 for name in packages}
-    counts.update({name: int(n) for name, n in rows.tuples()})
+    counts = dict.fromkeys(packages, 0)
+    counts.update({name: int(n) for name, n in rows})
     return counts
 
 
@@ -103,7 +103,9 @@ def _require_package(session: Session, customer: Customer, package: str, field_n
     row = customers.package_row(session, customer.id, package)
     if row is None or row.status != "provisioned":
         reason = f"{package} is not provisioned on the customer"
-        raise invalid_all([Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, f"{field_name}: {reason}", field_name)])
+        raise invalid_all(
+            [Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, f"{field_name}: {reason}", field_name)]
+        )
 
 
 def _calling_location(
@@ -113,7 +115,9 @@ def _calling_location(
         location = customers.location_of(session, customer.id, location_id)
         if location is None:
             where = f"{prefix}.locationId"
-            raise invalid_all([Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where)])
+            raise invalid_all(
+                [Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where)]
+            )
         return location
     hq = customers.headquarters(session, customer.id)
     if hq is None:
@@ -151,7 +155,11 @@ def number_problems(
 
 
 def _assign_numbers(
-    session: Session, subscriber: Subscriber, location: Location, numbers: Numbers, now: datetime,
+    session: Session,
+    subscriber: Subscriber,
+    location: Location,
+    numbers: Numbers,
+    now: datetime,
     prefix: str,
 ) -> None:
     conflicts = number_problems(session, subscriber.customer_id, numbers, prefix)
@@ -178,9 +186,7 @@ def _release_numbers(session: Session, subscriber: Subscriber) -> None:
 def _email_owner(
     session: Session, email: str, customer_org_id: str | None
 ) -> tuple[EmailOwner, User | None]:
-    is_subscriber = session.scalar(
-        select(Subscriber.id).where(Subscriber.email == email, ACTIVE)
-    )
+    is_subscriber = session.scalar(select(Subscriber.id).where(Subscriber.email == email, ACTIVE))
     user = identity.find_user_by_email(session, email)
     org = identity.get_org(session, user.org_id) if user else None
     owner = email_owner(
@@ -219,7 +225,8 @@ def _activate(
     billing.open_assignment(
         session,
         partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None if customer.owner_org_id == customer.partner_org_id
+        sub_partner_org_id=None
+        if customer.owner_org_id == customer.partner_org_id
         else customer.owner_org_id,
         customer_id=customer.id,
         subscriber_id=subscriber.id,
@@ -385,7 +392,9 @@ def update(
         )
         if problems or numbers is None:
             raise invalid_all(problems)
-        location = _calling_location(session, customer, params.location_id if params else None, prefix)
+        location = _calling_location(
+            session, customer, params.location_id if params else None, prefix
+        )
         _assign_numbers(session, subscriber, location, numbers, now, prefix)
     elif was_calling and not now_calling:
         _release_numbers(session, subscriber)
@@ -394,7 +403,8 @@ def update(
     billing.open_assignment(
         session,
         partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None if customer.owner_org_id == customer.partner_org_id
+        sub_partner_org_id=None
+        if customer.owner_org_id == customer.partner_org_id
         else customer.owner_org_id,
         customer_id=customer.id,
         subscriber_id=subscriber.id,
@@ -511,7 +521,12 @@ def list_(
     """Active subscribers with their customer's externalId, one extra to detect a next page."""
     explicit = any(
         v is not None
-        for v in (filters.customer_id, filters.person_id, filters.external_customer_id, filters.email)
+        for v in (
+            filters.customer_id,
+            filters.person_id,
+            filters.external_customer_id,
+            filters.email,
+        )
     )
     scope = visible_to if explicit else owned_by
     query = (
@@ -533,17 +548,23 @@ def list_(
         query = query.where(Subscriber.created_at > filters.after)
     if filters.last_status_change is not None:
         query = query.where(Subscriber.last_status_change > filters.last_status_change)
-    column = Subscriber.last_status_change if filters.sort_by == "lastStatusChange" else (
-        Subscriber.created_at
+    column = (
+        Subscriber.last_status_change
+        if filters.sort_by == "lastStatusChange"
+        else (Subscriber.created_at)
     )
-    order = (column.desc(), Subscriber.seq.desc()) if filters.descending else (column, Subscriber.seq)
+    order = (
+        (column.desc(), Subscriber.seq.desc()) if filters.descending else (column, Subscriber.seq)
+    )
     rows = session.execute(query.order_by(*order).offset(page.offset).limit(page.limit + 1))
-    return [(s, ext) for s, ext in rows.tuples()]
+    return [(s, ext) for s, ext in rows]
 
 
 def external_id_of(session: Session, subscriber: Subscriber) -> str:
     """The externalId of the subscriber's customer."""
-    value = session.scalar(select(Customer.external_id).where(Customer.id == subscriber.customer_id))
+    value = session.scalar(
+        select(Customer.external_id).where(Customer.id == subscriber.customer_id)
+    )
     return value or ""
 
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs from Debian when it is missing: PostgreSQL server binaries.
+# Idempotent; uses apt-get as root, or sudo when available.
+set -euo pipefail
+
+need=()
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
+if ! getent passwd postgres >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  need+=(postgresql)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+run() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+echo "installing: ${need[*]}"
+run apt-get update -qq
+DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq --no-install-recommends "${need[@]}"

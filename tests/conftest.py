@@ -1,0 +1,134 @@
+"""Fixtures shared by the whole suite: databases (SQLite and PostgreSQL), the app, partners."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.pgcluster import PostgresCluster
+from tukku.app import create_app
+from tukku.core.clock import ManualClock
+from tukku.core.db import Database
+from tukku.core.migrate import upgrade
+from tukku.core.settings import Settings
+from tukku.identity import service as identity
+from tukku.identity.rules import WHOLESALE_SCOPES
+from tukku.partners.flows import create_partner
+
+BACKENDS = ("sqlite", "postgresql")
+START = datetime(2027, 1, 3, 9, 0, tzinfo=UTC)
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway cluster per test process, with a migrated template database."""
+    cluster = PostgresCluster().start()
+    cluster.execute("CREATE DATABASE tukku_template")
+    upgrade(cluster.url("tukku_template"))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A fresh, migrated database for one test, on each backend in turn."""
+    if request.param == "sqlite":
+        path = tmp_path / "tukku.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    name = f"t{next(_counter)}"
+    cluster.execute(f"CREATE DATABASE {name} TEMPLATE tukku_template STRATEGY FILE_COPY")
+    yield cluster.url(name)
+    cluster.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """The database of this test."""
+    database = Database(database_url, pool_size=5)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Platform time for the test, starting at a known instant."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings of the app under test."""
+    return Settings(database_url=database_url, sandbox=False, job_retry_base_seconds=0.01)
+
+
+@pytest.fixture
+def app_client(settings: Settings, db: Database, clock: ManualClock) -> Iterator[TestClient]:
+    """The real ASGI app over HTTP semantics, without an in-process worker (tests drain jobs)."""
+    app = create_app(settings, db=db, clock=clock)
+    with TestClient(app, base_url="http://tukku.test") as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner set up for a test, with a token holding every wholesale scope."""
+
+    org_id: str
+    subscription_id: str
+    token: str
+    provisioning_id: str
+    admin_email: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Authorization header of this partner's token."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def make_partner(db: Database, clock: ManualClock, name: str = "Acme Telecom") -> Partner:
+    """Set up a partner the way `tukku partners create` does."""
+    email = f"admin{next(_counter)}@{name.lower().replace(' ', '')}.test"
+    with db.unit_of_work() as session:
+        setup = create_partner(session, name=name, admin_email=email, now=clock.now())
+        _, token = identity.issue_token(
+            session, user=setup.admin, scopes=WHOLESALE_SCOPES, name="test", now=clock.now()
+        )
+    return Partner(setup.org_id, setup.subscription_id, token, setup.provisioning_id, email)
+
+
+@pytest.fixture
+def partner(db: Database, clock: ManualClock) -> Partner:
+    """A partner."""
+    return make_partner(db, clock)
+
+
+@pytest.fixture
+def other_partner(db: Database, clock: ManualClock) -> Partner:
+    """A second, unrelated partner (for tenancy tests)."""
+    return make_partner(db, clock, "Rival Networks")
+
+
+def drain(client: TestClient) -> None:
+    """Run every due background job, as the worker would."""
+    assert client.app.state.drainer.drain(30)  # type: ignore[attr-defined]
