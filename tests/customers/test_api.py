@@ -240,7 +240,8 @@ def test_list_filters_and_follows_link_headers(app_client: TestClient, partner: 
         link = page.headers.get("link")
         url = link.split(">")[0].lstrip("<") if link else None
         if url:
-            assert "status=provisioned" in url and "max=2" in url
+            assert "status=provisioned" in url
+            assert "max=2" in url
 
     assert seen == ids
 
