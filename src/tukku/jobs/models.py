@@ -14,6 +14,7 @@ from tukku.core.db import Base, SeqType
 class Job(Base):
     """One unit of background work.
 
+    `lease_owner` is the worker that last claimed the job (kept after it finishes, for operators).
     `due_at` is platform time (the sandbox clock can bring it forward); `available_at` and
     `lease_expires_at` are wall-clock time, because back-off and crash detection are about
     real processes, not business time.

@@ -222,7 +222,7 @@ class Worker:
         result = session.execute(
             update(Job)
             .where(self._guarded(job))
-            .values(status="done", finished_at=real_now(), lease_owner=None, last_error=None)
+            .values(status="done", finished_at=real_now(), last_error=None)
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) != 1:
@@ -230,7 +230,7 @@ class Worker:
 
     def _fail(self, job: Claimed, error: str, *, permanent: bool) -> None:
         final = permanent or job.attempt >= job.max_attempts
-        values: dict[str, Any] = {"lease_owner": None, "last_error": error}
+        values: dict[str, Any] = {"last_error": error}
         if final:
             values |= {"status": "failed", "finished_at": real_now()}
         else:
@@ -262,7 +262,7 @@ class Worker:
                 with self.db.unit_of_work() as session:
                     session.execute(
                         update(Job)
-                        .where(Job.id == current, Job.lease_owner == self.id)
+                        .where(Job.id == current, Job.lease_owner == self.id, Job.status == "running")
                         .values(lease_expires_at=real_now() + self.lease)
                         .execution_options(synchronize_session=False)
                     )
