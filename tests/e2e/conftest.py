@@ -87,7 +87,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def server(database_url: str) -> Iterator[Server]:
-    """A server on a fresh database (each backend) and a partner made with `tukku partners create`."""
+    """A server on a fresh database (each backend) and a partner from `tukku partners create`."""
     created = json.loads(
         tukku(
             "partners",

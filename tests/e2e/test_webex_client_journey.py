@@ -127,13 +127,19 @@ def test_the_full_provisioning_cycle(server: Server) -> None:
     assert updated["packages"] == ["webex_calling", "webex_suite", "webex_voice"]
 
     api.rest_delete(api.ep(f"wholesale/customers/{customer['id']}"))
-    deadline = time.monotonic() + 30
-    while True:
+    gone_customer = wait_until_gone(api, accepted["url"])
+    assert gone_customer.response.status_code == 404
+    assert gone_customer.code == 4001
+    assert gone_customer.response.headers["trackingid"].startswith("SIMPLE_")
+
+
+def wait_until_gone(api: RestSession, url: str, timeout: float = 30) -> RestError:
+    """Poll until GET answers an error (the customer is gone); return that error."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         try:
-            api.rest_get(accepted["url"])
+            api.rest_get(url)
         except RestError as error:
-            assert error.response.status_code == 404
-            assert error.response.headers["trackingid"].startswith("SIMPLE_")
-            break
-        assert time.monotonic() < deadline
+            return error
         time.sleep(0.1)
+    raise AssertionError("the customer never disappeared")
