@@ -1,0 +1,242 @@
+"""The `tukku` command line: partners, tokens, db, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.conftest import free_port, stop, tukku
+from tukku.core.clock import SystemClock
+from tukku.core.db import Database
+from tukku.identity import service as identity
+from tukku.identity.rules import WHOLESALE_SCOPES
+
+
+def test_partners_create_prints_exactly_the_documented_json(database_url: str) -> None:
+    out = tukku(
+        "partners",
+        "create",
+        "--name",
+        "Nordic Net",
+        "--admin-email",
+        "a@nordic.test",
+        "--json",
+        "--database-url",
+        database_url,
+    )
+
+    created = json.loads(out)
+    assert set(created) == {"orgId", "subscriptionId", "token", "provisioningId"}
+    db = Database(database_url)
+    try:
+        with db.unit_of_work(write=False) as session:
+            found = identity.authenticate(session, created["token"], now=SystemClock().now())
+    finally:
+        db.dispose()
+    assert found is not None
+    assert found.principal.org_id == created["orgId"]
+    assert found.principal.scopes == {s.value for s in WHOLESALE_SCOPES}
+
+
+def test_the_database_url_also_comes_from_the_environment(database_url: str) -> None:
+    out = tukku(
+        "partners",
+        "create",
+        "--name",
+        "Env Net",
+        "--admin-email",
+        "a@env.test",
+        "--json",
+        env={"TUKKU_DATABASE_URL": database_url},
+    )
+
+    assert json.loads(out)["orgId"]
+
+
+def test_tokens_create_for_an_organization_first_admin(database_url: str) -> None:
+    created = json.loads(
+        tukku(
+            "partners",
+            "create",
+            "--name",
+            "Token Net",
+            "--admin-email",
+            "first@token.test",
+            "--json",
+            "--database-url",
+            database_url,
+        )
+    )
+
+    out = tukku(
+        "tokens", "create", "--org", created["orgId"], "--json", "--database-url", database_url
+    )
+
+    token = json.loads(out)["token"]
+    assert token != created["token"]
+    db = Database(database_url)
+    try:
+        with db.unit_of_work(write=False) as session:
+            found = identity.authenticate(session, token, now=SystemClock().now())
+    finally:
+        db.dispose()
+    assert found is not None
+    assert found.principal.scopes == {s.value for s in WHOLESALE_SCOPES}
+
+
+def test_partner_with_a_taken_admin_email_is_refused(database_url: str) -> None:
+    tukku(
+        "partners",
+        "create",
+        "--name",
+        "One",
+        "--admin-email",
+        "same@x.test",
+        "--database-url",
+        database_url,
+    )
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tukku",
+            "partners",
+            "create",
+            "--name",
+            "Two",
+            "--admin-email",
+            "same@x.test",
+            "--database-url",
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "already in use" in result.stderr
+
+
+def test_db_upgrade_and_check_on_a_new_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+
+    tukku("db", "upgrade", "--database-url", url)
+    check = subprocess.run(
+        [sys.executable, "-m", "tukku", "db", "check", "--database-url", url],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert check.returncode == 0, check.stderr
+    assert "agree" in check.stderr
+
+
+def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tukku",
+            "serve",
+            "--database-url",
+            f"sqlite:///{tmp_path / 'empty.db'}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+
+    assert result.returncode == 2
+    assert "tukku db upgrade" in result.stderr
+
+
+def _start_demo(url: str, log: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+    port = free_port()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tukku",
+                "serve",
+                "--demo",
+                "--port",
+                str(port),
+                "--database-url",
+                url,
+            ],
+            stderr=sink,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "COLUMNS": "200", "TUKKU_LOG_LEVEL": "warning"},
+        )
+    banner: dict[str, str] = {}
+    deadline = time.monotonic() + 30
+    pattern = r"^(API base URL|API docs|partner token|provisioningId|operator token)\s+(\S+)"
+    while "operator token" not in banner and time.monotonic() < deadline:
+        banner = dict(re.findall(pattern, log.read_text(errors="replace"), re.MULTILINE))
+        time.sleep(0.1)
+    return process, banner
+
+
+def _wait_up(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("server did not come up")
+
+
+def test_serve_demo_prints_urls_and_working_tokens_on_every_start(
+    database_url: str, tmp_path: Path
+) -> None:
+    first, banner = _start_demo(database_url, tmp_path / "first.log")
+    try:
+        base = banner["API base URL"].removesuffix("/v1")
+        _wait_up(base)
+        auth = {"Authorization": f"Bearer {banner['partner token']}"}
+        listed = httpx.get(f"{base}/v1/wholesale/customers", headers=auth)
+        template = httpx.get(f"{base}/v1/partner/onboardingTemplates", headers=auth).json()[
+            "items"
+        ][0]
+        docs = httpx.get(banner["API docs"])
+    finally:
+        stop(first)
+    second, again = _start_demo(database_url, tmp_path / "second.log")
+    try:
+        _wait_up(again["API base URL"].removesuffix("/v1"))
+        both_work = [
+            httpx.get(
+                f"{again['API base URL']}/wholesale/customers",
+                headers={"Authorization": f"Bearer {token}"},
+            ).status_code
+            for token in (banner["partner token"], again["partner token"])
+        ]
+        templates = httpx.get(
+            f"{again['API base URL'].removesuffix('/v1')}/v1/partner/onboardingTemplates",
+            headers={"Authorization": f"Bearer {again['partner token']}"},
+        ).json()["items"]
+    finally:
+        stop(second)
+
+    assert listed.status_code == 200
+    assert template["provisioningId"] == banner["provisioningId"]
+    assert docs.status_code == 200
+    assert "text/html" in docs.headers["content-type"]
+    assert again["partner token"] != banner["partner token"]
+    assert both_work == [200, 200]
+    assert [t["provisioningId"] for t in templates] == [banner["provisioningId"]]
+    assert again["provisioningId"] == banner["provisioningId"]
