@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs from Debian when it is missing: PostgreSQL server binaries.
+# Installs what the test suite needs from Debian when missing: PostgreSQL server binaries, jq, curl.
 # Idempotent; uses apt-get as root, or sudo when available.
 set -euo pipefail
 
 need=()
+command -v jq >/dev/null 2>&1 || need+=(jq)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi

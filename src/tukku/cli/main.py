@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tukku.cli import db
+from tukku.cli import db, docs
 from tukku.cli.serve import serve
 from tukku.identity import cli as tokens
 from tukku.jobs.cli import worker
@@ -21,6 +21,7 @@ app.command()(worker)
 app.add_typer(db.app, name="db")
 app.add_typer(partners.app, name="partners")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(docs.app, name="docs")
 
 
 def main() -> None:

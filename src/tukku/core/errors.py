@@ -183,3 +183,21 @@ def invalid_all(problems: list[Problem], message: str | None = None) -> DomainEr
     """One 400 error carrying several problems at once."""
     summary = message or "; ".join(p.description for p in problems)
     return DomainError(problems, message=summary, status=400)
+
+
+def catalog_markdown() -> str:
+    """The catalog as the Markdown table of `docs/error-codes.md`."""
+    lines = [
+        "# Error and information codes",
+        "",
+        "Generated from `tukku.core.errors.Codes` by `tukku docs error-codes`; do not edit.",
+        "",
+        'Every error response has the body `{"message", "errors": [{"description", '
+        '"errorCode"}], "trackingId"}`; each entry of `errors` carries one of these codes.',
+        "Codes below 1000 are precheck information codes; 2560 and 10022 are the original API's.",
+        "",
+        "| code | HTTP status | meaning |",
+        "|---:|---:|---|",
+    ]
+    lines += [f"| {c.number} | {c.status} | {c.meaning} |" for c in Codes.all()]
+    return "\n".join(lines) + "\n"

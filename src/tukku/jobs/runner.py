@@ -262,7 +262,9 @@ class Worker:
                 with self.db.unit_of_work() as session:
                     session.execute(
                         update(Job)
-                        .where(Job.id == current, Job.lease_owner == self.id, Job.status == "running")
+                        .where(
+                            Job.id == current, Job.lease_owner == self.id, Job.status == "running"
+                        )
                         .values(lease_expires_at=real_now() + self.lease)
                         .execution_options(synchronize_session=False)
                     )

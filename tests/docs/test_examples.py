@@ -1,0 +1,77 @@
+"""Examples in the docs run: every shell block of the README tour and of docs/*.md, in order,
+against a real `tukku serve` on loopback."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import start_server, stop, tukku
+from tukku.core.errors import catalog_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+BLOCK = re.compile(r"```bash\n(.*?)```", re.DOTALL)
+
+
+def runnable_blocks(path: Path) -> str:
+    """The bash blocks of a document meant to run: in README, those of the tour only."""
+    text = path.read_text()
+    if path.name == "README.md":
+        text = text.split("<!-- tour:start -->", 1)[1].split("<!-- tour:end -->", 1)[0]
+    return "\n".join(BLOCK.findall(text))
+
+
+@pytest.fixture
+def live(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    created = json.loads(
+        tukku(
+            "partners",
+            "create",
+            "--name",
+            "Docs Telecom",
+            "--admin-email",
+            "docs@docs.test",
+            "--json",
+            "--database-url",
+            database_url,
+        )
+    )
+    process, base = start_server(database_url, "--sandbox")
+    yield {
+        "TUKKU": f"{base}/v1",
+        "TOKEN": created["token"],
+        "PROVISIONING_ID": created["provisioningId"],
+        "HOME": str(tmp_path),
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+    }
+    stop(process)
+
+
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize(
+    "document", [d for d in DOCUMENTS if runnable_blocks(d)], ids=lambda d: d.name
+)
+def test_shell_examples_run(document: Path, live: dict[str, str]) -> None:
+    script = "set -euo pipefail\n" + runnable_blocks(document)
+
+    result = subprocess.run(
+        ["/bin/bash", "-c", script],
+        env=live,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, f"{document.name} failed:\n{result.stdout}\n{result.stderr}"
+
+
+def test_error_code_catalog_document_is_current() -> None:
+    assert (ROOT / "docs" / "error-codes.md").read_text() == catalog_markdown()
