@@ -75,3 +75,11 @@ def test_shell_examples_run(document: Path, live: dict[str, str]) -> None:
 
 def test_error_code_catalog_document_is_current() -> None:
     assert (ROOT / "docs" / "error-codes.md").read_text() == catalog_markdown()
+
+
+def test_every_setting_is_documented() -> None:
+    from tukku.core.settings import Settings
+
+    page = (ROOT / "docs" / "deployment.md").read_text()
+    missing = [name for name in Settings.model_fields if f"TUKKU_{name.upper()}" not in page]
+    assert missing == []

@@ -26,7 +26,6 @@ class Settings(BaseSettings):
 
     job_lease_seconds: float = 30.0
     job_poll_interval_seconds: float = 0.5
-    job_max_attempts: int = 5
     job_retry_base_seconds: float = 2.0
     job_retry_max_seconds: float = 600.0
     job_keep_finished_days: int = 14
