@@ -44,17 +44,21 @@ def geo() -> Geography:
 
 def test_a_country_is_exactly_an_assigned_iso_alpha_2_code(geo: Geography) -> None:
     for code in map("".join, itertools.product(string.ascii_uppercase, repeat=2)):
-        assert geo.is_country(code) is (code in ISO_3166_ALPHA_2), code
+        expected = code if code in ISO_3166_ALPHA_2 else None
+        assert geo.country_code(code) == expected, code
+        assert geo.country_code(code.lower()) == expected, code
 
 
 @pytest.mark.parametrize("code", ["US", "FI", "GB", "DE", "SG", "AU", "ZA", "MX"])
 def test_common_countries_are_valid(geo: Geography, code: str) -> None:
-    assert geo.is_country(code)
+    assert geo.country_code(f" {code.lower()} ") == code
 
 
-@pytest.mark.parametrize("code", ["USA", "FIN", "XX", "UK", "EU", "", "U", "U1", "12"])
+@pytest.mark.parametrize(
+    "code", ["USA", "FIN", "XX", "UK", "EU", "", "U", "U1", "12", "ß", "\ufb01", "\u017ft"]
+)
 def test_things_that_are_not_alpha_2_codes_are_refused(geo: Geography, code: str) -> None:
-    assert not geo.is_country(code)
+    assert geo.country_code(code) is None
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,8 @@ def locale_table() -> LocaleTable:
 def normalize_locale(value: str) -> str | None:
     """`en-us`, `EN_us` → `en_US`; None unless the shape is `ll_CC` or `ll-CC`."""
     text = value.strip().replace("-", "_")
+    if not text.isascii():
+        return None
     parts = text.split("_")
     if len(parts) != 2 or len(parts[0]) != 2 or len(parts[1]) != 2:
         return None
@@ -56,6 +58,8 @@ def resolve_locale(language: str, country: str, table: LocaleTable | None = None
     """
     table = table or locale_table()
     text = language.strip()
+    if not text.isascii():
+        return None
     if len(text) == 2 and text.isalpha():
         lang = text.lower()
         if lang not in table.defaults:

@@ -26,9 +26,16 @@ class Geography:
     regions: dict[str, Region]
     call_in_numbers: dict[str, tuple[str, ...]]
 
-    def is_country(self, code: str) -> bool:
-        """Whether `code` is an ISO 3166-1 alpha-2 code (upper case)."""
-        return code in self.countries
+    def country_code(self, value: str) -> str | None:
+        """`value` as an upper-case ISO 3166-1 alpha-2 code, or None if it is not one.
+
+        Only ASCII counts: `ß`.upper() is `SS`, which must not pass for South Sudan.
+        """
+        code = value.strip()
+        if not code.isascii():
+            return None
+        code = code.upper()
+        return code if code in self.countries else None
 
     def region_of(self, country: str) -> Region:
         """The data region serving an organization in `country`."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import secrets
 import uuid
 
@@ -14,19 +13,6 @@ def new_id(kind: str) -> str:
     """A fresh ID such as base64url(`ciscospark://us/SUBSCRIBER/<uuid4>`), without padding."""
     raw = f"ciscospark://{REGION}/{kind}/{uuid.uuid4()}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def id_kind(value: str) -> str | None:
-    """The TYPE part of an ID made by `new_id`, or None when `value` is not such an ID."""
-    padded = value + "=" * (-len(value) % 4)
-    try:
-        decoded = base64.urlsafe_b64decode(padded.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    parts = decoded.split("/")
-    if len(parts) != 5 or parts[0] != "ciscospark:" or parts[1]:
-        return None
-    return parts[3]
 
 
 def id_uuid(value: str) -> str:

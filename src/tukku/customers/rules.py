@@ -90,7 +90,7 @@ def check_address(data: AddressIn, prefix: str) -> tuple[Address | None, list[Pr
     line1 = data.address_line1.strip()
     line2 = _blank_to_none(data.address_line2)
     city = data.city.strip()
-    country = data.country.strip().upper()
+    country = geography().country_code(data.country)
     for name, value in (("addressLine1", line1), ("city", city)):
         if not value:
             where = f"{prefix}.{name}"
@@ -100,11 +100,11 @@ def check_address(data: AddressIn, prefix: str) -> tuple[Address | None, list[Pr
             where = f"{prefix}.{name}"
             reason = f"{where}: at most {ADDRESS_LINE_MAX} characters (got {len(line)})"
             problems.append(Problem(Codes.ADDRESS_INVALID, reason, where))
-    if not geography().is_country(country):
+    if country is None:
         where = f"{prefix}.country"
         reason = f"{where}: {data.country!r} is not an ISO 3166 alpha-2 country code"
         problems.append(Problem(Codes.COUNTRY_INVALID, reason, where))
-    if problems:
+    if problems or country is None:
         return None, problems
     address = Address(
         line1,

@@ -246,7 +246,8 @@ def create_standalone_org(
 ) -> Organization:
     """An organization outside wholesale with its users; every e-mail must be free."""
     problems = []
-    if country is not None and not geography().is_country(country.upper()):
+    code = geography().country_code(country) if country is not None else None
+    if country is not None and code is None:
         problems.append(
             Problem(Codes.COUNTRY_INVALID, f"country: {country!r} is not ISO-2", "country")
         )
@@ -267,7 +268,7 @@ def create_standalone_org(
     if problems:
         raise DomainError(problems, status=max(p.code.status for p in problems))
     org = create_organization(session, kind="standalone", name=name.strip(), now=now)
-    org.country = country.upper() if country else None
+    org.country = code
     for address, first, last in normalized:
         create_user(
             session, org_id=org.id, email=address, first_name=first, last_name=last, now=now

@@ -34,8 +34,8 @@ def settings_from_request(
 ) -> TemplateSettings | list[Problem]:
     """Validate a create/replace body and fill defaults; a list of problems if it is not valid."""
     problems: list[Problem] = []
-    country = (data.country or DEFAULT_COUNTRY).strip().upper()
-    if not geography().is_country(country):
+    country = geography().country_code(data.country or DEFAULT_COUNTRY)
+    if country is None:
         problems.append(
             Problem(
                 Codes.COUNTRY_INVALID,
@@ -43,7 +43,7 @@ def settings_from_request(
                 "country",
             )
         )
-    language = resolve_locale(data.language or DEFAULT_LANGUAGE, country)
+    language = resolve_locale(data.language or DEFAULT_LANGUAGE, country or DEFAULT_COUNTRY)
     if language is None:
         problems.append(
             Problem(
@@ -70,7 +70,7 @@ def settings_from_request(
     name = data.name.strip()
     if not name:
         problems.append(Problem(Codes.MISSING_FIELD, "name: must not be blank", "name"))
-    if problems or language is None:
+    if problems or language is None or country is None:
         return problems
     return TemplateSettings(
         name=name,
