@@ -1,1 +1,1 @@
-"""Benchmarks run by `make bench`; each prints figures next to a baseline measured in the same run."""
+"""Benchmarks run by `make bench`; each figure stands next to a baseline of the same run."""

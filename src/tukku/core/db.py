@@ -54,7 +54,10 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
 
 
-def _configure_sqlite(engine: Engine, begin_statement: str) -> None:
+SQLITE_LOCK_TIMEOUT_SECONDS = 30
+
+
+def _configure_sqlite(engine: Engine, begin_statement: str, lock: threading.Lock | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _on_begin).
@@ -69,8 +72,27 @@ def _configure_sqlite(engine: Engine, begin_statement: str) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Writers take the write lock up front: a deferred transaction that upgrades to a writer
-        # fails at once with SQLITE_BUSY when another writer committed in between.
-        connection.exec_driver_sql(begin_statement)
+        # fails at once with SQLITE_BUSY when another writer committed in between. Writers of
+        # this process queue on a Python lock first, instead of SQLite's sleeping busy handler.
+        if lock is None:
+            connection.exec_driver_sql(begin_statement)
+            return
+        if not lock.acquire(timeout=SQLITE_LOCK_TIMEOUT_SECONDS):
+            raise TimeoutError("the SQLite database stayed locked by another writer")
+        try:
+            connection.exec_driver_sql(begin_statement)
+        except BaseException:
+            lock.release()
+            raise
+        connection.connection.info["holds_write_lock"] = True
+
+    if lock is not None:
+
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+            # The transaction has ended (commit or rollback) before a connection is checked in.
+            if record.info.pop("holds_write_lock", False):
+                lock.release()
 
 
 class Database:
@@ -85,8 +107,8 @@ class Database:
             self.read_engine = create_engine(
                 self.url, connect_args=connect_args, pool_size=pool_size
             )
-            _configure_sqlite(self.engine, "BEGIN IMMEDIATE")
-            _configure_sqlite(self.read_engine, "BEGIN")
+            _configure_sqlite(self.engine, "BEGIN IMMEDIATE", threading.Lock())
+            _configure_sqlite(self.read_engine, "BEGIN", None)
         else:
             self.engine = create_engine(
                 self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

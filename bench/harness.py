@@ -1,0 +1,193 @@
+"""Shared machinery of the benchmarks: databases, server processes, load loops, statistics."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from tests.e2e.conftest import free_port
+from tests.pgcluster import PostgresCluster
+
+from tukku.core.migrate import upgrade
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Throughput and latency of one measured loop."""
+
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def per_second(self) -> float:
+        """Requests completed per second."""
+        return self.requests / self.seconds
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    """A fresh, migrated database URL on `backend` (sqlite or postgresql)."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as scratch:
+            url = f"sqlite:///{Path(scratch) / 'bench.db'}"
+            upgrade(url)
+            yield url
+        return
+    cluster = PostgresCluster().start()
+    try:
+        cluster.execute("CREATE DATABASE bench")
+        url = cluster.url("bench")
+        upgrade(url)
+        yield url
+    finally:
+        cluster.stop()
+
+
+def tukku(*args: str) -> str:
+    """Run a `tukku` command and return its stdout."""
+    return subprocess.run(
+        [sys.executable, "-m", "tukku", *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def partner(url: str) -> dict[str, str]:
+    """A new partner (`tukku partners create --json`)."""
+    out = tukku(
+        "partners",
+        "create",
+        "--name",
+        "Bench",
+        "--admin-email",
+        f"b{time.time_ns()}@bench.test",
+        "--json",
+        "--database-url",
+        url,
+    )
+    created: dict[str, str] = json.loads(out)
+    return created
+
+
+ENV = {"TUKKU_LOG_LEVEL": "warning", "TUKKU_JOB_POLL_INTERVAL_SECONDS": "0.05"}
+
+
+@contextmanager
+def server(url: str, *extra: str) -> Iterator[str]:
+    """A `tukku serve` process; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tukku",
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            url,
+            *extra,
+        ],
+        env={**os.environ, **ENV},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+@contextmanager
+def workers(url: str, count: int) -> Iterator[None]:
+    """`count` separate `tukku worker` processes."""
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tukku", "worker", "--database-url", url],
+            env={**os.environ, **ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(count)
+    ]
+    try:
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def load(
+    name: str,
+    base: str,
+    token: str,
+    request: Callable[[httpx.Client, int], httpx.Response],
+    *,
+    total: int,
+    concurrency: int,
+) -> Figures:
+    """Send `total` requests from `concurrency` threads; every answer must be a success."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+    failures: list[str] = []
+
+    def run() -> None:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
+        ) as client:
+            while True:
+                with lock:
+                    index = next(counter, None)
+                if index is None:
+                    return
+                started = time.perf_counter()
+                response = request(client, index)
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    if response.status_code >= 300:
+                        failures.append(f"{response.status_code} {response.text[:200]}")
+
+    threads = [threading.Thread(target=run) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{name}: {len(failures)} failures, first: {failures[0]}")
+    return summarize(name, latencies, seconds)
+
+
+def summarize(name: str, latencies: list[float], seconds: float) -> Figures:
+    """Figures from a list of latencies (seconds) and the wall time they took."""
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return Figures(name, len(ordered), seconds, statistics.median(ordered) * 1000, p99 * 1000)
