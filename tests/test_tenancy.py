@@ -1,0 +1,389 @@
+"""Tenancy is sacred: a partner never reads, changes or even detects another partner's data.
+
+Partner A provisions a template, a customer, subscribers and has a sub-partner; partner B then
+tries every endpoint with A's IDs. Every foreign ID must look exactly like an unknown one (404),
+lists must never show A's data whatever the filter, no answer may contain anything of A's, and
+A's data must be unchanged afterwards (PRODUCT.md sections 1 and 4: "unknown or foreign IDs with
+404, never revealing another tenant's data").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Partner, drain
+from tests.support import customer_body, provision_customer, provision_subscriber, subscriber_body
+from tukku.core.clock import ManualClock
+from tukku.core.db import Database
+from tukku.identity import service as identity
+
+CUSTOMERS = "/v1/wholesale/customers"
+SUBSCRIBERS = "/v1/wholesale/subscribers"
+TEMPLATES = "/v1/partner/onboardingTemplates"
+ON_BEHALF = "onBehalfOfSubPartnerOrgId"
+
+
+@dataclass(frozen=True)
+class World:
+    """Partner A's data as A sees it, and partner B's own customer and subscriber."""
+
+    a: Partner
+    b: Partner
+    template: dict[str, Any]
+    customer: dict[str, Any]
+    subscriber: dict[str, Any]
+    pending: dict[str, Any]
+    location_id: str
+    sub_partner_org_id: str
+    b_customer: dict[str, Any]
+    b_subscriber: dict[str, Any]
+
+    def secrets(self) -> dict[str, str]:
+        """Everything of A's that B must never see, by what it is."""
+        return {
+            "A's template id": self.template["id"],
+            "A's provisioningId": self.template["provisioningId"],
+            "A's default provisioningId": self.a.provisioning_id,
+            "A's template name": self.template["name"],
+            "A's brand name": self.template["brandName"],
+            "A's customer id": self.customer["id"],
+            "A's customer orgId": self.customer["orgId"],
+            "A's externalId": self.customer["externalId"],
+            "A's customer name": "Alpha Pizzeria Oy",
+            "A's customer e-mail": "owner@alpha-pizzeria.test",
+            "A's subscriber id": self.subscriber["id"],
+            "A's personId": self.subscriber["personId"],
+            "A's subscriber e-mail": self.subscriber["email"],
+            "A's pending subscriber id": self.pending["id"],
+            "A's pending subscriber e-mail": self.pending["email"],
+            "A's location id": self.location_id,
+            "A's organization id": self.a.org_id,
+            "A's subscription id": self.a.subscription_id,
+            "A's admin e-mail": self.a.admin_email,
+            "A's sub-partner org id": self.sub_partner_org_id,
+        }
+
+
+def build_world(
+    client: TestClient, db: Database, clock: ManualClock, a: Partner, b: Partner
+) -> World:
+    template = client.post(
+        TEMPLATES,
+        json={
+            "name": "Alpha Gold Plan",
+            "brandName": "Alpha Brand Voice",
+            "pstnProvider": "Alpha PSTN",
+        },
+        headers=a.headers,
+    ).json()
+    customer = provision_customer(
+        client,
+        a,
+        provisioningId=template["provisioningId"],
+        externalId="alpha-ext-7f3a",
+        customerInfo={"name": "Alpha Pizzeria Oy", "primaryEmail": "owner@alpha-pizzeria.test"},
+    )
+    assert customer["status"] == "provisioned"
+    subscriber = provision_subscriber(client, a, customer["id"], email="ada@alpha-pizzeria.test")
+    with db.unit_of_work() as session:
+        identity.create_standalone_org(
+            session,
+            name="Free Account",
+            country="US",
+            users=[("grace@alpha-free.test", "Grace", "Hopper")],
+            now=clock.now(),
+        )
+        sub_partner = identity.create_organization(
+            session, kind="sub_partner", name="Alpha Reseller", parent_id=a.org_id, now=clock.now()
+        )
+        sub_partner_org_id = sub_partner.id
+    pending = client.post(
+        SUBSCRIBERS,
+        json=subscriber_body(customer["id"], email="grace@alpha-free.test"),
+        headers=a.headers,
+    )
+    assert pending.status_code == 202, pending.text
+    assert pending.json()["status"] == "pending_user_migration"
+    locations = client.get("/v1/locations", params={"orgId": customer["orgId"]}, headers=a.headers)
+    assert locations.status_code == 200
+    b_customer = provision_customer(client, b, externalId="bravo-ext-1")
+    b_subscriber = provision_subscriber(client, b, b_customer["id"])
+    return World(
+        a=a,
+        b=b,
+        template=template,
+        customer=customer,
+        subscriber=subscriber,
+        pending=pending.json(),
+        location_id=locations.json()["items"][0]["id"],
+        sub_partner_org_id=sub_partner_org_id,
+        b_customer=b_customer,
+        b_subscriber=b_subscriber,
+    )
+
+
+@pytest.fixture
+def world(
+    app_client: TestClient,
+    db: Database,
+    clock: ManualClock,
+    partner: Partner,
+    other_partner: Partner,
+) -> World:
+    return build_world(app_client, db, clock, partner, other_partner)
+
+
+def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """Every request by which B could reach one of A's objects: (method, url, body)."""
+    cid, sid, tid = w.customer["id"], w.subscriber["id"], w.template["id"]
+    pid = w.pending["id"]
+    customer_by_b = customer_body(w.b, externalId="bravo-new")
+    return [
+        ("GET", f"{CUSTOMERS}/{cid}", None),
+        ("GET", f"{CUSTOMERS}/{cid}?includePackageLicenseInfo=true", None),
+        ("PUT", f"{CUSTOMERS}/{cid}", {"packages": ["webex_meetings"]}),
+        ("DELETE", f"{CUSTOMERS}/{cid}", None),
+        ("GET", f"{SUBSCRIBERS}/{sid}", None),
+        ("PUT", f"{SUBSCRIBERS}/{sid}", {"packages": ["webex_meetings"]}),
+        ("DELETE", f"{SUBSCRIBERS}/{sid}", None),
+        ("GET", f"{SUBSCRIBERS}/{pid}", None),
+        ("DELETE", f"{SUBSCRIBERS}/{pid}", None),
+        ("POST", SUBSCRIBERS, subscriber_body(cid)),
+        ("POST", f"{SUBSCRIBERS}/{pid}/emails/consentMove", None),
+        ("POST", f"/v1/subscribers/{pid}/emails/consentMove", None),
+        ("GET", f"/v1/locations?orgId={w.customer['orgId']}", None),
+        ("GET", f"{TEMPLATES}/{tid}", None),
+        ("PUT", f"{TEMPLATES}/{tid}", {"name": "Hijacked"}),
+        ("DELETE", f"{TEMPLATES}/{tid}", None),
+        ("POST", CUSTOMERS, customer_body(w.b, provisioningId=w.template["provisioningId"])),
+        ("POST", CUSTOMERS, customer_body(w.b, provisioningId=w.a.provisioning_id)),
+        # acting "on behalf of" A itself, of A's sub-partner, or of A's customer organization
+        *[
+            request
+            for org in (w.a.org_id, w.sub_partner_org_id, w.customer["orgId"])
+            for request in (
+                ("GET", f"{CUSTOMERS}?{ON_BEHALF}={org}", None),
+                ("GET", f"{CUSTOMERS}/{cid}?{ON_BEHALF}={org}", None),
+                ("POST", f"{CUSTOMERS}?{ON_BEHALF}={org}", customer_by_b),
+                ("GET", f"{SUBSCRIBERS}?{ON_BEHALF}={org}", None),
+                ("GET", f"{SUBSCRIBERS}/{sid}?{ON_BEHALF}={org}", None),
+                ("POST", f"{SUBSCRIBERS}?{ON_BEHALF}={org}", subscriber_body(cid)),
+                ("GET", f"{TEMPLATES}?{ON_BEHALF}={org}", None),
+                ("POST", f"{TEMPLATES}?{ON_BEHALF}={org}", {"name": "Planted"}),
+            )
+        ],
+    ]
+
+
+def list_requests(w: World) -> list[tuple[str, str, list[str]]]:
+    """B's list requests, filtered by A's values: (url, key of the IDs, the IDs B must get)."""
+    b_customer, b_subscriber = [w.b_customer["id"]], [w.b_subscriber["id"]]
+    return [
+        (CUSTOMERS, "id", b_customer),
+        (f"{CUSTOMERS}?externalId={w.customer['externalId']}", "id", []),
+        (f"{CUSTOMERS}?orgId={w.customer['orgId']}", "id", []),
+        (f"{CUSTOMERS}?status=provisioned&max=1000", "id", b_customer),
+        (SUBSCRIBERS, "id", b_subscriber),
+        (f"{SUBSCRIBERS}?customerId={w.customer['id']}", "id", []),
+        (f"{SUBSCRIBERS}?externalCustomerId={w.customer['externalId']}", "id", []),
+        (f"{SUBSCRIBERS}?email={w.subscriber['email']}", "id", []),
+        (f"{SUBSCRIBERS}?email={w.pending['email']}", "id", []),
+        (f"{SUBSCRIBERS}?personId={w.subscriber['personId']}", "id", []),
+        (f"{SUBSCRIBERS}?status=pending_user_migration", "id", []),
+        (f"{SUBSCRIBERS}?sortBy=lastStatusChange&sortOrder=DESC&max=100", "id", b_subscriber),
+        (TEMPLATES, "provisioningId", [w.b.provisioning_id]),
+    ]
+
+
+def snapshot(client: TestClient, w: World) -> dict[str, Any]:
+    """A's data as A sees it through the API."""
+    a = w.a.headers
+    urls = [
+        f"{CUSTOMERS}/{w.customer['id']}?includePackageLicenseInfo=true",
+        f"{SUBSCRIBERS}/{w.subscriber['id']}",
+        f"{SUBSCRIBERS}/{w.pending['id']}",
+        f"{TEMPLATES}/{w.template['id']}",
+        CUSTOMERS,
+        SUBSCRIBERS,
+        TEMPLATES,
+        f"/v1/locations?orgId={w.customer['orgId']}",
+        f"{CUSTOMERS}?{ON_BEHALF}={w.sub_partner_org_id}",
+        f"{SUBSCRIBERS}?{ON_BEHALF}={w.sub_partner_org_id}",
+        f"{TEMPLATES}?{ON_BEHALF}={w.sub_partner_org_id}",
+    ]
+    result = {}
+    for url in urls:
+        response = client.get(url, headers=a)
+        assert response.status_code == 200, (url, response.text)
+        result[url] = response.json()
+    return result
+
+
+def run_attacks(client: TestClient, w: World) -> list[tuple[str, str, Any]]:
+    return [
+        (method, url, client.request(method, url, json=body, headers=w.b.headers))
+        for method, url, body in attacks(w)
+    ]
+
+
+def test_every_foreign_id_answers_404(app_client: TestClient, world: World) -> None:
+    wrong = [
+        f"{method} {url} -> {response.status_code} {response.text}"
+        for method, url, response in run_attacks(app_client, world)
+        if response.status_code != 404
+    ]
+
+    assert wrong == []
+
+
+def test_foreign_ids_are_indistinguishable_from_unknown_ones(
+    app_client: TestClient, world: World
+) -> None:
+    unknown = "Y2lzY29zcGFyazovL3VzL05PVEhJTkcvMA"
+
+    def check(method: str, url: str, body: Any = None) -> Any:
+        return app_client.request(method, url, json=body, headers=world.b.headers)
+
+    def subscriber_precheck(customer_id: str) -> dict[str, Any]:
+        return {
+            "email": "new@bravo.test",
+            "customerId": customer_id,
+            "packages": ["webex_calling"],
+            "provisioningParameters": {"firstName": "N", "lastName": "B", "extension": "2001"},
+        }
+
+    def at_location(location_id: str) -> dict[str, Any]:
+        body = subscriber_body(world.b_customer["id"])
+        body["provisioningParameters"]["locationId"] = location_id
+        return body
+
+    pairs = [
+        (("GET", f"{CUSTOMERS}/{world.customer['id']}"), ("GET", f"{CUSTOMERS}/{unknown}")),
+        (("GET", f"{SUBSCRIBERS}/{world.subscriber['id']}"), ("GET", f"{SUBSCRIBERS}/{unknown}")),
+        (("GET", f"{TEMPLATES}/{world.template['id']}"), ("GET", f"{TEMPLATES}/{unknown}")),
+        (
+            ("GET", f"/v1/locations?orgId={world.customer['orgId']}"),
+            ("GET", f"/v1/locations?orgId={unknown}"),
+        ),
+        (
+            ("GET", f"{CUSTOMERS}?{ON_BEHALF}={world.sub_partner_org_id}"),
+            ("GET", f"{CUSTOMERS}?{ON_BEHALF}={unknown}"),
+        ),
+        (
+            ("POST", SUBSCRIBERS, subscriber_body(world.customer["id"])),
+            ("POST", SUBSCRIBERS, subscriber_body(unknown)),
+        ),
+        (
+            ("POST", SUBSCRIBERS, at_location(world.location_id)),
+            ("POST", SUBSCRIBERS, at_location(unknown)),
+        ),
+        (
+            ("POST", f"{SUBSCRIBERS}/validate", subscriber_precheck(world.customer["id"])),
+            ("POST", f"{SUBSCRIBERS}/validate", subscriber_precheck(unknown)),
+        ),
+    ]
+
+    for foreign, made_up in pairs:
+        theirs = check(*foreign)
+        nobodys = check(*made_up)
+
+        assert theirs.status_code == nobodys.status_code, foreign[:2]
+        assert theirs.status_code in (400, 404), foreign[:2]
+        assert theirs.json()["message"] == nobodys.json()["message"], foreign[:2]
+        assert theirs.json()["errors"] == nobodys.json()["errors"], foreign[:2]
+
+
+def test_no_answer_to_b_contains_anything_of_as(app_client: TestClient, world: World) -> None:
+    responses = [
+        (f"{method} {url}", response) for method, url, response in run_attacks(app_client, world)
+    ] + [
+        (f"GET {url}", app_client.get(url, headers=world.b.headers))
+        for url, _, _ in list_requests(world)
+    ]
+
+    leaks = [
+        f"{request} reveals {what}"
+        for request, response in responses
+        for what, value in world.secrets().items()
+        if value in response.text or value in str(response.headers.get("link", ""))
+    ]
+
+    assert leaks == []
+
+
+def test_lists_never_contain_as_data_whatever_the_filter(
+    app_client: TestClient, world: World
+) -> None:
+    wrong = []
+    for url, key, expected in list_requests(world):
+        response = app_client.get(url, headers=world.b.headers)
+        got = [item[key] for item in response.json().get("items", [])]
+        if response.status_code != 200 or got != expected:
+            wrong.append(f"GET {url} -> {response.status_code} {got} (expected {expected})")
+
+    assert wrong == []
+
+
+def test_as_data_is_unchanged_after_every_attempt(app_client: TestClient, world: World) -> None:
+    before = snapshot(app_client, world)
+
+    run_attacks(app_client, world)
+    drain(app_client)
+
+    assert snapshot(app_client, world) == before
+
+
+def test_a_still_manages_its_own_data_after_the_attempts(
+    app_client: TestClient, world: World
+) -> None:
+    run_attacks(app_client, world)
+    drain(app_client)
+
+    a = world.a.headers
+    resent = app_client.post(f"{SUBSCRIBERS}/{world.pending['id']}/emails/consentMove", headers=a)
+    removed = app_client.delete(f"{SUBSCRIBERS}/{world.subscriber['id']}", headers=a)
+    template = app_client.put(
+        f"{TEMPLATES}/{world.template['id']}", json={"name": "Alpha Gold Plan 2"}, headers=a
+    )
+
+    assert resent.status_code == 204
+    assert removed.status_code == 204
+    assert template.status_code == 200
+    # what B tried to plant under A's name does not exist
+    names = [t["name"] for t in app_client.get(TEMPLATES, headers=a).json()["items"]]
+    assert "Planted" not in names
+    assert "Hijacked" not in names
+
+
+def test_an_e_mail_in_use_by_a_is_refused_to_b_without_revealing_more(
+    app_client: TestClient, world: World
+) -> None:
+    body = subscriber_body(world.b_customer["id"], email=world.subscriber["email"])
+
+    response = app_client.post(SUBSCRIBERS, json=body, headers=world.b.headers)
+
+    assert response.status_code == 409
+    secrets = world.secrets()
+    secrets.pop("A's subscriber e-mail")  # B sent it: "already in use" may repeat it
+    assert [what for what, value in secrets.items() if value in response.text] == []
+
+
+def test_external_ids_belong_to_each_partner(app_client: TestClient, world: World) -> None:
+    body = customer_body(world.b, externalId=world.customer["externalId"])
+
+    response = app_client.post(CUSTOMERS, json=body, headers=world.b.headers)
+
+    assert response.status_code == 202, response.text
+    drain(app_client)
+    mine = app_client.get(
+        CUSTOMERS, params={"externalId": world.customer["externalId"]}, headers=world.b.headers
+    )
+    assert [c["id"] for c in mine.json()["items"]] == [response.json()["url"].rsplit("/", 1)[1]]
+    theirs = app_client.get(
+        CUSTOMERS, params={"externalId": world.customer["externalId"]}, headers=world.a.headers
+    )
+    assert [c["id"] for c in theirs.json()["items"]] == [world.customer["id"]]
