@@ -18,6 +18,7 @@ from tukku.core.http import TrackingIdMiddleware, install_error_handlers
 from tukku.core.settings import Settings
 from tukku.customers import api as customers_api
 from tukku.identity import api as identity_api
+from tukku.identity.deps import authentication_gate
 from tukku.identity.service import link_secret
 from tukku.jobs import registry
 from tukku.jobs.runner import Worker
@@ -92,7 +93,7 @@ def create_app(
         )
     app.state.drainer = Worker(db, clock, settings, name="sandbox-drain")
     app.add_middleware(TrackingIdMiddleware)
-    install_error_handlers(app)
+    install_error_handlers(app, authentication_gate)
     for router in (
         customers_api.router,
         customers_api.locations_router,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tukku.core.errors import Code, Codes, DomainError, Problem
@@ -86,7 +87,11 @@ def base_url(request: Request) -> str:
 
 
 def error_response(
-    request: Request, status: int, message: str, problems: list[Problem]
+    request: Request,
+    status: int,
+    message: str,
+    problems: list[Problem],
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """The Webex error body: `{message, errors: [{description, errorCode}], trackingId}`."""
     body: dict[str, Any] = {
@@ -94,10 +99,10 @@ def error_response(
         "errors": [{"description": p.description, "errorCode": p.code.number} for p in problems],
         "trackingId": tracking_id(request),
     }
-    headers = {TRACKING_HEADER: body["trackingId"]}
+    sent = {**(headers or {}), TRACKING_HEADER: body["trackingId"]}
     if status in (423, 429, 503):
-        headers["Retry-After"] = "5"
-    return JSONResponse(body, status_code=status, headers=headers)
+        sent.setdefault("Retry-After", "5")
+    return JSONResponse(body, status_code=status, headers=sent)
 
 
 def _validation_problem(error: MutableMapping[str, Any]) -> Problem:
@@ -117,8 +122,30 @@ def _validation_problem(error: MutableMapping[str, Any]) -> Problem:
     return Problem(Codes.INVALID_FIELD, f"{field}: {message}", field)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Make every error, expected or not, answer with the Webex error body and a tracking ID."""
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+
+
+Gate = Callable[[Request], Awaitable[None]]
+
+
+def install_error_handlers(app: FastAPI, gate: Gate) -> None:
+    """Make every error, expected or not, answer with the Webex error body and a tracking ID.
+
+    `gate` runs before a validation error is reported and may raise a `DomainError` instead:
+    a caller without credentials learns that, not what is wrong with its body.
+    """
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
@@ -126,6 +153,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
+        try:
+            await gate(request)
+        except DomainError as denied:
+            return error_response(request, denied.status, denied.message, denied.problems)
         content_type = request.headers.get("content-type", "")
         if request.method in ("POST", "PUT") and content_type and "json" not in content_type:
             problem = Problem(Codes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json")
@@ -140,7 +171,10 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, Code(exc.status_code, exc.status_code, str(exc.detail))
         )
         problem = Problem(code, str(exc.detail))
-        return error_response(request, exc.status_code, str(exc.detail), [problem])
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return error_response(request, exc.status_code, str(exc.detail), [problem], headers)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from tukku.core.db import Database
 from tukku.core.deps import ClockDep
@@ -33,6 +34,17 @@ def authenticate(request: Request, clock: ClockDep) -> Principal:
         with db.unit_of_work() as writer:
             service.touch_token(writer, found.principal.token_id, now=clock.now())
     return found.principal
+
+
+PUBLIC_PREFIXES = ("/v1/consent/",)
+
+
+async def authentication_gate(request: Request) -> None:
+    """Raise 401 for an unauthenticated request to a protected route (used before 400s)."""
+    path = request.url.path
+    if not path.startswith("/v1/") or path.startswith(PUBLIC_PREFIXES):
+        return
+    await run_in_threadpool(authenticate, request, request.app.state.clock)
 
 
 def requires(*scopes: Scope) -> Callable[..., Principal]:

@@ -162,12 +162,14 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
         return None
     if user.status != "active":
         return None
+    roles = roles_of(session, user.id)
     principal = Principal(
         user_id=user.id,
         org_id=org.id,
         org_kind=org.kind,
-        roles=roles_of(session, user.id),
-        scopes=frozenset(token.scopes),
+        roles=roles,
+        # A token never grants more than its user's roles allow now (roles can be taken away).
+        scopes=frozenset(token.scopes) & grantable_scopes(roles),
         token_id=token.id,
     )
     stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
