@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain
+from tukku.core.clock import ManualClock
+from tukku.core.db import Database
+from tukku.core.pagination import PageRequest
+from tukku.identity import service as identity
+from tukku.identity.rules import Role, Scope
+from tukku.mail.service import list_outbox
 
 _n = itertools.count(1)
 
@@ -95,3 +102,49 @@ def provision_subscriber(
 def error_codes(response: Any) -> list[int]:
     """The `errorCode`s of an error response."""
     return [e["errorCode"] for e in response.json()["errors"]]
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A message in the outbox, as the mail service lists it."""
+
+    kind: str
+    subject: str
+    body: str
+    status: str
+
+
+def outbox(client: TestClient, to: str) -> list[Mail]:
+    """The messages queued for `to`, oldest first, read through the mail service."""
+    db: Database = client.app.state.db  # type: ignore[attr-defined]
+    with db.unit_of_work(write=False) as session:
+        rows = list_outbox(session, page=PageRequest(offset=0, limit=100), to=to)
+        return [Mail(m.kind, m.subject, m.body, m.status) for m in reversed(rows[:100])]
+
+
+def operator_headers(db: Database, clock: ManualClock) -> dict[str, str]:
+    """Authorization header of a new platform operator's token (scope `tukku:ops`)."""
+    with db.unit_of_work() as session:
+        org = identity.create_organization(session, kind="operator", name="Ops", now=clock.now())
+        user = identity.create_user(
+            session,
+            org_id=org.id,
+            email=f"ops{next(_n)}@tukku.test",
+            now=clock.now(),
+            roles=[Role.OPERATOR],
+        )
+        _, token = identity.issue_token(
+            session, user=user, scopes={Scope.OPS}, name="ops", now=clock.now()
+        )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def user_outside_wholesale(client: TestClient, ops: dict[str, str], email: str) -> dict[str, Any]:
+    """Create an organization outside wholesale with one user; return it as the operator sees it."""
+    user = {"email": email, "firstName": "Grace", "lastName": "Hopper"}
+    response = client.post(
+        "/v1/ops/organizations", json={"name": "Free Accounts", "users": [user]}, headers=ops
+    )
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result

@@ -26,7 +26,12 @@ def _send(settings: Settings, message: MailMessage) -> None:
         smtp.send_message(email)
 
 
-@job("mail.deliver", max_attempts=12)
+# No mail may be lost while the server is down (PRODUCT.md 15): keep retrying for days, not for
+# the half hour that a dozen back-off steps last (10 to 14 days at the default 10-minute cap).
+DELIVERY_ATTEMPTS = 2 * 7 * 24 * 6
+
+
+@job("mail.deliver", max_attempts=DELIVERY_ATTEMPTS)
 def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Send one message, or keep it in the outbox when no SMTP server is configured.
 

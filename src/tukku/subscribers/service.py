@@ -373,8 +373,9 @@ def update(
     assert customer is not None
     customers.require_ready(customer)
     if subscriber.status != Status.PROVISIONED:
+        # Not NOT_PENDING_MIGRATION (5012): that code means the opposite ("not waiting").
         reason = "the subscriber is waiting for the user's consent"
-        raise InvalidState("status", reason, Codes.NOT_PENDING_MIGRATION)
+        raise InvalidState("status", reason, Codes.CONFLICT)
     if package == subscriber.package:
         return subscriber
     field_name = "package" if data.package is not None else "packages"
