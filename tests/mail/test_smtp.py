@@ -28,10 +28,18 @@ BRAND = "PizzaPhone"
 
 
 class Inbox:
-    """An aiosmtpd handler keeping every message it receives."""
+    """An aiosmtpd handler keeping every message it receives, refusing unknown recipients."""
 
     def __init__(self) -> None:
         self.received: list[tuple[list[str], Message]] = []
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address.startswith("nobody"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.content
@@ -194,3 +202,19 @@ def test_without_smtp_settings_mail_is_held_in_the_outbox(
     assert mail.subject == "Welcome to Acme Telecom"
     (job,) = mail_jobs(db)
     assert job.status == "done"
+
+
+def test_a_recipient_the_server_refuses_fails_at_once_without_retries(
+    app_client: TestClient, partner: Partner, smtp: SmtpServer, db: Database
+) -> None:
+    customer = branded_customer(app_client, partner)
+    provision_subscriber(app_client, partner, customer["id"], email="nobody@pizza.test")
+
+    drain(app_client)
+
+    (mail,) = outbox(app_client, "nobody@pizza.test")
+    assert mail.status == "failed"
+    (job,) = mail_jobs(db)
+    assert (job.status, job.attempts) == ("failed", 1)
+    assert "nobody@pizza.test" in (job.last_error or "")
+    assert smtp.inbox.received == []

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from tukku.core.errors import Codes, Invalid
 
+MAX_OFFSET = 1_000_000_000
+
 
 @dataclass(frozen=True)
 class PageRequest:
@@ -26,8 +28,8 @@ def page_request(offset: str | None, max_: str | None, *, default: int, cap: int
         size = default if max_ in (None, "") else int(max_)
     except ValueError:
         raise Invalid("max", "must be a whole number", Codes.INVALID_QUERY) from None
-    if start < 0:
-        raise Invalid("offset", "must be 0 or more", Codes.INVALID_QUERY)
+    if not 0 <= start <= MAX_OFFSET:
+        raise Invalid("offset", f"must be between 0 and {MAX_OFFSET}", Codes.INVALID_QUERY)
     if size < 1:
         raise Invalid("max", "must be 1 or more", Codes.INVALID_QUERY)
     return PageRequest(offset=start, limit=min(size, cap))

@@ -11,7 +11,8 @@ from tukku.core.db import Base, SeqType
 
 
 class MailMessage(Base):
-    """An e-mail: `queued` until delivered (`sent`), or `held` in the outbox with no SMTP server."""
+    """An e-mail: `queued` until delivered (`sent`), `held` in the outbox when no SMTP server is
+    configured, or `failed` when the server refused it for good or stayed down for days."""
 
     __tablename__ = "mail_messages"
 
@@ -23,5 +24,6 @@ class MailMessage(Base):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_mail_messages_status", "status"),)

@@ -7,11 +7,23 @@ from email.message import EmailMessage
 from typing import Any
 
 from tukku.core.settings import Settings
-from tukku.jobs.registry import JobContext, job
+from tukku.jobs.registry import JobContext, PermanentJobError, job
 from tukku.mail.models import MailMessage
 
 
 def _send(settings: Settings, message: MailMessage) -> None:
+    """Hand the message to the SMTP server; a permanent (5xx) refusal is not worth retrying."""
+    try:
+        _submit(settings, message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise PermanentJobError(f"recipient refused: {exc.recipients}") from exc
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= 500:
+            raise PermanentJobError(f"refused by the mail server: {exc.smtp_code}") from exc
+        raise
+
+
+def _submit(settings: Settings, message: MailMessage) -> None:
     email = EmailMessage()
     email["From"] = settings.mail_from
     email["To"] = message.to_address
@@ -31,7 +43,14 @@ def _send(settings: Settings, message: MailMessage) -> None:
 DELIVERY_ATTEMPTS = 2 * 7 * 24 * 6
 
 
-@job("mail.deliver", max_attempts=DELIVERY_ATTEMPTS)
+def _undeliverable(ctx: JobContext, payload: dict[str, Any], error: str) -> None:
+    message = ctx.session.get(MailMessage, payload["messageId"])
+    if message is not None and message.status == "queued":
+        message.status = "failed"
+        message.last_error = error[-1000:]
+
+
+@job("mail.deliver", max_attempts=DELIVERY_ATTEMPTS, on_failure=_undeliverable)
 def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Send one message, or keep it in the outbox when no SMTP server is configured.
 
