@@ -50,7 +50,9 @@ def _accept_customers(db: Database, count: int, fault: Fault | None = None) -> l
     """Accept `count` customers the way `POST /customers` does (rows + provisioning jobs)."""
     clock = SystemClock()
     partner = make_partner(db, clock)  # type: ignore[arg-type]
-    principal = Principal("", partner.org_id, "partner", frozenset(), frozenset(), "")
+    principal = Principal(
+        "", partner.org_id, "partner", partner.org_id, frozenset(), frozenset(), ""
+    )
     actor = Actor(principal=principal, org_id=partner.org_id, partner_org_id=partner.org_id)
     ids = []
     with db.unit_of_work() as session:

@@ -7,11 +7,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated caller: a user of an organization, with a token's scopes."""
+    """The authenticated caller: a user of an organization, with a token's scopes.
+
+    `partner_org_id` is the top-level partner above the caller's organization (itself for a
+    partner, the parent for a sub-partner).
+    """
 
     user_id: str
     org_id: str
     org_kind: str
+    partner_org_id: str
     roles: frozenset[str]
     scopes: frozenset[str]
     token_id: str

@@ -167,6 +167,7 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
         user_id=user.id,
         org_id=org.id,
         org_kind=org.kind,
+        partner_org_id=org.parent_id if org.kind == "sub_partner" and org.parent_id else org.id,
         roles=roles,
         # A token never grants more than its user's roles allow now (roles can be taken away).
         scopes=frozenset(token.scopes) & grantable_scopes(roles),
@@ -199,17 +200,15 @@ def resolve_actor(session: Session, principal: Principal, on_behalf_of: str | No
     """
     if principal.org_kind not in PARTNER_KINDS:
         raise Forbidden("only partner organizations use the wholesale API", Codes.FORBIDDEN_ROLE)
-    own = session.get(Organization, principal.org_id)
-    assert own is not None
-    top = own.parent_id if own.kind == "sub_partner" and own.parent_id else own.id
-    if not on_behalf_of or on_behalf_of == own.id:
-        return Actor(principal=principal, org_id=own.id, partner_org_id=top)
+    own = principal.org_id
+    if not on_behalf_of or on_behalf_of == own:
+        return Actor(principal=principal, org_id=own, partner_org_id=principal.partner_org_id)
     target = session.get(Organization, on_behalf_of)
-    if target is None or target.kind != "sub_partner" or target.parent_id != own.id:
+    if target is None or target.kind != "sub_partner" or target.parent_id != own:
         raise NotFound(
             "sub-partner", Codes.SUB_PARTNER_NOT_FOUND, field_name="onBehalfOfSubPartnerOrgId"
         )
-    return Actor(principal=principal, org_id=target.id, partner_org_id=own.id)
+    return Actor(principal=principal, org_id=target.id, partner_org_id=own)
 
 
 def link_secret(session: Session, *, configured: str | None, now: datetime) -> str:

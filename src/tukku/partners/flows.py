@@ -60,6 +60,7 @@ def create_partner(
         user_id=admin.id,
         org_id=org.id,
         org_kind=org.kind,
+        partner_org_id=org.id,
         roles=frozenset({Role.PARTNER_FULL_ADMIN.value}),
         scopes=frozenset(),
         token_id="",

@@ -156,7 +156,7 @@ def provision_subscriber(
     """200 with the provisioned subscriber, or 202 when the user must consent to move."""
     actor = resolve_actor(session, principal, on_behalf_of)
     result = service.provision(session, actor=actor, data=body, now=clock.now(), links=links)
-    out = _one(session, result.subscriber)
+    out = service.to_out(result.subscriber, result.external_customer_id)
     url = f"{base_url(request)}/v1/wholesale/subscribers/{result.subscriber.id}"
     return JSONResponse(
         out.model_dump(by_alias=True, exclude_none=True),

@@ -25,7 +25,7 @@ from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
 from tukku.core.validation import normalize_email
 from tukku.customers import service as customers
-from tukku.customers.models import Customer, Location
+from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.identity import service as identity
 from tukku.identity.models import User
 from tukku.identity.principal import Actor
@@ -90,22 +90,24 @@ def count_holding(session: Session, customer_id: str, packages: list[str]) -> di
     return counts
 
 
-def _check_limit(session: Session, customer: Customer, package: str) -> None:
-    row = customers.package_row(session, customer.id, package)
-    if row is None or row.limit is None:
+def _check_limit(session: Session, customer: Customer, row: CustomerPackage) -> None:
+    if row.limit is None:
         return
-    if count_holding(session, customer.id, [package])[package] >= row.limit:
-        reason = f"the customer's limit of {row.limit} {package} subscribers is reached"
+    if count_holding(session, customer.id, [row.name])[row.name] >= row.limit:
+        reason = f"the customer's limit of {row.limit} {row.name} subscribers is reached"
         raise Conflict("packages", reason, Codes.PACKAGE_LIMIT_REACHED)
 
 
-def _require_package(session: Session, customer: Customer, package: str, field_name: str) -> None:
+def _usable_package(
+    session: Session, customer: Customer, package: str, field_name: str
+) -> CustomerPackage:
     row = customers.package_row(session, customer.id, package)
     if row is None or row.status != "provisioned":
         reason = f"{package} is not provisioned on the customer"
         raise invalid_all(
             [Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, f"{field_name}: {reason}", field_name)]
         )
+    return row
 
 
 def _calling_location(
@@ -154,17 +156,15 @@ def number_problems(
     return problems
 
 
-def _assign_numbers(
-    session: Session,
-    subscriber: Subscriber,
-    location: Location,
-    numbers: Numbers,
-    now: datetime,
-    prefix: str,
-) -> None:
-    conflicts = number_problems(session, subscriber.customer_id, numbers, prefix)
+def _check_numbers_free(session: Session, customer_id: str, numbers: Numbers, prefix: str) -> None:
+    conflicts = number_problems(session, customer_id, numbers, prefix)
     if conflicts:
         raise DomainError(conflicts, status=409)
+
+
+def _add_numbers(
+    session: Session, subscriber: Subscriber, location: Location, numbers: Numbers, now: datetime
+) -> None:
     session.add(
         DirectoryNumber(
             customer_id=subscriber.customer_id,
@@ -282,6 +282,7 @@ class Provisioned:
 
     subscriber: Subscriber
     pending: bool
+    external_customer_id: str
 
 
 def _checked_create(data: SubscriberCreate) -> tuple[str, str, SubscriberParametersIn]:
@@ -309,7 +310,7 @@ def provision(
     )
     customers.require_ready(customer)
     field_name = "package" if data.package is not None else "packages"
-    _require_package(session, customer, package, field_name)
+    row = _usable_package(session, customer, package, field_name)
     prefix = "provisioningParameters"
     numbers: Numbers | None = None
     location: Location | None = None
@@ -317,13 +318,14 @@ def provision(
         numbers, problems = check_numbers(
             params.extension, params.primary_phone_number, required=True, prefix=prefix
         )
-        if problems:
+        if problems or numbers is None:
             raise invalid_all(problems)
         location = _calling_location(session, customer, params.location_id, prefix)
+        _check_numbers_free(session, customer.id, numbers, prefix)
     owner, user = _email_owner(session, email, customer.org_id)
     if owner is EmailOwner.TAKEN:
         raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
-    _check_limit(session, customer, package)
+    _check_limit(session, customer, row)
     subscriber = Subscriber(
         id=new_id("SUBSCRIBER"),
         customer_id=customer.id,
@@ -334,31 +336,32 @@ def provision(
         last_name=(params.last_name or "").strip(),
         package=package,
         status=Status.PENDING_USER_MIGRATION.value,
+        location_id=location.id if location else None,
         errors=[],
         created_at=now,
         last_status_change=now,
     )
-    session.add(subscriber)
-    session.flush()
-    if numbers is not None and location is not None:
-        _assign_numbers(session, subscriber, location, numbers, now, prefix)
-    if owner is EmailOwner.OUTSIDE:
+    pending = owner is EmailOwner.OUTSIDE
+    if pending:
         _send_consent(session, subscriber, customer, links, now)
-        session.flush()
-        return Provisioned(subscriber, pending=True)
-    if user is None:
-        assert customer.org_id is not None
-        user = identity.create_user(
-            session,
-            org_id=customer.org_id,
-            email=email,
-            first_name=subscriber.first_name,
-            last_name=subscriber.last_name,
-            now=now,
-        )
-    _activate(session, subscriber, customer, user, now)
+    else:
+        if user is None:
+            assert customer.org_id is not None
+            user = identity.create_user(
+                session,
+                org_id=customer.org_id,
+                email=email,
+                first_name=subscriber.first_name,
+                last_name=subscriber.last_name,
+                now=now,
+            )
+        _activate(session, subscriber, customer, user, now)
+    session.add(subscriber)
+    session.flush()  # before its numbers: they refer to it
+    if numbers is not None and location is not None:
+        _add_numbers(session, subscriber, location, numbers, now)
     session.flush()
-    return Provisioned(subscriber, pending=False)
+    return Provisioned(subscriber, pending=pending, external_customer_id=customer.external_id)
 
 
 def update(
@@ -379,8 +382,8 @@ def update(
     if package == subscriber.package:
         return subscriber
     field_name = "package" if data.package is not None else "packages"
-    _require_package(session, customer, package, field_name)
-    _check_limit(session, customer, package)
+    row = _usable_package(session, customer, package, field_name)
+    _check_limit(session, customer, row)
     was_calling, now_calling = catalog()[subscriber.package].calling, catalog()[package].calling
     if now_calling and not was_calling:
         params = data.provisioning_parameters
@@ -396,7 +399,8 @@ def update(
         location = _calling_location(
             session, customer, params.location_id if params else None, prefix
         )
-        _assign_numbers(session, subscriber, location, numbers, now, prefix)
+        _check_numbers_free(session, customer.id, numbers, prefix)
+        _add_numbers(session, subscriber, location, numbers, now)
     elif was_calling and not now_calling:
         _release_numbers(session, subscriber)
     billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
