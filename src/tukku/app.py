@@ -19,7 +19,8 @@ from tukku.core.settings import Settings
 from tukku.customers import api as customers_api
 from tukku.identity import api as identity_api
 from tukku.identity.deps import authentication_gate
-from tukku.identity.service import link_secret
+from tukku.identity.service import IDENTITY_CHANGED, link_secret
+from tukku.identity.token_cache import TokenCache
 from tukku.jobs import registry
 from tukku.jobs.runner import Worker
 from tukku.onboarding import api as onboarding_api
@@ -92,6 +93,8 @@ def create_app(
             session, configured=settings.secret_key, now=clock.now()
         )
     app.state.drainer = Worker(db, clock, settings, name="sandbox-drain")
+    app.state.token_cache = cache = TokenCache(settings.auth_cache_seconds)
+    db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
     app.add_middleware(TrackingIdMiddleware)
     install_error_handlers(app, authentication_gate)
     for router in (

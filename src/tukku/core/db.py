@@ -135,20 +135,31 @@ class Database:
 
         Read-only units always roll back, so a read path can never write by accident.
         """
-        session = (self._writer if write else self._reader)()
+        session = self.open_session(write=write)
         try:
             yield session
-            if write:
+        except BaseException:
+            self.finish(session, write=write, ok=False)
+            raise
+        self.finish(session, write=write, ok=True)
+
+    def open_session(self, *, write: bool) -> Session:
+        """The session of a new unit of work (no I/O until its first statement)."""
+        return (self._writer if write else self._reader)()
+
+    def finish(self, session: Session, *, write: bool, ok: bool) -> None:
+        """End a unit of work: commit a successful writer, roll back the rest, tell listeners."""
+        committed = False
+        try:
+            if write and ok:
                 session.commit()
+                committed = True
             else:
                 session.rollback()
-        except BaseException:
-            session.rollback()
-            raise
         finally:
             signals = frozenset(session.info.pop("signals", ()))
             session.close()
-        if write and signals:
+        if committed and signals:
             for listener in list(self._listeners):
                 listener(signals)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from tukku.core.clock import Clock
 from tukku.core.db import Database
@@ -15,24 +16,34 @@ from tukku.core.settings import Settings
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _unit_of_work(request: Request) -> Iterator[Session]:
-    """One unit of work per request: read-only for GET, committed before the response otherwise."""
+async def _unit_of_work(request: Request) -> AsyncIterator[Session]:
+    """One unit of work per request: read-only for GET, committed before the response otherwise.
+
+    Async so that opening it costs no thread hop; the commit, which does I/O, runs in the
+    thread pool.
+    """
     db: Database = request.app.state.db
-    with db.unit_of_work(write=request.method not in READ_METHODS) as session:
+    write = request.method not in READ_METHODS
+    session = db.open_session(write=write)
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(db.finish, session, write=write, ok=False)
+        raise
+    await run_in_threadpool(db.finish, session, write=write, ok=True)
 
 
-def _clock(request: Request) -> Clock:
+async def _clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _link_secret(request: Request) -> str:
+async def _link_secret(request: Request) -> str:
     secret: str = request.app.state.link_secret
     return secret
 

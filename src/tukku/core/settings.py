@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     )
     sip_domain_suffix: str = "calls.tukku.test"
     consent_link_max_age_seconds: int = 7 * 24 * 3600
+    auth_cache_seconds: float = 5.0
 
     job_lease_seconds: float = 30.0
     job_poll_interval_seconds: float = 0.5

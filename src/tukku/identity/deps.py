@@ -2,37 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from tukku.core.db import Database
-from tukku.core.deps import ClockDep
 from tukku.core.errors import Codes, DomainError, Problem, Unauthorized
 from tukku.identity import service
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
+from tukku.identity.token_cache import TokenCache
 
 
-def authenticate(request: Request, clock: ClockDep) -> Principal:
+async def authenticate(request: Request) -> Principal:
     """The caller behind `Authorization: Bearer <token>`; 401 without a valid token.
 
-    Runs in its own short read, before the request's unit of work starts, so that recording the
-    token's last use never waits on the request's own write lock.
+    A token seen moments ago is answered from memory, without a thread hop; otherwise it is
+    looked up in its own short read, before the request's unit of work starts, so that recording
+    the token's last use never waits on the request's own write lock.
     """
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    cache: TokenCache = request.app.state.token_cache
+    token_hash = service.hash_token(token.strip())
+    remembered = cache.get(token_hash)
+    if remembered is not None and remembered.expires_at is None:
+        return remembered.principal
+    return await run_in_threadpool(_look_up, request, token.strip(), token_hash)
+
+
+def _look_up(request: Request, token: str, token_hash: str) -> Principal:
+    cache: TokenCache = request.app.state.token_cache
     db: Database = request.app.state.db
+    now = request.app.state.clock.now()
     with db.unit_of_work(write=False) as session:
-        found = service.authenticate(session, token.strip(), now=clock.now())
+        found = service.authenticate(session, token, now=now)
     if found is None:
         raise Unauthorized("the access token is invalid, expired or revoked")
     if found.touch_due:
         with db.unit_of_work() as writer:
-            service.touch_token(writer, found.principal.token_id, now=clock.now())
+            service.touch_token(writer, found.principal.token_id, now=now)
+    cache.put(token_hash, found.principal, found.expires_at)
     return found.principal
 
 
@@ -44,14 +57,14 @@ async def authentication_gate(request: Request) -> None:
     path = request.url.path
     if not path.startswith("/v1/") or path.startswith(PUBLIC_PREFIXES):
         return
-    await run_in_threadpool(authenticate, request, request.app.state.clock)
+    await authenticate(request)
 
 
-def requires(*scopes: Scope) -> Callable[..., Principal]:
+def requires(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates and demands every one of `scopes` (403 otherwise)."""
 
-    def dependency(request: Request, clock: ClockDep) -> Principal:
-        principal = authenticate(request, clock)
+    async def dependency(request: Request) -> Principal:
+        principal = await authenticate(request)
         missing = [s.value for s in scopes if s.value not in principal.scopes]
         if missing:
             problem = Problem(Codes.MISSING_SCOPE, f"the token lacks scope {', '.join(missing)}")

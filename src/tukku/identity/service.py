@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tukku.catalog.regions import geography
-from tukku.core.db import insert_ignoring_conflicts
+from tukku.core.db import insert_ignoring_conflicts, raise_signal
 from tukku.core.errors import Codes, DomainError, Forbidden, Invalid, NotFound, Problem
 from tukku.core.ids import new_id
 from tukku.core.validation import normalize_email
@@ -24,6 +24,7 @@ from tukku.identity.rules import Role, Scope, grantable_scopes
 PARTNER_KINDS = frozenset({"partner", "sub_partner"})
 TOKEN_PREFIX = "tku_"  # noqa: S105 (a prefix, not a secret)
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+IDENTITY_CHANGED = "identity"
 
 
 def hash_token(token: str) -> str:
@@ -84,11 +85,13 @@ def grant_role(session: Session, *, user: User, role: str) -> None:
     if session.get(RoleAssignment, (user.id, role)) is None:
         session.add(RoleAssignment(user_id=user.id, role=role, org_id=user.org_id))
         session.flush()
+        raise_signal(session, IDENTITY_CHANGED)
 
 
 def revoke_roles(session: Session, *, user: User) -> None:
     """Take every role away from `user` (it is leaving its organization)."""
     session.execute(delete(RoleAssignment).where(RoleAssignment.user_id == user.id))
+    raise_signal(session, IDENTITY_CHANGED)
 
 
 def roles_of(session: Session, user_id: str) -> frozenset[str]:
@@ -141,10 +144,12 @@ def issue_token(
 
 @dataclass(frozen=True)
 class Authenticated:
-    """A valid token's principal, and whether its last-use time is due for an update."""
+    """A valid token's principal, whether its last-use time is due for an update, and when the
+    token expires."""
 
     principal: Principal
     touch_due: bool
+    expires_at: datetime | None
 
 
 def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticated | None:
@@ -174,7 +179,7 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
         token_id=token.id,
     )
     stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
-    return Authenticated(principal, stale)
+    return Authenticated(principal, stale, token.expires_at)
 
 
 def touch_token(session: Session, token_id: str, *, now: datetime) -> None:
@@ -190,6 +195,7 @@ def revoke_token(session: Session, token_id: str, *, now: datetime) -> None:
     if token is None:
         raise NotFound("token")
     token.revoked_at = token.revoked_at or now
+    raise_signal(session, IDENTITY_CHANGED)
 
 
 def resolve_actor(session: Session, principal: Principal, on_behalf_of: str | None) -> Actor:
