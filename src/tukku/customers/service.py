@@ -45,24 +45,39 @@ def get_or_404(
     actor: Actor,
     customer_id: str,
     for_update: bool = False,
+    for_share: bool = False,
     field_name: str | None = None,
 ) -> Customer:
-    """A live customer the actor may manage; 404 for unknown, removed or another tenant's."""
+    """A live customer the actor may manage; 404 for unknown, removed or another tenant's.
+
+    `for_update` locks the row against everyone (changing the customer itself); `for_share`
+    only against changes of the customer (adding subscribers side by side).
+    """
     query = select(Customer).where(
         Customer.id == customer_id, visible_to(Customer.owner_org_id, actor), LIVE
     )
-    if for_update:
-        query = query.with_for_update()
+    if for_update or for_share:
+        query = query.with_for_update(read=not for_update)
     customer = session.scalars(query).first()
     if customer is None:
         raise NotFound("customer", Codes.CUSTOMER_NOT_FOUND, field_name=field_name)
     return customer
 
 
-def lock(session: Session, customer_id: str) -> Customer | None:
-    """A customer by ID with its row locked, regardless of tenant (jobs already hold the ID)."""
+def lock(session: Session, customer_id: str, *, shared: bool = False) -> Customer | None:
+    """A customer by ID with its row locked, regardless of tenant (jobs already hold the ID).
+
+    A shared lock keeps the customer from changing while subscribers of it change.
+    """
     return session.scalars(
-        select(Customer).where(Customer.id == customer_id).with_for_update()
+        select(Customer).where(Customer.id == customer_id).with_for_update(read=shared)
+    ).first()
+
+
+def lock_package(session: Session, package_id: int) -> CustomerPackage | None:
+    """A customer package row, locked, to count against its limit without racing others."""
+    return session.scalars(
+        select(CustomerPackage).where(CustomerPackage.id == package_id).with_for_update()
     ).first()
 
 

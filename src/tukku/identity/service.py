@@ -49,6 +49,17 @@ def get_org(session: Session, org_id: str) -> Organization | None:
     return session.get(Organization, org_id)
 
 
+def lock_org(session: Session, org_id: str) -> None:
+    """Lock an organization's row until the transaction ends (serialises decisions about it).
+
+    FOR NO KEY UPDATE: rows inserted meanwhile that refer to the organization (users) hold key
+    share locks on it, which this lock must not wait for, or two such inserters deadlock.
+    """
+    session.execute(
+        select(Organization.id).where(Organization.id == org_id).with_for_update(key_share=True)
+    )
+
+
 def find_user_by_email(session: Session, email: str) -> User | None:
     """The user owning `email` anywhere on the platform (e-mails are stored lower-case)."""
     return session.scalars(select(User).where(User.email == email.strip().lower())).first()

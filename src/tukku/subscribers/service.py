@@ -93,6 +93,7 @@ def count_holding(session: Session, customer_id: str, packages: list[str]) -> di
 def _check_limit(session: Session, customer: Customer, row: CustomerPackage) -> None:
     if row.limit is None:
         return
+    customers.lock_package(session, row.id)  # one subscriber at a time counts against the limit
     if count_holding(session, customer.id, [row.name])[row.name] >= row.limit:
         reason = f"the customer's limit of {row.limit} {row.name} subscribers is reached"
         raise Conflict("packages", reason, Codes.PACKAGE_LIMIT_REACHED)
@@ -208,14 +209,22 @@ def _brand(session: Session, customer: Customer) -> str:
     return template.brand_name if template else "tukku"
 
 
+def _org_has_admin(session: Session, org_id: str) -> bool:
+    """Whether the organization has an administrator, deciding under a lock when it has none,
+    so that two first subscribers provisioned at once do not both become administrators."""
+    if identity.org_has_role(session, org_id, Role.CUSTOMER_FULL_ADMIN):
+        return True
+    identity.lock_org(session, org_id)
+    return identity.org_has_role(session, org_id, Role.CUSTOMER_FULL_ADMIN)
+
+
 def _activate(
     session: Session, subscriber: Subscriber, customer: Customer, user: User, now: datetime
 ) -> None:
     """The subscriber's user is in the customer organization: billing starts, mail goes out."""
     assert customer.org_id is not None
     admin = becomes_admin(
-        attached=customer.attached,
-        org_has_admin=identity.org_has_role(session, customer.org_id, Role.CUSTOMER_FULL_ADMIN),
+        attached=customer.attached, org_has_admin=_org_has_admin(session, customer.org_id)
     )
     if admin:
         identity.grant_role(session, user=user, role=Role.CUSTOMER_FULL_ADMIN)
@@ -306,7 +315,7 @@ def provision(
     """Give a user of a customer one package: at once, or after the user's consent."""
     package, email, params = _checked_create(data)
     customer = customers.get_or_404(
-        session, actor=actor, customer_id=data.customer_id, for_update=True, field_name="customerId"
+        session, actor=actor, customer_id=data.customer_id, for_share=True, field_name="customerId"
     )
     customers.require_ready(customer)
     field_name = "package" if data.package is not None else "packages"
@@ -372,7 +381,7 @@ def update(
     if problems or package is None:
         raise invalid_all(problems)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
-    customer = customers.lock(session, subscriber.customer_id)
+    customer = customers.lock(session, subscriber.customer_id, shared=True)
     assert customer is not None
     customers.require_ready(customer)
     if subscriber.status != Status.PROVISIONED:
@@ -433,7 +442,7 @@ def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
 def remove(session: Session, *, actor: Actor, subscriber_id: str, now: datetime) -> None:
     """Take the package away: billing stops now; the user stays in its organization."""
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
-    customers.lock(session, subscriber.customer_id)
+    customers.lock(session, subscriber.customer_id, shared=True)
     _end(session, subscriber, now)
 
 
@@ -455,7 +464,7 @@ def resend_consent(
     if subscriber.status != Status.PENDING_USER_MIGRATION:
         reason = "the subscriber is not waiting for the user's consent"
         raise InvalidState("subscriberId", reason, Codes.NOT_PENDING_MIGRATION)
-    customer = customers.lock(session, subscriber.customer_id)
+    customer = customers.lock(session, subscriber.customer_id, shared=True)
     assert customer is not None
     _send_consent(session, subscriber, customer, links, now)
 
@@ -470,7 +479,7 @@ def pending_for_consent(
         if isinstance(subscriber_id, str)
         else None
     )
-    customer = customers.lock(session, subscriber.customer_id) if subscriber else None
+    customer = customers.lock(session, subscriber.customer_id, shared=True) if subscriber else None
     if (
         subscriber is None
         or customer is None
