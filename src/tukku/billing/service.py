@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from tukku.billing.models import PackageAssignment
@@ -31,8 +31,8 @@ def open_assignment(
     workspace_id: str | None = None,
 ) -> None:
     """Billing for `package` starts at `at`."""
-    session.add(
-        PackageAssignment(
+    session.execute(
+        insert(PackageAssignment).values(
             partner_org_id=partner_org_id,
             sub_partner_org_id=sub_partner_org_id,
             customer_id=customer_id,

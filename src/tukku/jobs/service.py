@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from tukku.core.clock import real_now
@@ -42,8 +43,7 @@ def enqueue(
         "created_at": now,
     }
     if dedupe_key is None:
-        session.add(Job(**values))
-        session.flush()
+        session.execute(insert(Job).values(**values))
         added = True
     else:
         added = insert_ignoring_conflicts(session, Job.__table__, values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tukku.core.pagination import PageRequest
@@ -14,15 +14,17 @@ from tukku.mail.models import MailMessage
 
 def queue_mail(
     session: Session, *, to: str, subject: str, body: str, kind: str, now: datetime
-) -> MailMessage:
-    """Put a message in the outbox; a job delivers it after the caller commits."""
-    message = MailMessage(
-        kind=kind, to_address=to, subject=subject, body=body, status="queued", created_at=now
-    )
-    session.add(message)
-    session.flush()
-    enqueue(session, "mail.deliver", {"messageId": message.id}, due_at=now, now=now)
-    return message
+) -> int:
+    """Put a message in the outbox; a job delivers it after the caller commits. Returns its ID."""
+    message_id: int = session.execute(
+        insert(MailMessage)
+        .values(
+            kind=kind, to_address=to, subject=subject, body=body, status="queued", created_at=now
+        )
+        .returning(MailMessage.id)
+    ).scalar_one()
+    enqueue(session, "mail.deliver", {"messageId": message_id}, due_at=now, now=now)
+    return message_id
 
 
 def list_outbox(

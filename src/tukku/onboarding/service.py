@@ -175,3 +175,10 @@ def first_provisioning_id(session: Session, owner_org_id: str) -> str | None:
         .order_by(OnboardingTemplate.seq)
         .limit(1)
     )
+
+
+def brand_name_of(session: Session, template_id: str) -> str | None:
+    """The brand name of a template (for e-mails), retired or not."""
+    return session.scalar(
+        select(OnboardingTemplate.brand_name).where(OnboardingTemplate.id == template_id)
+    )

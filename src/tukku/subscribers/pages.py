@@ -14,8 +14,7 @@ router = APIRouter(prefix="/v1/consent", tags=["Consent"], include_in_schema=Fal
 
 
 def _brand(session: DbSession, template_id: str) -> str:
-    template = onboarding.get_by_id(session, template_id)
-    return template.brand_name if template else "tukku"
+    return onboarding.brand_name_of(session, template_id) or "tukku"
 
 
 @router.get("/{token}", response_class=HTMLResponse)

@@ -205,8 +205,7 @@ def email_owner_of(session: Session, email: str, customer_org_id: str | None) ->
 
 
 def _brand(session: Session, customer: Customer) -> str:
-    template = onboarding.get_by_id(session, customer.template_id)
-    return template.brand_name if template else "tukku"
+    return onboarding.brand_name_of(session, customer.template_id) or "tukku"
 
 
 def _org_has_admin(session: Session, org_id: str) -> bool:
