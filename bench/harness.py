@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import SERVER_ENV, start_server
 from tests.pgcluster import PostgresCluster
 
 from tukku.core.migrate import upgrade
@@ -81,40 +81,11 @@ def partner(url: str) -> dict[str, str]:
     return created
 
 
-ENV = {"TUKKU_LOG_LEVEL": "warning", "TUKKU_JOB_POLL_INTERVAL_SECONDS": "0.05"}
-
-
 @contextmanager
 def server(url: str, *extra: str) -> Iterator[str]:
     """A `tukku serve` process; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tukku",
-            "serve",
-            "--port",
-            str(port),
-            "--database-url",
-            url,
-            *extra,
-        ],
-        env={**os.environ, **ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_server(url, *extra)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-            if time.monotonic() > deadline:
-                raise RuntimeError("server did not start")
         yield base
     finally:
         process.terminate()
@@ -127,7 +98,7 @@ def workers(url: str, count: int) -> Iterator[None]:
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "tukku", "worker", "--database-url", url],
-            env={**os.environ, **ENV},
+            env={**os.environ, **SERVER_ENV},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -46,6 +46,9 @@ class Server:
     database_url: str
 
 
+SERVER_ENV = {"TUKKU_LOG_LEVEL": "warning", "TUKKU_JOB_POLL_INTERVAL_SECONDS": "0.05"}
+
+
 def start_server(database_url: str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     """Start `tukku serve` and wait until it answers."""
     port = free_port()
@@ -61,7 +64,7 @@ def start_server(database_url: str, *extra: str) -> tuple[subprocess.Popen[bytes
             database_url,
             *extra,
         ],
-        env={**os.environ, "TUKKU_LOG_LEVEL": "warning", "TUKKU_JOB_POLL_INTERVAL_SECONDS": "0.1"},
+        env={**os.environ, **SERVER_ENV},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

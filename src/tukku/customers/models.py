@@ -11,7 +11,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tukku.core.db import Base, SeqType
 
 
-class Customer(Base):
+class AddressColumns:
+    """A postal address (lines of at most 50 characters, ISO 3166 alpha-2 country)."""
+
+    address_line1: Mapped[str] = mapped_column(String(50))
+    address_line2: Mapped[str | None] = mapped_column(String(50))
+    city: Mapped[str] = mapped_column(String(255))
+    state_or_province: Mapped[str | None] = mapped_column(String(255))
+    zip_or_postal_code: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str] = mapped_column(String(2))
+
+
+class Customer(AddressColumns, Base):
     """The wholesale mapping of an organization to the partner (or sub-partner) that sells to it."""
 
     __tablename__ = "customers"
@@ -28,12 +39,6 @@ class Customer(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(32))
-    address_line1: Mapped[str] = mapped_column(String(50))
-    address_line2: Mapped[str | None] = mapped_column(String(50))
-    city: Mapped[str] = mapped_column(String(255))
-    state_or_province: Mapped[str | None] = mapped_column(String(255))
-    zip_or_postal_code: Mapped[str | None] = mapped_column(String(64))
-    country: Mapped[str] = mapped_column(String(2))
     meetings_timezone: Mapped[str | None] = mapped_column(String(64))
     sub_partner_admin_email: Mapped[str | None] = mapped_column(String(320))
     attached: Mapped[bool] = mapped_column(default=False)
@@ -74,7 +79,7 @@ class CustomerPackage(Base):
     __table_args__ = (UniqueConstraint("customer_id", "name"),)
 
 
-class Location(Base):
+class Location(AddressColumns, Base):
     """A customer site with calling; the first one is the headquarters."""
 
     __tablename__ = "locations"
@@ -82,12 +87,6 @@ class Location(Base):
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))
-    address_line1: Mapped[str] = mapped_column(String(50))
-    address_line2: Mapped[str | None] = mapped_column(String(50))
-    city: Mapped[str] = mapped_column(String(255))
-    state_or_province: Mapped[str | None] = mapped_column(String(255))
-    zip_or_postal_code: Mapped[str | None] = mapped_column(String(64))
-    country: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(5))
     emergency_location_identifier: Mapped[str | None] = mapped_column(String(255))

@@ -112,15 +112,8 @@ class ErrorOut(CamelModel):
     description: str
 
 
-class AddressOut(CamelModel):
+class AddressOut(AddressIn):
     """An address as the API shows it."""
-
-    address_line1: str
-    address_line2: str | None = None
-    city: str
-    state_or_province: str | None = None
-    zip_or_postal_code: str | None = None
-    country: str
 
 
 class PackageOut(CamelModel):

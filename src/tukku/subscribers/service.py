@@ -208,6 +208,25 @@ def _brand(session: Session, customer: Customer) -> str:
     return onboarding.brand_name_of(session, customer.template_id) or "tukku"
 
 
+def _start_billing(
+    session: Session, subscriber: Subscriber, customer: Customer, now: datetime
+) -> None:
+    """Open the ledger interval of the subscriber's current package."""
+    billing.open_assignment(
+        session,
+        partner_org_id=customer.partner_org_id,
+        sub_partner_org_id=None
+        if customer.owner_org_id == customer.partner_org_id
+        else customer.owner_org_id,
+        customer_id=customer.id,
+        subscriber_id=subscriber.id,
+        user_id=subscriber.user_id,
+        location_id=subscriber.location_id,
+        package=subscriber.package,
+        at=now,
+    )
+
+
 def _org_has_admin(session: Session, org_id: str) -> bool:
     """Whether the organization has an administrator, deciding under a lock when it has none,
     so that two first subscribers provisioned at once do not both become administrators."""
@@ -230,19 +249,7 @@ def _activate(
     subscriber.user_id = user.id
     subscriber.status = Status.PROVISIONED.value
     subscriber.last_status_change = now
-    billing.open_assignment(
-        session,
-        partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None
-        if customer.owner_org_id == customer.partner_org_id
-        else customer.owner_org_id,
-        customer_id=customer.id,
-        subscriber_id=subscriber.id,
-        user_id=user.id,
-        location_id=subscriber.location_id,
-        package=subscriber.package,
-        at=now,
-    )
+    _start_billing(session, subscriber, customer, now)
     brand = _brand(session, customer)
     role_line = f"You are the administrator of {customer.name}.\n" if admin else ""
     queue_mail(
@@ -413,19 +420,7 @@ def update(
         _release_numbers(session, subscriber)
     billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
     subscriber.package = package
-    billing.open_assignment(
-        session,
-        partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None
-        if customer.owner_org_id == customer.partner_org_id
-        else customer.owner_org_id,
-        customer_id=customer.id,
-        subscriber_id=subscriber.id,
-        user_id=subscriber.user_id,
-        location_id=subscriber.location_id,
-        package=package,
-        at=now,
-    )
+    _start_billing(session, subscriber, customer, now)
     session.flush()
     return subscriber
 
