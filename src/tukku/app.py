@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from tukku import __version__
+from tukku.billing import api as billing_api
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
 from tukku.core.http import TrackingIdMiddleware, install_error_handlers
@@ -105,6 +106,9 @@ def create_app(
         subscribers_pages.router,
         onboarding_api.router,
         identity_api.router,
+        billing_api.router,
+        billing_api.downloads_router,
+        billing_api.partner_router,
     ):
         app.include_router(router)
     if settings.sandbox:

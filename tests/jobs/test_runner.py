@@ -285,7 +285,7 @@ def test_purge_removes_old_finished_jobs_and_keeps_failed_ones(
 
     with db.unit_of_work() as session:
         ctx = JobContext(
-            session=session, clock=clock, settings=FAST, job_id=0, attempt=1, max_attempts=1
+            session=session, db=db, clock=clock, settings=FAST, job_id=0, attempt=1, max_attempts=1
         )
         purge_finished(ctx, {})
 

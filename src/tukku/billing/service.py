@@ -36,6 +36,7 @@ def open_assignment(
             partner_org_id=partner_org_id,
             sub_partner_org_id=sub_partner_org_id,
             customer_id=customer_id,
+            holder_id=subscriber_id or workspace_id,
             subscriber_id=subscriber_id,
             workspace_id=workspace_id,
             user_id=user_id,

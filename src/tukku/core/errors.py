@@ -100,6 +100,20 @@ class Codes:
     EMAIL_INVALID = Code(5015, 400, "The e-mail address is not valid.")
     CONSENT_LINK_INVALID = Code(5016, 404, "The consent link is invalid, used or expired.")
 
+    # Billing
+    REPORT_NOT_FOUND = Code(2024, 404, "Billing Report not found.")
+    REPORT_DATE_INVALID = Code(6001, 400, "Dates are YYYY-MM-DD, in order, within five years.")
+    REPORT_EXISTS = Code(6002, 409, "A completed report exists for this period; delete it first.")
+    REPORT_TYPE_INVALID = Code(6003, 400, "The report type or category is not offered.")
+    REPORT_GENERATION_FAILED = Code(6004, 500, "Generating the report failed.")
+    DOWNLOAD_LINK_INVALID = Code(6005, 403, "The download link is invalid or has expired.")
+    PRICE_INVALID = Code(6006, 400, "A price is not a decimal of at least 0 with at most 6 places.")
+    SKU_UNKNOWN = Code(6007, 400, "The SKU is not in the catalog.")
+    CURRENCY_INVALID = Code(6008, 400, "The currency is not an ISO 4217 code.")
+    PRICE_BOOK_NOT_FOUND = Code(6009, 404, "No price book is in effect.")
+    INVOICE_NOT_FOUND = Code(6010, 404, "No invoice of yours has this ID.")
+    EFFECTIVE_DATE_INVALID = Code(6011, 400, "Price books take effect on the first day of a month.")
+
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -30,6 +32,14 @@ class Settings(BaseSettings):
     job_retry_base_seconds: float = 2.0
     job_retry_max_seconds: float = 600.0
     job_keep_finished_days: int = 14
+
+    report_storage: Literal["local", "s3"] = "local"
+    report_dir: str = "./tukku-reports"
+    s3_bucket: str | None = None
+    s3_prefix: str = "billing-reports"
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    download_link_seconds: int = 30 * 60
 
     smtp_host: str | None = None
     smtp_port: int = 25

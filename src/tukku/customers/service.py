@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
@@ -29,6 +30,7 @@ from tukku.customers.schemas import (
     PackageOut,
     ResourceDetailsOut,
 )
+from tukku.identity import service as identity
 from tukku.identity.principal import Actor
 from tukku.identity.tenancy import owned_by, visible_to
 from tukku.jobs.service import enqueue
@@ -357,4 +359,20 @@ def to_out(
         packages=[p.name for p in packages if p.status != "deleting"],
         resource_details=ResourceDetailsOut(packages=details),
         errors=_errors(customer.errors),
+    )
+
+
+def billing_view() -> Any:
+    """Customers as billing reports see them: `customer_id`, `org_id`, `external_id` and whether
+    the organization is one of the platform's internal test organizations (`internal`)."""
+    orgs = identity.org_flags()
+    return (
+        select(
+            Customer.id.label("customer_id"),
+            Customer.org_id.label("org_id"),
+            Customer.external_id.label("external_id"),
+            func.coalesce(orgs.c.internal, false()).label("internal"),
+        )
+        .outerjoin(orgs, orgs.c.org_id == Customer.org_id)
+        .subquery("billed_customers")
     )

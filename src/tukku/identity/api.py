@@ -15,7 +15,7 @@ from tukku.identity.deps import requires
 from tukku.identity.models import Organization
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
-from tukku.identity.schemas import OrgOut, OrgUserOut, StandaloneOrgCreate
+from tukku.identity.schemas import OrgOut, OrgUpdate, OrgUserOut, StandaloneOrgCreate
 
 router = APIRouter(prefix="/v1/ops/organizations", tags=["Operations"])
 Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
@@ -31,6 +31,7 @@ def _out(session: DbSession, org: Organization) -> OrgOut:
         kind=org.kind,
         name=org.name,
         country=org.country,
+        internal=org.internal,
         created=iso(org.created_at),
         users=users,
     )
@@ -64,3 +65,11 @@ def get_organization(org_id: str, session: DbSession, _operator: Operator) -> Or
     if org is None:
         raise NotFound("organization")
     return _out(session, org)
+
+
+@router.patch("/{org_id}", response_model=OrgOut, summary="Change an organization")
+def update_organization(
+    org_id: str, body: OrgUpdate, session: DbSession, _operator: Operator
+) -> OrgOut:
+    """Mark an organization as internal (billing reports leave it out unless asked)."""
+    return _out(session, service.set_internal(session, org_id, body.internal))

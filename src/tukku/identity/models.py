@@ -27,6 +27,7 @@ class Organization(Base):
     auth_mode: Mapped[str] = mapped_column(String(20), default="webex")
     idp_entity_id: Mapped[str | None] = mapped_column(String(1024))
     webex_assistant: Mapped[bool] = mapped_column(default=False)
+    internal: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_organizations_kind", "kind"),)

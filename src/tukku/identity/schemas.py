@@ -23,6 +23,12 @@ class StandaloneOrgCreate(CamelModel):
     users: list[OrgUserIn] = Field(default_factory=list, max_length=1000)
 
 
+class OrgUpdate(CamelModel):
+    """Operator changes to an organization."""
+
+    internal: bool = Field(description="One of the platform's own test organizations.")
+
+
 class OrgUserOut(CamelModel):
     """A user as the operator sees it."""
 
@@ -39,5 +45,6 @@ class OrgOut(CamelModel):
     kind: str
     name: str
     country: str | None
+    internal: bool
     created: str
     users: list[OrgUserOut]

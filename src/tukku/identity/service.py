@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -314,3 +315,17 @@ def first_admin(session: Session, org_id: str) -> User | None:
 def grantable_for(session: Session, user: User) -> frozenset[Scope]:
     """Every scope a token of this user may carry."""
     return grantable_scopes(roles_of(session, user.id))
+
+
+def org_flags() -> Any:
+    """Organizations' IDs with their `internal` flag (the platform's own test organizations)."""
+    return select(Organization.id.label("org_id"), Organization.internal).subquery("org_flags")
+
+
+def set_internal(session: Session, org_id: str, internal: bool) -> Organization:
+    """Mark an organization as one of the platform's internal test organizations (or not)."""
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("organization")
+    org.internal = internal
+    return org

@@ -11,10 +11,12 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from tukku.core.clock import Clock
+from tukku.core.db import Database
 from tukku.core.settings import Settings
 
 TASK_MODULES = (
     "tukku.jobs.tasks",
+    "tukku.billing.tasks",
     "tukku.customers.tasks",
     "tukku.mail.tasks",
 )
@@ -22,9 +24,14 @@ TASK_MODULES = (
 
 @dataclass
 class JobContext:
-    """What a handler gets: its unit of work, the clock, settings and which attempt this is."""
+    """What a handler gets: its unit of work, the clock, settings and which attempt this is.
+
+    `db` is for handlers that must read or write in transactions of their own (long reads that
+    must not hold the job's write transaction open, or work committed step by step).
+    """
 
     session: Session
+    db: Database
     clock: Clock
     settings: Settings
     job_id: int

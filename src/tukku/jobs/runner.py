@@ -208,6 +208,7 @@ class Worker:
     def _context(self, session: Session, job: Claimed) -> JobContext:
         return JobContext(
             session=session,
+            db=self.db,
             clock=self.clock,
             settings=self.settings,
             job_id=job.id,

@@ -1,0 +1,205 @@
+"""Generating a billing report: aggregate usage in the database and stream the CSV, row by row,
+to storage, so that a report of millions of rows never sits in memory."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from tukku.billing.models import PackageAssignment, UsageRun
+from tukku.billing.rules import (
+    MICRO,
+    Category,
+    ReportType,
+    columns,
+    day_number,
+    day_of,
+    day_start,
+    quantity_text,
+)
+from tukku.billing.storage import ReportStorage
+from tukku.billing.usage import record_through
+from tukku.catalog.packages import catalog
+from tukku.core.db import Database
+from tukku.customers import service as customers
+
+STREAM_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """Everything generation needs to know about a report request."""
+
+    id: str
+    report_type: ReportType
+    category: Category
+    start: date
+    end: date
+    internal: bool
+    partner_org_id: str
+    sub_partner_org_id: str | None
+    partner_name: str
+    partner_shown_id: str
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Where the CSV went and how big it is."""
+
+    key: str
+    rows: int
+    size: int
+
+
+class _Counting(io.RawIOBase):
+    """Counts the bytes written through it."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.count = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.target.write(data)
+        self.count += len(data)
+        return len(data)
+
+
+def storage_key(spec: ReportSpec) -> str:
+    """Where a report's file lives: one folder per partner."""
+    return f"{spec.partner_org_id}/{spec.id}.csv"
+
+
+def generate(db: Database, storage: ReportStorage, spec: ReportSpec) -> Generated:
+    """Write the report's CSV to storage (replacing any earlier attempt) and describe it."""
+    if spec.category is Category.RECONCILIATION:
+        record_through(db, day_number(spec.end))
+    key = storage_key(spec)
+    rows = 0
+    with storage.write(key) as binary, db.unit_of_work(write=False) as session:
+        counter = _Counting(binary)
+        text = io.TextIOWrapper(io.BufferedWriter(counter), encoding="utf-8", newline="")
+        writer = csv.writer(text)
+        writer.writerow(columns(spec.report_type))
+        for row in _rows(session, spec):
+            writer.writerow(row)
+            rows += 1
+        text.flush()
+        text.detach().flush()
+    return Generated(key, rows, counter.count)
+
+
+def _group_columns(spec: ReportSpec, source: Any, billed: Any) -> list[Any]:
+    dims: list[Any] = []
+    if spec.report_type in (ReportType.CUSTOMER, ReportType.USER):
+        dims += [billed.c.org_id, billed.c.external_id, source.customer_id]
+    if spec.report_type is ReportType.USER:
+        dims += [source.subscriber_id, source.user_id, source.workspace_id, source.location_id]
+    return [*dims, source.package, source.sku]
+
+
+def _scope(spec: ReportSpec, source: Any, billed: Any) -> list[Any]:
+    conditions = [source.partner_org_id == spec.partner_org_id]
+    if spec.sub_partner_org_id is not None:
+        conditions.append(source.sub_partner_org_id == spec.sub_partner_org_id)
+    if not spec.internal:
+        conditions.append(billed.c.internal == false())
+    return conditions
+
+
+def _reconciliation(spec: ReportSpec) -> Select[Any]:
+    first, last = day_number(spec.start), day_number(spec.end)
+    billed = customers.billing_view()
+    start = case((UsageRun.first_day < first, first), else_=UsageRun.first_day)
+    end = case(
+        (or_(UsageRun.last_day.is_(None), UsageRun.last_day > last), last),
+        else_=UsageRun.last_day,
+    )
+    group = _group_columns(spec, UsageRun, billed)
+    return (
+        select(
+            *group,
+            func.min(start).label("first"),
+            func.max(end).label("last"),
+            func.sum(UsageRun.micro_per_day * (end - start + 1)).label("micro"),
+        )
+        .join(billed, billed.c.customer_id == UsageRun.customer_id)
+        .where(
+            *_scope(spec, UsageRun, billed),
+            UsageRun.first_day <= last,
+            or_(UsageRun.last_day.is_(None), UsageRun.last_day >= first),
+        )
+        .group_by(*group)
+        .order_by(*group)
+    )
+
+
+def _point_in_time(spec: ReportSpec) -> Select[Any]:
+    """Allocations held at the end of `billingEndDate` (midnight UTC after it)."""
+    moment = day_start(day_number(spec.end) + 1)
+    billed = customers.billing_view()
+    group = _group_columns(spec, PackageAssignment, billed)
+    return (
+        select(
+            *group,
+            func.min(PackageAssignment.started_at).label("first"),
+            func.count().label("held"),
+        )
+        .join(billed, billed.c.customer_id == PackageAssignment.customer_id)
+        .where(
+            *_scope(spec, PackageAssignment, billed),
+            PackageAssignment.started_at < moment,
+            or_(PackageAssignment.ended_at.is_(None), PackageAssignment.ended_at >= moment),
+        )
+        .group_by(*group)
+        .order_by(*group)
+    )
+
+
+def _rows(session: Session, spec: ReportSpec) -> Iterator[list[str]]:
+    reconciliation = spec.category is Category.RECONCILIATION
+    query = _reconciliation(spec) if reconciliation else _point_in_time(spec)
+    partner = [spec.partner_name, spec.partner_shown_id, spec.subscription_id]
+    for row in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
+        who: list[str] = []
+        if spec.report_type in (ReportType.CUSTOMER, ReportType.USER):
+            who += [row.org_id or "", row.external_id or ""]
+        if spec.report_type is ReportType.USER:
+            who += [
+                row.subscriber_id or "",
+                row.user_id or "",
+                row.workspace_id or "",
+                row.location_id or "",
+            ]
+        package = catalog().get(row.package)
+        if reconciliation:
+            first, last, micro = day_of(row.first), day_of(row.last), int(row.micro)
+        else:
+            first, last, micro = row.first.date(), spec.end, int(row.held) * MICRO
+        yield [
+            *partner,
+            *who,
+            row.package.upper(),
+            row.sku,
+            package.description if package else "",
+            first.isoformat(),
+            last.isoformat(),
+            quantity_text(micro),
+        ]
+
+
+def totals(session: Session, spec: ReportSpec) -> Iterator[tuple[str, str, int]]:
+    """(package, SKU, micro user-days) of a PARTNER reconciliation: the figures invoices use."""
+    assert spec.report_type is ReportType.PARTNER and spec.category is Category.RECONCILIATION
+    for row in session.execute(_reconciliation(spec)):
+        yield row.package, row.sku, int(row.micro)

@@ -1,0 +1,360 @@
+"""Price books and monthly invoices in arrears.
+
+An invoice line is, per SKU, the month's quantity (the PARTNER report's, user-days) × the
+monthly price ÷ the days of the month, computed exactly and rounded half up to the currency's
+minor unit; the total is the sum of the lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from tukku.billing.generation import ReportSpec, totals
+from tukku.billing.models import Invoice, InvoiceLine, PriceBookEntry, PriceBookVersion
+from tukku.billing.rules import (
+    Category,
+    ReportType,
+    day_number,
+    days_in_month,
+    line_amount_minor,
+    money_text,
+    price_micros,
+    price_text,
+    quantity_text,
+)
+from tukku.billing.schemas import (
+    InvoiceLineOut,
+    InvoiceOut,
+    PriceBookIn,
+    PriceBookOut,
+    PriceOut,
+)
+from tukku.billing.usage import record_through
+from tukku.catalog.packages import catalog
+from tukku.core.db import Database
+from tukku.core.errors import Codes, Conflict, NotFound, Problem, invalid_all
+from tukku.core.ids import new_id
+from tukku.core.timefmt import iso, parse_day
+from tukku.identity import service as identity
+from tukku.partners import service as partners
+
+CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _sku_packages() -> dict[str, str]:
+    return {p.sku: p.name for p in catalog().packages}
+
+
+def set_price_book(
+    session: Session, *, partner_org_id: str, data: PriceBookIn, now: datetime, by: str
+) -> PriceBookVersion:
+    """Set a partner's prices from the first day of a month on (operators only).
+
+    Setting the same month again replaces its prices, unless an invoice already used them.
+    """
+    subscription = partners.subscription_of(session, partner_org_id)
+    if subscription is None:
+        raise NotFound("partner", field_name="partnerOrgId")
+    problems: list[Problem] = []
+    if not CURRENCY.fullmatch(data.currency):
+        problems.append(Problem(Codes.CURRENCY_INVALID, "currency: must be like EUR", "currency"))
+    effective = _effective_from(data.effective_from, now, problems)
+    skus = _sku_packages()
+    prices: dict[str, int] = {}
+    for index, price in enumerate(data.prices):
+        where = f"prices[{index}]"
+        micros = price_micros(price.monthly_price)
+        if price.sku not in skus:
+            problems.append(
+                Problem(Codes.SKU_UNKNOWN, f"{where}.sku: {price.sku!r} is unknown", f"{where}.sku")
+            )
+        elif price.sku in prices:
+            problems.append(
+                Problem(Codes.SKU_UNKNOWN, f"{where}.sku: {price.sku} twice", f"{where}.sku")
+            )
+        if micros is None:
+            reason = f"{where}.monthlyPrice: {price.monthly_price!r} is not a price"
+            problems.append(Problem(Codes.PRICE_INVALID, reason, f"{where}.monthlyPrice"))
+        elif price.sku in skus:
+            prices[price.sku] = micros
+    if problems or effective is None:
+        raise invalid_all(problems)
+    version = session.scalars(
+        select(PriceBookVersion).where(
+            PriceBookVersion.partner_org_id == partner_org_id,
+            PriceBookVersion.effective_from == effective,
+        )
+    ).first()
+    if version is not None:
+        used = session.scalar(select(exists().where(Invoice.price_book_version_id == version.id)))
+        if used:
+            reason = f"effectiveFrom: invoices already use the prices from {effective}"
+            raise Conflict("effectiveFrom", reason, Codes.CONFLICT)
+        session.execute(delete(PriceBookEntry).where(PriceBookEntry.version_id == version.id))
+        version.currency, version.created_at, version.created_by = data.currency, now, by
+    else:
+        version = PriceBookVersion(
+            partner_org_id=partner_org_id,
+            subscription_id=subscription,
+            currency=data.currency,
+            effective_from=effective,
+            created_at=now,
+            created_by=by,
+        )
+        session.add(version)
+        session.flush()
+    session.add_all(
+        PriceBookEntry(version_id=version.id, sku=sku, monthly_price_micros=micros)
+        for sku, micros in prices.items()
+    )
+    session.flush()
+    return version
+
+
+def _effective_from(text: str | None, now: datetime, problems: list[Problem]) -> date | None:
+    if text is None:
+        return now.date().replace(day=1)
+    try:
+        day = parse_day(text)
+    except ValueError:
+        day = None
+    if day is None or day.day != 1:
+        reason = "effectiveFrom: must be the first day of a month, YYYY-MM-01"
+        problems.append(Problem(Codes.EFFECTIVE_DATE_INVALID, reason, "effectiveFrom"))
+        return None
+    return day
+
+
+def version_in_effect(session: Session, partner_org_id: str, on: date) -> PriceBookVersion | None:
+    """The price book version in effect on `on`."""
+    return session.scalars(
+        select(PriceBookVersion)
+        .where(
+            PriceBookVersion.partner_org_id == partner_org_id, PriceBookVersion.effective_from <= on
+        )
+        .order_by(PriceBookVersion.effective_from.desc())
+        .limit(1)
+    ).first()
+
+
+def versions(session: Session, partner_org_id: str) -> list[PriceBookVersion]:
+    """Every version of a partner's price book, newest first."""
+    return list(
+        session.scalars(
+            select(PriceBookVersion)
+            .where(PriceBookVersion.partner_org_id == partner_org_id)
+            .order_by(PriceBookVersion.effective_from.desc())
+        )
+    )
+
+
+def price_book_out(session: Session, version: PriceBookVersion) -> PriceBookOut:
+    """The wire form of a version."""
+    skus = _sku_packages()
+    entries = session.scalars(
+        select(PriceBookEntry)
+        .where(PriceBookEntry.version_id == version.id)
+        .order_by(PriceBookEntry.sku)
+    )
+    return PriceBookOut(
+        partner_org_id=version.partner_org_id,
+        subscription_id=version.subscription_id,
+        currency=version.currency,
+        effective_from=version.effective_from.isoformat(),
+        created=iso(version.created_at),
+        prices=[
+            PriceOut(
+                sku=e.sku,
+                package=skus.get(e.sku, ""),
+                monthly_price=price_text(e.monthly_price_micros),
+            )
+            for e in entries
+        ],
+    )
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def issue_due(db: Database, now: datetime) -> int:
+    """Issue every invoice due by `now`: each complete month, for each partner with prices in
+    effect on its first day, once. Each invoice commits on its own. Returns how many."""
+    this_month = _month_start(now.date())
+    with db.unit_of_work(write=False) as session:
+        partner_ids = list(session.scalars(select(PriceBookVersion.partner_org_id).distinct()))
+    issued = 0
+    for partner_org_id in partner_ids:
+        with db.unit_of_work(write=False) as session:
+            first = session.scalar(
+                select(PriceBookVersion.effective_from)
+                .where(PriceBookVersion.partner_org_id == partner_org_id)
+                .order_by(PriceBookVersion.effective_from)
+                .limit(1)
+            )
+        month = first
+        while month is not None and month < this_month:
+            record_through(db, day_number(_next_month(month)) - 1)
+            with db.unit_of_work() as session:
+                issued += _issue(session, partner_org_id, month, now)
+            month = _next_month(month)
+    return issued
+
+
+def _issue(session: Session, partner_org_id: str, month: date, now: datetime) -> int:
+    already = session.scalar(
+        select(Invoice.id).where(Invoice.partner_org_id == partner_org_id, Invoice.month == month)
+    )
+    version = version_in_effect(session, partner_org_id, month)
+    org = identity.get_org(session, partner_org_id)
+    if already is not None or version is None or org is None:
+        return 0
+    prices = {
+        e.sku: e.monthly_price_micros
+        for e in session.scalars(
+            select(PriceBookEntry).where(PriceBookEntry.version_id == version.id)
+        )
+    }
+    spec = ReportSpec(
+        id="invoice",
+        report_type=ReportType.PARTNER,
+        category=Category.RECONCILIATION,
+        start=month,
+        end=_next_month(month) - timedelta(days=1),
+        internal=False,
+        partner_org_id=partner_org_id,
+        sub_partner_org_id=None,
+        partner_name=org.name,
+        partner_shown_id=partner_org_id,
+        subscription_id=version.subscription_id,
+    )
+    invoice = Invoice(
+        id=new_id("INVOICE"),
+        partner_org_id=partner_org_id,
+        subscription_id=version.subscription_id,
+        month=month,
+        currency=version.currency,
+        price_book_version_id=version.id,
+        total_minor=0,
+        issued_at=now,
+    )
+    session.add(invoice)
+    session.flush()
+    days = days_in_month(month)
+    for package, sku, quantity in totals(session, spec):
+        price = prices.get(sku, 0)
+        amount = line_amount_minor(quantity, price, days, version.currency)
+        session.add(
+            InvoiceLine(
+                invoice_id=invoice.id,
+                sku=sku,
+                package=package,
+                quantity_micro=quantity,
+                monthly_price_micros=price,
+                amount_minor=amount,
+            )
+        )
+        invoice.total_minor += amount
+    session.flush()
+    return 1
+
+
+def list_invoices(
+    session: Session, *, partner_org_id: str, month: date | None = None
+) -> list[Invoice]:
+    """A partner's invoices, newest month first."""
+    query = select(Invoice).where(Invoice.partner_org_id == partner_org_id)
+    if month is not None:
+        query = query.where(Invoice.month == month)
+    return list(session.scalars(query.order_by(Invoice.month.desc())))
+
+
+def get_invoice(session: Session, *, partner_org_id: str, invoice_id: str) -> Invoice:
+    """One of a partner's invoices; 404 for anyone else's."""
+    invoice = session.scalars(
+        select(Invoice).where(Invoice.id == invoice_id, Invoice.partner_org_id == partner_org_id)
+    ).first()
+    if invoice is None:
+        raise NotFound("invoice", Codes.INVOICE_NOT_FOUND)
+    return invoice
+
+
+def _lines(session: Session, invoice: Invoice) -> list[InvoiceLine]:
+    return list(
+        session.scalars(
+            select(InvoiceLine)
+            .where(InvoiceLine.invoice_id == invoice.id)
+            .order_by(InvoiceLine.sku)
+        )
+    )
+
+
+def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
+    """The wire form of an invoice."""
+    lines = []
+    for line in _lines(session, invoice):
+        package = catalog().get(line.package)
+        lines.append(
+            InvoiceLineOut(
+                sku=line.sku,
+                service_name=line.package.upper(),
+                description=package.description if package else "",
+                quantity=quantity_text(line.quantity_micro),
+                monthly_price=price_text(line.monthly_price_micros),
+                amount=money_text(line.amount_minor, invoice.currency),
+            )
+        )
+    return InvoiceOut(
+        id=invoice.id,
+        partner_org_id=invoice.partner_org_id,
+        subscription_id=invoice.subscription_id,
+        month=invoice.month.strftime("%Y-%m"),
+        currency=invoice.currency,
+        issued=iso(invoice.issued_at),
+        lines=lines,
+        total=money_text(invoice.total_minor, invoice.currency),
+    )
+
+
+def invoice_csv(session: Session, invoice: Invoice) -> str:
+    """The invoice as CSV: one row per SKU, then the total."""
+    out = invoice_out(session, invoice)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [
+            "MONTH",
+            "SKU",
+            "SERVICE_NAME",
+            "DESCRIPTION",
+            "QUANTITY",
+            "MONTHLY_PRICE",
+            "CURRENCY",
+            "AMOUNT",
+        ]
+    )
+    for line in out.lines:
+        writer.writerow(
+            [
+                out.month,
+                line.sku,
+                line.service_name,
+                line.description,
+                line.quantity,
+                line.monthly_price,
+                out.currency,
+                line.amount,
+            ]
+        )
+    writer.writerow([out.month, "", "TOTAL", "", "", "", out.currency, out.total])
+    return buffer.getvalue()

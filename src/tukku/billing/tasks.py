@@ -1,0 +1,78 @@
+"""Background jobs of billing: daily usage, report generation and file removal, invoices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from tukku.billing import invoices, reports
+from tukku.billing.generation import generate
+from tukku.billing.models import BillingReport
+from tukku.billing.rules import ReportStatus, day_containing
+from tukku.billing.storage import storage_from_settings
+from tukku.billing.usage import record_through
+from tukku.core.errors import Codes
+from tukku.jobs.registry import JobContext, job, periodic
+from tukku.jobs.service import enqueue
+
+
+@periodic("billing.record_usage", every=timedelta(days=1), offset=timedelta(minutes=5))
+def record_usage(ctx: JobContext, _payload: dict[str, Any]) -> None:
+    """Record every past day not recorded yet (normally just yesterday), as of the clock."""
+    record_through(ctx.db, day_containing(ctx.clock.now()) - 1)
+
+
+@periodic("billing.issue_invoices", every=timedelta(days=1), offset=timedelta(hours=2))
+def issue_invoices(ctx: JobContext, _payload: dict[str, Any]) -> None:
+    """Issue each partner's invoice for every complete month not invoiced yet."""
+    invoices.issue_due(ctx.db, ctx.clock.now())
+
+
+def _failed(ctx: JobContext, payload: dict[str, Any], error: str) -> None:
+    report = ctx.session.scalars(
+        select(BillingReport).where(BillingReport.id == payload["reportId"])
+    ).first()
+    if report is not None and report.status == ReportStatus.IN_PROGRESS:
+        code = Codes.REPORT_GENERATION_FAILED
+        report.status = ReportStatus.FAILED.value
+        report.errors = [{"code": code.number, "description": f"{code.meaning} {error[-300:]}"}]
+        report.completed_at = ctx.clock.now()
+
+
+@job("billing.generate_report", on_failure=_failed, max_attempts=3)
+def generate_report(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Generate a requested report. The long read runs in its own read-only transaction; the
+    job's own transaction only records the outcome, so writers are never held up meanwhile."""
+    with ctx.db.unit_of_work(write=False) as session:
+        report = session.scalars(
+            select(BillingReport).where(BillingReport.id == payload["reportId"])
+        ).first()
+        if report is None or report.status != ReportStatus.IN_PROGRESS:
+            return
+        spec = reports.spec_for(session, report)
+    generated = generate(ctx.db, storage_from_settings(ctx.settings), spec)
+    report = ctx.session.scalars(
+        select(BillingReport).where(BillingReport.id == spec.id).with_for_update()
+    ).first()
+    if report is None:  # deleted while it was being generated
+        enqueue(
+            ctx.session,
+            "billing.delete_report_file",
+            {"storageKey": generated.key},
+            due_at=ctx.clock.now(),
+            now=ctx.clock.now(),
+        )
+        return
+    report.status = ReportStatus.COMPLETED.value
+    report.storage_key = generated.key
+    report.row_count = generated.rows
+    report.size_bytes = generated.size
+    report.completed_at = ctx.clock.now()
+
+
+@job("billing.delete_report_file")
+def delete_report_file(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Remove a deleted report's file from storage."""
+    storage_from_settings(ctx.settings).delete(payload["storageKey"])
