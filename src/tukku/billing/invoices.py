@@ -12,7 +12,7 @@ import io
 import re
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tukku.billing.generation import ReportSpec, totals
@@ -45,6 +45,10 @@ from tukku.identity import service as identity
 from tukku.partners import service as partners
 
 CURRENCY = re.compile(r"[A-Z]{3}")
+MONTH_START = re.compile(r"[0-9]{4}-[0-9]{2}-01")
+# The highest monthly price (999,999,999.999999): prices, and the amounts of any realistic
+# invoice, stay within the 64-bit integers they are stored in.
+MAX_PRICE_MICROS = 10**15 - 1
 
 
 def _sku_packages() -> dict[str, str]:
@@ -56,7 +60,9 @@ def set_price_book(
 ) -> PriceBookVersion:
     """Set a partner's prices from the first day of a month on (operators only).
 
-    Setting the same month again replaces its prices, unless an invoice already used them.
+    Setting the same month again replaces its prices. Prices never change for a month already
+    invoiced: neither by replacing the version an invoice used nor by a new version taking
+    effect in (or before) an invoiced month that it would cover.
     """
     subscription = partners.subscription_of(session, partner_org_id)
     if subscription is None:
@@ -69,7 +75,7 @@ def set_price_book(
     prices: dict[str, int] = {}
     for index, price in enumerate(data.prices):
         where = f"prices[{index}]"
-        micros = price_micros(price.monthly_price)
+        micros = _price(price.monthly_price)
         if price.sku not in skus:
             problems.append(
                 Problem(Codes.SKU_UNKNOWN, f"{where}.sku: {price.sku!r} is unknown", f"{where}.sku")
@@ -79,12 +85,16 @@ def set_price_book(
                 Problem(Codes.SKU_UNKNOWN, f"{where}.sku: {price.sku} twice", f"{where}.sku")
             )
         if micros is None:
-            reason = f"{where}.monthlyPrice: {price.monthly_price!r} is not a price"
+            reason = (
+                f"{where}.monthlyPrice: {price.monthly_price!r} is not a price"
+                " (a decimal from 0 to 999999999.999999 with at most six places)"
+            )
             problems.append(Problem(Codes.PRICE_INVALID, reason, f"{where}.monthlyPrice"))
         elif price.sku in skus:
             prices[price.sku] = micros
     if problems or effective is None:
         raise invalid_all(problems)
+    _refuse_invoiced_months(session, partner_org_id, effective)
     version = session.scalars(
         select(PriceBookVersion).where(
             PriceBookVersion.partner_org_id == partner_org_id,
@@ -92,10 +102,6 @@ def set_price_book(
         )
     ).first()
     if version is not None:
-        used = session.scalar(select(exists().where(Invoice.price_book_version_id == version.id)))
-        if used:
-            reason = f"effectiveFrom: invoices already use the prices from {effective}"
-            raise Conflict("effectiveFrom", reason, Codes.CONFLICT)
         session.execute(delete(PriceBookEntry).where(PriceBookEntry.version_id == version.id))
         version.currency, version.created_at, version.created_by = data.currency, now, by
     else:
@@ -117,11 +123,42 @@ def set_price_book(
     return version
 
 
+def _price(text: str) -> int | None:
+    """A monthly price in micro units; None unless a decimal from 0 to 999999999.999999 with at
+    most six places."""
+    try:
+        micros = price_micros(text)
+    except ArithmeticError:  # more digits than exact decimal arithmetic holds, e.g. 1e30
+        return None
+    return micros if micros is not None and micros <= MAX_PRICE_MICROS else None
+
+
+def _refuse_invoiced_months(session: Session, partner_org_id: str, effective: date) -> None:
+    """409 if a version from `effective` on would cover a month already invoiced: the months
+    from `effective` up to the next version's."""
+    following = session.scalar(
+        select(func.min(PriceBookVersion.effective_from)).where(
+            PriceBookVersion.partner_org_id == partner_org_id,
+            PriceBookVersion.effective_from > effective,
+        )
+    )
+    invoiced = select(Invoice.month).where(
+        Invoice.partner_org_id == partner_org_id, Invoice.month >= effective
+    )
+    if following is not None:
+        invoiced = invoiced.where(Invoice.month < following)
+    month = session.scalar(invoiced.order_by(Invoice.month).limit(1))
+    if month is not None:
+        reason = f"the invoice for {month:%Y-%m} used the prices in effect then"
+        raise Conflict("effectiveFrom", reason, Codes.CONFLICT)
+
+
 def _effective_from(text: str | None, now: datetime, problems: list[Problem]) -> date | None:
     if text is None:
         return now.date().replace(day=1)
     try:
-        day = parse_day(text)
+        # parse_day alone would also take ISO week dates such as 2027-W05-1
+        day = parse_day(text) if MONTH_START.fullmatch(text) else None
     except ValueError:
         day = None
     if day is None or day.day != 1:
