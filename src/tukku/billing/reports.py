@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -166,11 +167,12 @@ def delete(session: Session, *, actor: Actor, report_id: str, now: datetime) -> 
 def download_url(
     report: BillingReport, *, base_url: str, secret: str, now: datetime, seconds: int
 ) -> str:
-    """A signed link serving the CSV to whoever holds it, for `seconds` from now."""
+    """A signed link serving the CSV to whoever holds it, for `seconds` from now. Every link is
+    new (a random nonce), even two issued at the same instant of a stopped sandbox clock."""
     token = sign(
         secret,
         DOWNLOAD_PURPOSE,
-        {"r": report.id, "k": report.storage_key},
+        {"r": report.id, "k": report.storage_key, "n": secrets.token_urlsafe(12)},
         expires_at=now + timedelta(seconds=seconds),
     )
     return f"{base_url}/v1/billing/downloads/{token}"

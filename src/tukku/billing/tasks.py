@@ -30,14 +30,16 @@ def issue_invoices(ctx: JobContext, _payload: dict[str, Any]) -> None:
     invoices.issue_due(ctx.db, ctx.clock.now())
 
 
-def _failed(ctx: JobContext, payload: dict[str, Any], error: str) -> None:
+def _failed(ctx: JobContext, payload: dict[str, Any], _error: str) -> None:
     report = ctx.session.scalars(
         select(BillingReport).where(BillingReport.id == payload["reportId"])
     ).first()
     if report is not None and report.status == ReportStatus.IN_PROGRESS:
         code = Codes.REPORT_GENERATION_FAILED
         report.status = ReportStatus.FAILED.value
-        report.errors = [{"code": code.number, "description": f"{code.meaning} {error[-300:]}"}]
+        # The traceback stays with the job (`last_error`) for operators: partners must not see
+        # server paths or internals, so the report carries only the catalog's description.
+        report.errors = [{"code": code.number, "description": code.meaning}]
         report.completed_at = ctx.clock.now()
 
 
