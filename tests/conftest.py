@@ -77,9 +77,14 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Settings of the app under test."""
-    return Settings(database_url=database_url, sandbox=False, job_retry_base_seconds=0.01)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings of the app under test (report files in the test's own directory)."""
+    return Settings(
+        database_url=database_url,
+        sandbox=False,
+        job_retry_base_seconds=0.01,
+        report_dir=str(tmp_path / "reports"),
+    )
 
 
 @pytest.fixture

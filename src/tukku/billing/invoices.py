@@ -233,19 +233,33 @@ def issue_due(db: Database, now: datetime) -> int:
     issued = 0
     for partner_org_id in partner_ids:
         with db.unit_of_work(write=False) as session:
-            first = session.scalar(
-                select(PriceBookVersion.effective_from)
-                .where(PriceBookVersion.partner_org_id == partner_org_id)
-                .order_by(PriceBookVersion.effective_from)
-                .limit(1)
-            )
-        month = first
+            month = _first_month_due(session, partner_org_id)
         while month is not None and month < this_month:
             record_through(db, day_number(_next_month(month)) - 1)
             with db.unit_of_work() as session:
                 issued += _issue(session, partner_org_id, month, now)
             month = _next_month(month)
     return issued
+
+
+def _first_month_due(session: Session, partner_org_id: str) -> date | None:
+    """The first month that may still need an invoice: after the latest one issued, and never
+    before the partner's subscription or its first prices."""
+    first_prices = session.scalar(
+        select(func.min(PriceBookVersion.effective_from)).where(
+            PriceBookVersion.partner_org_id == partner_org_id
+        )
+    )
+    latest = session.scalar(
+        select(func.max(Invoice.month)).where(Invoice.partner_org_id == partner_org_id)
+    )
+    opened = partners.subscription_started(session, partner_org_id)
+    if first_prices is None or opened is None:
+        return None
+    candidates = [first_prices, _month_start(opened.date())]
+    if latest is not None:
+        candidates.append(_next_month(latest))
+    return max(candidates)
 
 
 def _issue(session: Session, partner_org_id: str, month: date, now: datetime) -> int:

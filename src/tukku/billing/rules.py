@@ -231,13 +231,18 @@ def money_text(minor: int, currency: str) -> str:
     return f"{Decimal(minor).scaleb(-places):.{places}f}"
 
 
+MAX_PRICE = Decimal("999999999.999999")  # keeps prices and invoice amounts within 64 bits
+
+
 def price_micros(text: str) -> int | None:
     """A non-negative decimal price with at most six decimals, in micro units; None if not."""
     try:
-        value = Decimal(text)
+        value = Decimal(text.strip())
+        if not value.is_finite() or value < 0 or value > MAX_PRICE:
+            return None
+        if value != value.quantize(Decimal("0.000001")):
+            return None
     except ArithmeticError:
-        return None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.000001")):
         return None
     return int(value * MICRO)
 

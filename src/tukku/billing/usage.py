@@ -11,9 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, and_, delete, insert, or_, select, update
+from sqlalchemy import Row, Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from tukku.billing.models import PackageAssignment, UsageRun, UsageState
@@ -22,6 +22,7 @@ from tukku.billing.rules import seconds_on_day as seconds_held
 from tukku.core.db import Database, insert_ignoring_conflicts
 
 BATCH = 5000
+RUNS = cast(Table, UsageRun.__table__)
 DIMENSIONS = (
     PackageAssignment.partner_org_id,
     PackageAssignment.sub_partner_org_id,
@@ -154,19 +155,22 @@ def plan_day(rows: Iterable[Row[Any]], day: int) -> Iterator[tuple[Key, DayUsage
 
 def _record_day(session: Session, day: int, *, first_ever: bool) -> None:
     ongoing = {} if first_ever else _ongoing_runs(session, day)
+    closing: list[int] = []
     new_runs: list[dict[str, Any]] = []
     for key, usage in plan_day(_affected_intervals(session, day, first_ever), day):
         run_id, run_micro = ongoing.get(key, (None, None))
         if run_micro == MICRO and usage.micro == MICRO and usage.continues:
             continue  # an unbroken full run goes on
         if run_id is not None:
-            _close(session, run_id, day - 1)
+            closing.append(run_id)
         new_runs += _runs_for(usage, day)
         if len(new_runs) >= BATCH:
-            session.execute(insert(UsageRun), new_runs)
+            session.execute(RUNS.insert(), new_runs)
             new_runs = []
     if new_runs:
-        session.execute(insert(UsageRun), new_runs)
+        session.execute(RUNS.insert(), new_runs)
+    for chunk in range(0, len(closing), BATCH):
+        _close(session, closing[chunk : chunk + BATCH], day - 1)
 
 
 def _runs_for(usage: DayUsage, day: int) -> list[dict[str, Any]]:
@@ -186,12 +190,12 @@ def _runs_for(usage: DayUsage, day: int) -> list[dict[str, Any]]:
     return runs
 
 
-def _close(session: Session, run_id: int, last_day: int) -> None:
-    """End an open-ended run the day before a change (a run that would end before it begins,
+def _close(session: Session, run_ids: list[int], last_day: int) -> None:
+    """End open-ended runs the day before a change (a run that would end before it begins,
     because it was opened for the day now changing, disappears)."""
-    session.execute(delete(UsageRun).where(UsageRun.id == run_id, UsageRun.first_day > last_day))
+    session.execute(RUNS.delete().where(RUNS.c.id.in_(run_ids), RUNS.c.first_day > last_day))
     session.execute(
-        update(UsageRun)
-        .where(UsageRun.id == run_id, UsageRun.first_day <= last_day)
+        RUNS.update()
+        .where(RUNS.c.id.in_(run_ids), RUNS.c.first_day <= last_day)
         .values(last_day=last_day)
     )

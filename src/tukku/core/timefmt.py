@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -35,8 +36,12 @@ def parse_instant(value: str) -> datetime:
         raise ValueError(f"{value!r} is out of range") from exc
 
 
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_day(value: str) -> date:
-    """A `YYYY-MM-DD` calendar date; raises ValueError otherwise."""
-    if len(value) != 10:
+    """A `YYYY-MM-DD` calendar date (nothing else ISO 8601 allows, such as week dates);
+    raises ValueError otherwise."""
+    if not DAY.fullmatch(value):
         raise ValueError("expected YYYY-MM-DD")
     return date.fromisoformat(value)

@@ -326,13 +326,14 @@ def complete_removal(session: Session, *, customer_id: str, now: datetime) -> No
     _transition(customer, Status.REMOVED, now)
 
 
-def fail_provisioning(session: Session, *, customer_id: str, now: datetime, reason: str) -> None:
-    """The provisioning job failed for good: the customer ends in `error`."""
+def fail_provisioning(session: Session, *, customer_id: str, now: datetime) -> None:
+    """The provisioning job failed for good: the customer ends in `error` (the failure's
+    details stay with the job, for operators; customers see the catalog text only)."""
     customer = service.lock(session, customer_id)
     if customer is None or customer.status not in (Status.PROVISIONING, Status.UPDATING):
         return
     code = Codes.CUSTOMER_PROVISIONING_FAILED
-    customer.errors = [_error(code, f"{code.meaning} ({reason.strip().splitlines()[-1][:200]})")]
+    customer.errors = [_error(code)]
     for row in service.packages_of(session, [customer.id])[customer.id]:
         if row.status == "provisioning":
             row.status = "error"

@@ -9,10 +9,8 @@ from tukku.jobs.registry import JobContext, job
 from tukku.sandbox.faults import Fault
 
 
-def _failed(ctx: JobContext, payload: dict[str, Any], error: str) -> None:
-    flows.fail_provisioning(
-        ctx.session, customer_id=payload["customerId"], now=ctx.clock.now(), reason=error
-    )
+def _failed(ctx: JobContext, payload: dict[str, Any], _error: str) -> None:
+    flows.fail_provisioning(ctx.session, customer_id=payload["customerId"], now=ctx.clock.now())
 
 
 @job("customers.provision", on_failure=_failed)

@@ -28,6 +28,15 @@ def subscription_of(session: Session, partner_org_id: str) -> str | None:
     )
 
 
+def subscription_started(session: Session, partner_org_id: str) -> datetime | None:
+    """When a top-level partner's subscription was opened."""
+    return session.scalar(
+        select(PartnerSubscription.created_at).where(
+            PartnerSubscription.partner_org_id == partner_org_id
+        )
+    )
+
+
 def add_managing_relationship(
     session: Session,
     *,
