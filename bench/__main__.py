@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from bench import billing
 from bench.harness import Figures
 from bench.provisioning import customer_throughput, http_figures
 
@@ -47,6 +48,8 @@ def main() -> None:
     rows += [one, two]
     baselines[two.name] = one
     print(_table(rows, baselines))
+    print()
+    print("\n".join(billing.run(int(1_000_000 * scale))))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
     out.write_text(
