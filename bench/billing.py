@@ -209,6 +209,7 @@ def duckdb_child(source: str, folder: str) -> None:
     lower = int(datetime(2027, 1, 1, tzinfo=UTC).timestamp())
     upper = int(datetime(2027, 2, 1, tzinfo=UTC).timestamp())
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     connection.execute(f"CREATE TABLE intervals AS SELECT * FROM read_csv_auto('{source}')")
     out = Path(folder) / "duckdb-user.csv"
     started = time.perf_counter()
@@ -250,14 +251,14 @@ def _child(function: str, *args: str) -> dict[str, Any]:
         capture_output=True,
         text=True,
     ).stdout
-    result: dict[str, Any] = json.loads(out)
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
-def run(subscribers: int) -> list[str]:
-    """Both backends and DuckDB; lines of figures to print."""
+def run(subscribers: int, backends: tuple[str, ...] = ("postgresql", "sqlite")) -> list[str]:
+    """Each backend next to DuckDB; lines of figures to print."""
     lines = []
-    for backend in ("postgresql", "sqlite"):
+    for backend in backends:
         with database(backend) as url, tempfile.TemporaryDirectory() as folder:
             created, intervals, recording = _prepare(url, subscribers)
             ours = _child("report_child", url, folder, created["orgId"], created["subscriptionId"])
@@ -273,7 +274,7 @@ def run(subscribers: int) -> list[str]:
                 theirs["rows"],
                 theirs["peak_mb"],
             )
-            lines += [
+            found = [
                 f"{backend}: recording 31 days of usage for {intervals} intervals: "
                 f"{recording:.1f} s",
                 _line(tukku),
@@ -281,6 +282,8 @@ def run(subscribers: int) -> list[str]:
                 f"{backend}: tukku / DuckDB time ratio {tukku.seconds / duck.seconds:.1f}x; "
                 f"totals agree: {agree}",
             ]
+            print("\n".join(found), file=sys.stderr, flush=True)
+            lines += found
     return lines
 
 
