@@ -94,7 +94,7 @@ def build_world(
             session,
             name="Free Account",
             country="US",
-            users=[("grace@alpha-free.test", "Grace", "Hopper")],
+            users=[identity.NewOrgUser("grace@alpha-free.test", "Grace", "Hopper")],
             now=clock.now(),
         )
         sub_partner = identity.create_organization(

@@ -12,11 +12,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from tukku import __version__
+from tukku.audit import api as audit_api
 from tukku.billing import api as billing_api
+from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
 from tukku.core.http import TrackingIdMiddleware, install_error_handlers
 from tukku.core.settings import Settings
+from tukku.customers import admin_api as customer_admin_api
 from tukku.customers import api as customers_api
 from tukku.identity import api as identity_api
 from tukku.identity.deps import authentication_gate
@@ -25,6 +28,7 @@ from tukku.identity.token_cache import TokenCache
 from tukku.jobs import registry
 from tukku.jobs.runner import Worker
 from tukku.onboarding import api as onboarding_api
+from tukku.partners import api as partners_api
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import SandboxClock
 from tukku.subscribers import api as subscribers_api
@@ -101,6 +105,8 @@ def create_app(
     for router in (
         customers_api.router,
         customers_api.locations_router,
+        customers_api.partner_customers_router,
+        customer_admin_api.router,
         subscribers_api.router,
         subscribers_api.consent_move_router,
         subscribers_pages.router,
@@ -109,6 +115,11 @@ def create_app(
         billing_api.router,
         billing_api.downloads_router,
         billing_api.partner_router,
+        partners_api.wholesale_router,
+        partners_api.partner_router,
+        audit_api.partner_router,
+        audit_api.ops_router,
+        compliance_api.router,
     ):
         app.include_router(router)
     if settings.sandbox:

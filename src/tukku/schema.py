@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from tukku.audit import models as audit_models
 from tukku.billing import models as billing_models
+from tukku.compliance import models as compliance_models
 from tukku.core.db import Base
 from tukku.customers import models as customers_models
 from tukku.identity import models as identity_models
@@ -14,7 +16,9 @@ from tukku.sandbox import models as sandbox_models
 from tukku.subscribers import models as subscribers_models
 
 MODEL_MODULES = (
+    audit_models,
     billing_models,
+    compliance_models,
     customers_models,
     identity_models,
     jobs_models,

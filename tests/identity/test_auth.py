@@ -17,7 +17,7 @@ from tukku.core.db import Database
 from tukku.core.errors import DomainError
 from tukku.identity import service as identity
 from tukku.identity.models import User
-from tukku.identity.rules import Role, Scope
+from tukku.identity.rules import WHOLESALE_SCOPES, Role, Scope
 
 CUSTOMERS = "/v1/wholesale/customers"
 OPS = "/v1/ops/organizations"
@@ -35,7 +35,7 @@ READ_SCOPES = [
     Scope.TEMPLATES_READ,
     Scope.SUB_PARTNERS_READ,
 ]
-ALL_WHOLESALE = [s for s in Scope if s is not Scope.OPS]
+ALL_WHOLESALE = sorted(WHOLESALE_SCOPES)
 PROTECTED = [
     ("GET", CUSTOMERS),
     ("POST", CUSTOMERS),

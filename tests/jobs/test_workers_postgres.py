@@ -51,7 +51,13 @@ def _accept_customers(db: Database, count: int, fault: Fault | None = None) -> l
     clock = SystemClock()
     partner = make_partner(db, clock)  # type: ignore[arg-type]
     principal = Principal(
-        "", partner.org_id, "partner", partner.org_id, frozenset(), frozenset(), ""
+        "",
+        partner.org_id,
+        "partner",
+        partner.org_id,
+        frozenset({"partner_full_admin"}),
+        frozenset(),
+        "",
     )
     actor = Actor(principal=principal, org_id=partner.org_id, partner_org_id=partner.org_id)
     ids = []

@@ -24,6 +24,8 @@ from tukku.sandbox.faults import Fault, parse_fault
         ),
         ("sandbox-fault-slow-5", Fault(slow_seconds=5)),
         ("sandbox-fault-slow-300--x", Fault(slow_seconds=300)),
+        ("sandbox-fault-compliance", Fault(compliance=True)),
+        ("sandbox-fault-compliance--acme 2", Fault(compliance=True)),
     ],
 )
 def test_a_magic_external_id_asks_for_its_fault(external_id: str, fault: Fault) -> None:
@@ -76,6 +78,7 @@ faults = st.one_of(
         package_code=st.integers(0, 999_999),
     ),
     st.builds(Fault, slow_seconds=st.integers(0, 300)),
+    st.just(Fault(compliance=True)),
 )
 
 
@@ -92,6 +95,7 @@ def test_the_payload_uses_camel_case_keys() -> None:
         "package": "webex_calling",
         "packageCode": 2560,
         "slowSeconds": 0,
+        "compliance": False,
     }
 
 

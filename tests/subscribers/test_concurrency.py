@@ -28,7 +28,13 @@ LINKS = service.Links(
 
 def _actor(partner: Partner) -> Actor:
     principal = Principal(
-        "", partner.org_id, "partner", partner.org_id, frozenset(), frozenset(), ""
+        "",
+        partner.org_id,
+        "partner",
+        partner.org_id,
+        frozenset({"partner_full_admin"}),
+        frozenset(),
+        "",
     )
     return Actor(principal=principal, org_id=partner.org_id, partner_org_id=partner.org_id)
 

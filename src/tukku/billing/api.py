@@ -228,7 +228,7 @@ def put_price_book(
     """Set a partner's monthly price per SKU and its currency, from a month's first day on."""
     partner = _partner_of(principal, partner_org_id, Scope.OPS)
     version = invoices.set_price_book(
-        session, partner_org_id=partner, data=body, now=clock.now(), by=principal.user_id
+        session, partner_org_id=partner, data=body, now=clock.now(), by=principal
     )
     return invoices.price_book_out(session, version)
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tukku.audit import service as audit
 from tukku.billing.generation import ReportSpec, totals
 from tukku.billing.models import Invoice, InvoiceLine, PriceBookEntry, PriceBookVersion
 from tukku.billing.rules import (
@@ -42,6 +43,7 @@ from tukku.core.errors import Codes, Conflict, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.timefmt import iso, parse_day
 from tukku.identity import service as identity
+from tukku.identity.principal import Principal
 from tukku.partners import service as partners
 
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -56,7 +58,7 @@ def _sku_packages() -> dict[str, str]:
 
 
 def set_price_book(
-    session: Session, *, partner_org_id: str, data: PriceBookIn, now: datetime, by: str
+    session: Session, *, partner_org_id: str, data: PriceBookIn, now: datetime, by: Principal
 ) -> PriceBookVersion:
     """Set a partner's prices from the first day of a month on (operators only).
 
@@ -103,7 +105,7 @@ def set_price_book(
     ).first()
     if version is not None:
         session.execute(delete(PriceBookEntry).where(PriceBookEntry.version_id == version.id))
-        version.currency, version.created_at, version.created_by = data.currency, now, by
+        version.currency, version.created_at, version.created_by = data.currency, now, by.user_id
     else:
         version = PriceBookVersion(
             partner_org_id=partner_org_id,
@@ -111,7 +113,7 @@ def set_price_book(
             currency=data.currency,
             effective_from=effective,
             created_at=now,
-            created_by=by,
+            created_by=by.user_id,
         )
         session.add(version)
         session.flush()
@@ -120,6 +122,21 @@ def set_price_book(
         for sku, micros in prices.items()
     )
     session.flush()
+    audit.record(
+        session,
+        principal=by,
+        action="price_book.set",
+        target_type="price_book",
+        target_id=f"{partner_org_id}@{effective.isoformat()}",
+        now=now,
+        partner_org_id=partner_org_id,
+        owner_org_id=partner_org_id,
+        after={
+            "currency": data.currency,
+            "effectiveFrom": effective.isoformat(),
+            "prices": {sku: price_text(m) for sku, m in prices.items()},
+        },
+    )
     return version
 
 
@@ -317,6 +334,20 @@ def _issue(session: Session, partner_org_id: str, month: date, now: datetime) ->
         )
         invoice.total_minor += amount
     session.flush()
+    audit.record(
+        session,
+        action="invoice.issue",
+        target_type="invoice",
+        target_id=invoice.id,
+        now=now,
+        partner_org_id=partner_org_id,
+        owner_org_id=partner_org_id,
+        after={
+            "month": month.isoformat(),
+            "currency": invoice.currency,
+            "total": money_text(invoice.total_minor, invoice.currency),
+        },
+    )
     return 1
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tukku.audit import service as audit
 from tukku.billing.generation import ReportSpec
 from tukku.billing.models import BillingReport
 from tukku.billing.rules import Category, ReportStatus, ReportType, check_period
@@ -20,11 +21,13 @@ from tukku.core.pagination import PageRequest
 from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
 from tukku.identity import service as identity
+from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.jobs.service import enqueue
 from tukku.partners import service as partners
 
 DOWNLOAD_PURPOSE = "billing-report-download"
+AUDITED = ("report_type", "category", "billing_start", "billing_end", "internal", "status")
 SORTABLE = {
     "id": BillingReport.id,
     "billingStartDate": BillingReport.billing_start,
@@ -58,6 +61,7 @@ def _scope(session: Session, actor: Actor, requested: str | None) -> str | None:
 
 def create(session: Session, *, actor: Actor, data: ReportCreate, now: datetime) -> BillingReport:
     """Accept a report request; a job generates it. 409 while a completed one exists."""
+    authorize(actor.principal, Permission.BILLING_WRITE)
     report_type = _enum(data.type, ReportType, "type")
     category = _enum(data.category, Category, "category")
     if category is Category.POINT_IN_TIME and report_type is ReportType.PARTNER:
@@ -100,6 +104,16 @@ def create(session: Session, *, actor: Actor, data: ReportCreate, now: datetime)
     session.add(report)
     session.flush()
     enqueue(session, "billing.generate_report", {"reportId": report.id}, due_at=now, now=now)
+    audit.record(
+        session,
+        actor=actor,
+        action="billing_report.create",
+        target_type="billing_report",
+        target_id=report.id,
+        now=now,
+        owner_org_id=sub_partner or actor.partner_org_id,
+        after=audit.snapshot(report, AUDITED),
+    )
     return report
 
 
@@ -112,6 +126,7 @@ def _visible(actor: Actor) -> list[Any]:
 
 def get_or_404(session: Session, *, actor: Actor, report_id: str) -> BillingReport:
     """One of the actor's reports (a sub-partner sees only its own)."""
+    authorize(actor.principal, Permission.BILLING_READ)
     report = session.scalars(
         select(BillingReport).where(BillingReport.id == report_id, *_visible(actor))
     ).first()
@@ -136,6 +151,7 @@ def list_(
     session: Session, *, actor: Actor, filters: ReportFilters, page: PageRequest
 ) -> list[BillingReport]:
     """The actor's reports; a parent's plain list holds its own, not its sub-partners'."""
+    authorize(actor.principal, Permission.BILLING_READ)
     query = select(BillingReport).where(*_visible(actor))
     scope = _scope(session, actor, filters.sub_partner_org_id)
     query = query.where(
@@ -157,10 +173,21 @@ def list_(
 
 def delete(session: Session, *, actor: Actor, report_id: str, now: datetime) -> None:
     """Delete a report; its file goes in the background and its links stop working at once."""
+    authorize(actor.principal, Permission.BILLING_WRITE)
     report = get_or_404(session, actor=actor, report_id=report_id)
     if report.storage_key:
         payload = {"storageKey": report.storage_key}
         enqueue(session, "billing.delete_report_file", payload, due_at=now, now=now)
+    audit.record(
+        session,
+        actor=actor,
+        action="billing_report.delete",
+        target_type="billing_report",
+        target_id=report.id,
+        now=now,
+        owner_org_id=report.sub_partner_org_id or report.partner_org_id,
+        before=audit.snapshot(report, AUDITED),
+    )
     session.delete(report)
 
 

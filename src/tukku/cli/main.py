@@ -6,6 +6,7 @@ import typer
 
 from tukku.cli import db, docs
 from tukku.cli.serve import serve
+from tukku.compliance import cli as screening
 from tukku.identity import cli as tokens
 from tukku.jobs.cli import worker
 from tukku.partners import cli as partners
@@ -21,6 +22,7 @@ app.command()(worker)
 app.add_typer(db.app, name="db")
 app.add_typer(partners.app, name="partners")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(screening.app, name="screening")
 app.add_typer(docs.app, name="docs")
 
 

@@ -42,6 +42,8 @@ class Codes:
     NOT_FOUND = Code(1013, 404, "The resource does not exist.")
     METHOD_NOT_ALLOWED = Code(1014, 405, "The method is not supported on this resource.")
     SUB_PARTNER_NOT_FOUND = Code(1015, 404, "No sub-partner of yours has this organization ID.")
+    SUB_PARTNER_SUSPENDED = Code(1016, 403, "The sub-partner is suspended: it can only delete.")
+    ONE_LEVEL_ONLY = Code(1017, 403, "Sub-partners cannot have sub-partners of their own.")
     CONFLICT = Code(1020, 409, "The request conflicts with the current state of a resource.")
     INTERNAL = Code(1500, 500, "Unexpected server error; retry later, quoting the tracking ID.")
 
@@ -73,6 +75,11 @@ class Codes:
     PACKAGE_IN_USE = Code(4016, 409, "The package is still assigned to subscribers.")
     COUNTRY_CHANGE = Code(4017, 400, "The country of a provisioned customer cannot change.")
     PACKAGE_LIMIT_INVALID = Code(4018, 400, "A package limit is not a whole number of at least 0.")
+    ORG_ALREADY_MANAGED = Code(4021, 409, "The organization is already managed for wholesale.")
+    ATTACH_REJECTED = Code(4022, 403, "The organization's administrator rejected the attachment.")
+    ATTACH_REQUEST_NOT_FOUND = Code(4023, 404, "No attachment request for your organization.")
+    ATTACH_ALREADY_DECIDED = Code(4024, 409, "The attachment request was already decided.")
+    DOWNGRADE_NOT_ALLOWED = Code(4025, 403, "Only partner administrators may downgrade a package.")
     CUSTOMER_PROVISIONING_FAILED = Code(4019, 500, "Provisioning the customer failed.")
     PACKAGE_PROVISIONING_FAILED = Code(4020, 500, "Provisioning the package failed.")
     SERVICE_MAINTENANCE = Code(
@@ -113,6 +120,15 @@ class Codes:
     PRICE_BOOK_NOT_FOUND = Code(6009, 404, "No price book is in effect.")
     INVOICE_NOT_FOUND = Code(6010, 404, "No invoice of yours has this ID.")
     EFFECTIVE_DATE_INVALID = Code(6011, 400, "Price books take effect on the first day of a month.")
+
+    # Denied-party screening
+    SCREENING_POSSIBLE_MATCH = Code(
+        7001, 400, "The customer may be a restricted party; it would wait for a compliance review."
+    )
+    SCREENING_DENIED = Code(7002, 403, "Compliance review found a restricted party.")
+    SCREENING_CASE_NOT_FOUND = Code(7003, 404, "No screening case has this ID.")
+    SCREENING_CASE_CLOSED = Code(7004, 409, "The screening case is already closed.")
+    SCREENING_LIST_INVALID = Code(7005, 400, "The screening list file cannot be loaded.")
 
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")

@@ -6,15 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, OnBehalfOf, SettingsDep
-from tukku.core.errors import Codes, Forbidden, Invalid, invalid_all
+from tukku.core.errors import Codes, Invalid, invalid_all
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
-from tukku.customers import flows, precheck, service
-from tukku.customers.models import Location
+from tukku.customers import attach, flows, precheck, service
+from tukku.customers.models import Customer, Location
 from tukku.customers.rules import Status
 from tukku.customers.schemas import (
+    AttachmentOut,
     CustomerCreate,
     CustomerOut,
     CustomerPage,
@@ -23,15 +25,17 @@ from tukku.customers.schemas import (
     PrecheckInfoOut,
     PrecheckOut,
     ResourceUrlOut,
+    RestrictedModeIn,
 )
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
-from tukku.identity.rules import Scope, may_precheck
+from tukku.identity.rules import Scope
 from tukku.identity.service import resolve_actor
 from tukku.sandbox.faults import parse_fault
 
 router = APIRouter(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
 locations_router = APIRouter(prefix="/v1/locations", tags=["Locations"])
+partner_customers_router = APIRouter(prefix="/v1/partner/customers", tags=["Wholesale customers"])
 Reader = Annotated[Principal, Depends(requires(Scope.CUSTOMERS_READ))]
 Writer = Annotated[Principal, Depends(requires(Scope.CUSTOMERS_WRITE))]
 WIRE_STATUSES = frozenset(s.value for s in Status if s is not Status.REMOVED)
@@ -44,6 +48,15 @@ def _accepted(request: Request, customer_id: str) -> JSONResponse:
         status_code=202,
         headers={"Location": url},
     )
+
+
+def _attachment(session: Session, customer: Customer) -> AttachmentOut | None:
+    if not customer.attached:
+        return None
+    request = attach.request_of(session, customer.id)
+    if request is None:
+        return AttachmentOut(approval="not_required")
+    return AttachmentOut(approval=request.status, reasons=list(request.reasons))
 
 
 def _statuses(values: list[str] | None) -> tuple[str, ...]:
@@ -77,7 +90,9 @@ def list_customers(
         request, response, service.list_(session, actor=actor, filters=filters, page=page), page
     )
     packages = service.packages_of(session, [c.id for c in rows])
-    return CustomerPage(items=[service.to_out(c, packages[c.id]) for c in rows])
+    return CustomerPage(
+        items=[service.to_out(c, packages[c.id], attachment=_attachment(session, c)) for c in rows]
+    )
 
 
 @router.post("", status_code=202, response_model=ResourceUrlOut, summary="Provision a customer")
@@ -93,19 +108,23 @@ def provision_customer(
     """Accept a customer for asynchronous provisioning: 202, `Location` and `{url}` to poll."""
     actor = resolve_actor(session, principal, on_behalf_of)
     fault = parse_fault(body.external_id) if settings.sandbox else None
-    customer = service.provision(session, actor=actor, data=body, now=clock.now(), fault=fault)
+    provision = attach.provision_attached if body.org_id is not None else service.provision
+    customer = provision(session, actor=actor, data=body, now=clock.now(), fault=fault)
     return _accepted(request, customer.id)
 
 
 @router.post("/validate", response_model=PrecheckOut, summary="Precheck a customer")
 def precheck_customer(
-    body: CustomerPrecheck, session: DbSession, principal: Writer, on_behalf_of: OnBehalfOf = None
+    body: CustomerPrecheck,
+    session: DbSession,
+    settings: SettingsDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    if not may_precheck(principal.roles):
-        raise Forbidden("only partner full administrators may run prechecks")
     actor = resolve_actor(session, principal, on_behalf_of)
-    problems = precheck.precheck(session, actor=actor, data=body)
+    fault = parse_fault(body.external_id) if settings.sandbox and body.external_id else None
+    problems = precheck.precheck(session, actor=actor, data=body, fault=fault)
     if problems:
         raise invalid_all(problems, "Provisioning precheck failed")
     ok = Codes.PRECHECK_OK
@@ -131,7 +150,12 @@ def get_customer(
     actor = resolve_actor(session, principal, on_behalf_of)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id)
     packages = service.packages_of(session, [customer.id])[customer.id]
-    return service.to_out(customer, packages, include_licenses=include_licenses)
+    return service.to_out(
+        customer,
+        packages,
+        include_licenses=include_licenses,
+        attachment=_attachment(session, customer),
+    )
 
 
 @router.put(
@@ -164,6 +188,26 @@ def remove_customer(
     actor = resolve_actor(session, principal, on_behalf_of)
     flows.remove_customer(session, actor=actor, customer_id=customer_id, now=clock.now())
     return Response(status_code=202)
+
+
+@partner_customers_router.put(
+    "/{customer_id}/restrictedMode", response_model=RestrictedModeIn, summary="Restricted mode"
+)
+def set_restricted_mode(
+    customer_id: str,
+    body: RestrictedModeIn,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
+) -> RestrictedModeIn:
+    """Turn restricted-by-partner mode on or off: while on, the customer's administrators cannot
+    manage users, change packages, or edit company name, domains, e-mail or sign-in settings."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    customer = service.set_restricted_mode(
+        session, actor=actor, customer_id=customer_id, enabled=body.enabled, now=clock.now()
+    )
+    return RestrictedModeIn(enabled=customer.restricted_by_partner)
 
 
 def _location_out(location: Location, org_id: str) -> dict[str, object]:

@@ -9,10 +9,12 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tukku.audit import service as audit
 from tukku.billing import service as billing
 from tukku.catalog.locales import site_locale
 from tukku.catalog.packages import catalog
 from tukku.catalog.regions import geography
+from tukku.compliance import service as compliance
 from tukku.core.errors import Code, Codes, Conflict, InvalidState, Problem, invalid_all
 from tukku.core.ids import derived_id, id_uuid, new_id
 from tukku.core.settings import Settings
@@ -26,6 +28,7 @@ from tukku.customers.rules import (
     check_address,
     check_packages,
     check_parameters,
+    partner_admin_level,
     plan_package_change,
     settle,
     sip_domain_label,
@@ -33,9 +36,12 @@ from tukku.customers.rules import (
 from tukku.customers.schemas import CustomerUpdate
 from tukku.identity import service as identity
 from tukku.identity.models import Organization
+from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.jobs.service import enqueue
+from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
+from tukku.onboarding.models import OnboardingTemplate
 from tukku.partners import service as partners
 from tukku.sandbox.faults import Fault
 from tukku.subscribers import service as subscribers
@@ -48,10 +54,12 @@ def _error(code: Code, description: str | None = None) -> dict[str, object]:
     return {"errorCode": code.number, "description": description or code.meaning}
 
 
-def _transition(customer: Customer, new: Status, now: datetime) -> None:
-    customer.status = new.value
-    customer.updated_at = now
-    customer.last_status_change = now
+def _audited(session: Session, customer: Customer) -> dict[str, object]:
+    rows = service.packages_of(session, [customer.id])[customer.id]
+    return {
+        **audit.snapshot(customer, service.AUDITED),
+        "packages": [r.name for r in rows if r.status != "deleting"],
+    }
 
 
 # -- request side -------------------------------------------------------------------------------
@@ -61,7 +69,10 @@ def update_customer(
     session: Session, *, actor: Actor, customer_id: str, data: CustomerUpdate, now: datetime
 ) -> Customer:
     """Accept a change: data fields apply now; package changes complete in the background."""
+    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
+    partners.ensure_may_change(session, customer.owner_org_id)
+    before = _audited(session, customer)
     if Status(customer.status) not in SETTLED:
         reason = f"the customer is {customer.status}; wait until it is provisioned"
         raise InvalidState("customerId", reason, Codes.CUSTOMER_BUSY)
@@ -87,6 +98,12 @@ def update_customer(
             problems.append(Problem(Codes.COUNTRY_CHANGE, reason, "address.country"))
     if data.external_id is not None and not data.external_id.strip():
         problems.append(Problem(Codes.MISSING_FIELD, "externalId: must not be blank", "externalId"))
+    problems += service.sub_partner_admin_problems(
+        session,
+        owner_org_id=customer.owner_org_id,
+        partner_org_id=customer.partner_org_id,
+        email=data.sub_partner_admin_email,
+    )
     if problems:
         raise invalid_all(problems)
     if data.external_id is not None:
@@ -140,10 +157,20 @@ def update_customer(
                 created_at=now,
             )
         )
-    _transition(customer, Status.UPDATING, now)
+    service.transition(customer, Status.UPDATING, now)
     customer.errors = []
     enqueue(session, "customers.update", {"customerId": customer.id}, due_at=now, now=now)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.update",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        before=before,
+        after=_audited(session, customer),
+    )
     return customer
 
 
@@ -157,10 +184,22 @@ def _update_location(hq: Location, location: CallingLocation) -> None:
 
 def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: datetime) -> None:
     """Take wholesale off the organization: billing stops now, the rest completes in background."""
+    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
     if customer.status == Status.DELETING:
         return
-    _transition(customer, Status.DELETING, now)
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.remove",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        before={"status": customer.status},
+        after={"status": Status.DELETING.value},
+    )
+    service.transition(customer, Status.DELETING, now)
+    compliance.withdraw(session, customer.id, now)
     for row in service.packages_of(session, [customer.id])[customer.id]:
         row.status = "deleting"
     billing.close_customer_assignments(session, customer_id=customer.id, at=now)
@@ -249,27 +288,26 @@ def complete_provisioning(
         ]
         for row in service.packages_of(session, [customer.id])[customer.id]:
             row.status = "error"
-        _transition(customer, Status.ERROR, now)
+        service.set_status(session, customer, Status.ERROR, now)
         return
     template = onboarding.get_by_id(session, customer.template_id)
     assert template is not None
     rows = service.packages_of(session, [customer.id])[customer.id]
     names = [r.name for r in rows]
-    org = identity.create_organization(session, kind="customer", name=customer.name, now=now)
-    org.country = customer.country
-    org.locale = customer.locale
-    org.region = geography().region_of(customer.country).name
-    org.sip_domain = _unique_sip_domain(session, customer.name, settings.sip_domain_suffix)
-    org.auth_mode = template.auth_mode
-    org.idp_entity_id = template.idp_entity_id
+    if customer.attached:
+        org, admin_level = _adopt_organization(session, customer, template, settings, now)
+    else:
+        org, admin_level = (
+            _new_organization(session, customer, template, settings, now),
+            "full_admin",
+        )
     org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
-    customer.org_id = org.id
     partners.add_managing_relationship(
         session,
         manager_org_id=customer.owner_org_id,
         managed_org_id=org.id,
         kind="partner",
-        admin_level="full_admin",
+        admin_level=admin_level,
         now=now,
     )
     if customer.owner_org_id != customer.partner_org_id:
@@ -278,13 +316,69 @@ def complete_provisioning(
             manager_org_id=customer.partner_org_id,
             managed_org_id=org.id,
             kind="parent_partner",
-            admin_level="full_admin",
+            admin_level=admin_level,
             now=now,
         )
     for row in rows:
         _provision_package(row, org.id, fault)
     _ensure_meeting_site(session, customer, names, now)
-    _transition(customer, settle([r.status for r in rows]), now)
+    service.set_status(session, customer, settle([r.status for r in rows]), now)
+
+
+def _new_organization(
+    session: Session,
+    customer: Customer,
+    template: OnboardingTemplate,
+    settings: Settings,
+    now: datetime,
+) -> Organization:
+    """A new organization with the customer's name, country, region and locale, and the
+    template's sign-in."""
+    org = identity.create_organization(session, kind="customer", name=customer.name, now=now)
+    org.country = customer.country
+    org.locale = customer.locale
+    org.region = geography().region_of(customer.country).name
+    org.sip_domain = _unique_sip_domain(session, customer.name, settings.sip_domain_suffix)
+    org.auth_mode = template.auth_mode
+    org.idp_entity_id = template.idp_entity_id
+    customer.org_id = org.id
+    return org
+
+
+def _adopt_organization(
+    session: Session,
+    customer: Customer,
+    template: OnboardingTemplate,
+    settings: Settings,
+    now: datetime,
+) -> tuple[Organization, str]:
+    """An existing organization joins wholesale: it keeps its name, sign-in and settings; the
+    partner's admin level depends on its licenses; its admins are told only if the template
+    allows admin invite e-mails on attach."""
+    assert customer.org_id is not None
+    org = identity.get_org(session, customer.org_id)
+    assert org is not None
+    org.kind = "customer"
+    org.country = org.country or customer.country
+    org.region = org.region or geography().region_of(org.country).name
+    org.locale = org.locale or customer.locale
+    org.sip_domain = org.sip_domain or _unique_sip_domain(
+        session, org.name, settings.sip_domain_suffix
+    )
+    if template.allow_admin_invite_emails_on_attach:
+        for admin in identity.admins_of(session, org.id):
+            queue_mail(
+                session,
+                to=admin.email,
+                kind="admin_invite",
+                now=now,
+                subject=f"{org.name} now uses {template.brand_name}",
+                body=(
+                    f"Hello {admin.first_name or ''},\n\n{template.brand_name} now provides "
+                    f"services to {org.name}. You remain its administrator.\n"
+                ),
+            )
+    return org, partner_admin_level(org.license_statuses)
 
 
 def complete_update(session: Session, *, customer_id: str, now: datetime) -> None:
@@ -307,7 +401,7 @@ def complete_update(session: Session, *, customer_id: str, now: datetime) -> Non
     assert org is not None
     org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
     _ensure_meeting_site(session, customer, names, now)
-    _transition(customer, settle([r.status for r in kept]), now)
+    service.set_status(session, customer, settle([r.status for r in kept]), now)
 
 
 def complete_removal(session: Session, *, customer_id: str, now: datetime) -> None:
@@ -323,7 +417,7 @@ def complete_removal(session: Session, *, customer_id: str, now: datetime) -> No
         if org is not None:
             org.kind = "standalone"
     customer.removed_at = now
-    _transition(customer, Status.REMOVED, now)
+    service.set_status(session, customer, Status.REMOVED, now)
 
 
 def fail_provisioning(session: Session, *, customer_id: str, now: datetime) -> None:
@@ -341,4 +435,4 @@ def fail_provisioning(session: Session, *, customer_id: str, now: datetime) -> N
     target = (
         Status.ERROR if customer.status == Status.PROVISIONING else Status.PROVISIONED_WITH_ERRORS
     )
-    _transition(customer, target, now)
+    service.set_status(session, customer, target, now)

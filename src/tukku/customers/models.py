@@ -42,6 +42,7 @@ class Customer(AddressColumns, Base):
     meetings_timezone: Mapped[str | None] = mapped_column(String(64))
     sub_partner_admin_email: Mapped[str | None] = mapped_column(String(320))
     attached: Mapped[bool] = mapped_column(default=False)
+    restricted_by_partner: Mapped[bool] = mapped_column(default=True)
     errors: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -106,3 +107,20 @@ class MeetingSite(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     call_in_numbers: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
+
+
+class AttachRequest(Base):
+    """A partner's request to attach wholesale to an organization that exists outside it, when
+    the organization's own administrator must approve (PRODUCT.md section 4.3)."""
+
+    __tablename__ = "attach_requests"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), unique=True)
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(String(1000))

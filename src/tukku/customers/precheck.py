@@ -6,10 +6,13 @@ from sqlalchemy.orm import Session
 
 from tukku.catalog.locales import resolve_locale
 from tukku.catalog.packages import catalog
+from tukku.compliance import service as compliance
+from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Problem
 from tukku.core.validation import normalize_email
-from tukku.customers import service
+from tukku.customers import attach, service
 from tukku.customers.rules import (
+    Address,
     calling_requirements,
     check_address,
     check_customer_name,
@@ -17,12 +20,17 @@ from tukku.customers.rules import (
     check_parameters,
 )
 from tukku.customers.schemas import CustomerPrecheck
+from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.onboarding import service as onboarding
+from tukku.sandbox.faults import Fault
 
 
-def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[Problem]:
+def precheck(
+    session: Session, *, actor: Actor, data: CustomerPrecheck, fault: Fault | None = None
+) -> list[Problem]:
     """Every problem provisioning this customer would meet (empty: likely to succeed)."""
+    authorize(actor.principal, Permission.PRECHECK)
     address, problems = check_address(data.address, "address")
     template = None
     if data.provisioning_id is not None:
@@ -40,9 +48,12 @@ def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[
     if data.packages is not None:
         pstn = template.pstn_provider if template else "unknown until a template is named"
         problems += calling_requirements(catalog(), packages, parameters, pstn, False)
+    org_name = None
     if data.org_id is not None:
-        reason = "orgId: no organization with this ID can be attached"
-        problems.append(Problem(Codes.ORG_NOT_ATTACHABLE, reason, "orgId"))
+        org, problem = attach.attach_problem(session, actor, data.org_id)
+        org_name = org.name if org is not None else None
+        if problem is not None:
+            problems.append(problem)
     if data.external_id is not None:
         taken = service.external_id_problem(
             session, owner_org_id=actor.org_id, external_id=data.external_id.strip()
@@ -68,4 +79,16 @@ def precheck(session: Session, *, actor: Actor, data: CustomerPrecheck) -> list[
                     Codes.LANGUAGE_INVALID, f"{where}: {info.language!r} is not supported", where
                 )
             )
+    name = (info.name if info else None) or org_name
+    if address is not None and name and _may_be_listed(session, name, address, fault):
+        where = "customerInfo.name"
+        reason = f"{where}: may match a restricted party; provisioning would wait for a review"
+        problems.append(Problem(Codes.SCREENING_POSSIBLE_MATCH, reason, where))
     return problems
+
+
+def _may_be_listed(session: Session, name: str, address: Address, fault: Fault | None) -> bool:
+    if fault is not None and fault.compliance:
+        return True
+    candidate = Candidate.of(name, address.line1, address.line2, address.city, address.country)
+    return bool(compliance.screen(session, candidate).matches)

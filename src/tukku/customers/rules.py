@@ -231,7 +231,8 @@ def check_parameters(
 
 @dataclass(frozen=True)
 class NewCustomer:
-    """Everything checked that a new customer organization needs."""
+    """Everything checked that a new customer organization needs (an attached organization may
+    have no primary e-mail: then it is empty)."""
 
     name: str
     primary_email: str
@@ -246,7 +247,7 @@ def check_new_customer(
     catalog: Catalog,
     *,
     name: str,
-    primary_email: str,
+    primary_email: str | None,
     language: str | None,
     address_in: AddressIn,
     packages: list[str],
@@ -255,12 +256,13 @@ def check_new_customer(
     template_pstn_provider: str | None,
     has_calling_location: bool = False,
 ) -> tuple[NewCustomer | None, list[Problem]]:
-    """Every rule a new customer's request must meet; all problems at once."""
+    """Every rule a new customer's request must meet; all problems at once. Without a primary
+    e-mail (attaching an organization that has no administrator), none is required."""
     address, problems = check_address(address_in, "address")
     problem = check_customer_name(name)
     if problem:
         problems.append(problem)
-    email = normalize_email(primary_email)
+    email = normalize_email(primary_email) if primary_email is not None else ""
     if email is None:
         where = "customerInfo.primaryEmail"
         problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
@@ -336,3 +338,30 @@ def plan_package_change(current: list[str], requested: list[str]) -> PackageChan
         remove=[p for p in current if p not in wanted],
         keep=[p for p in current if p in wanted],
     )
+
+
+APPROVAL_USER_THRESHOLD = 100
+NO_LONGER_LICENSED = frozenset({"suspended", "cancelled"})
+
+
+def approval_reasons(
+    *, user_count: int, verified_domains: list[str], claimed_domains: list[str]
+) -> list[str]:
+    """Why attaching wholesale to an existing organization needs its administrator's approval
+    (empty: attachment is automatic and silent). PRODUCT.md section 4.3."""
+    reasons = []
+    if user_count >= APPROVAL_USER_THRESHOLD:
+        reasons.append(f"the organization has {APPROVAL_USER_THRESHOLD} or more users")
+    if verified_domains:
+        reasons.append("the organization has a verified e-mail domain")
+    if claimed_domains:
+        reasons.append("the organization has a claimed domain")
+    return reasons
+
+
+def partner_admin_level(license_statuses: list[str]) -> str:
+    """The partner becomes full administrator of an attached organization that has no licenses,
+    or only suspended or cancelled ones; otherwise provisioning administrator."""
+    if all(status in NO_LONGER_LICENSED for status in license_statuses):
+        return "full_admin"
+    return "provisioning_admin"

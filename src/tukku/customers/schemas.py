@@ -132,6 +132,13 @@ class ResourceDetailsOut(CamelModel):
     packages: list[PackageOut]
 
 
+class AttachmentOut(CamelModel):
+    """tukku extension: how an existing organization is being attached."""
+
+    approval: str = Field(description="not_required, pending, approved or rejected.")
+    reasons: list[str] = Field(default_factory=list, description="Why approval is needed.")
+
+
 class CustomerOut(CamelModel):
     """A wholesale customer."""
 
@@ -143,6 +150,18 @@ class CustomerOut(CamelModel):
     packages: list[str]
     resource_details: ResourceDetailsOut
     errors: list[ErrorOut] | None = None
+    restricted_by_partner: bool | None = Field(
+        default=None, description="tukku extension: restricted-by-partner mode is on."
+    )
+    attachment: AttachmentOut | None = Field(
+        default=None, description="tukku extension: only for attached organizations."
+    )
+
+
+class RestrictedModeIn(CamelModel):
+    """Turn restricted-by-partner mode on or off for a customer."""
+
+    enabled: bool
 
 
 class CustomerPage(CamelModel):

@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
+from tukku.audit import service as audit
 from tukku.catalog.packages import catalog
+from tukku.compliance import service as compliance
+from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Conflict, InvalidState, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
@@ -24,6 +27,7 @@ from tukku.customers.rules import (
 )
 from tukku.customers.schemas import (
     AddressOut,
+    AttachmentOut,
     CustomerCreate,
     CustomerOut,
     ErrorOut,
@@ -31,14 +35,17 @@ from tukku.customers.schemas import (
     ResourceDetailsOut,
 )
 from tukku.identity import service as identity
-from tukku.identity.principal import Actor
+from tukku.identity.permissions import Permission, authorize
+from tukku.identity.principal import Actor, Principal
 from tukku.identity.tenancy import owned_by, visible_to
 from tukku.jobs.service import enqueue
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
+from tukku.partners import service as partners
 from tukku.sandbox.faults import Fault
 
 LIVE = Customer.removed_at.is_(None)
+AUDITED = ("external_id", "name", "status", "country", "locale", "address_line1", "city")
 
 
 def get_or_404(
@@ -55,6 +62,7 @@ def get_or_404(
     `for_update` locks the row against everyone (changing the customer itself); `for_share`
     only against changes of the customer (adding subscribers side by side).
     """
+    authorize(actor.principal, Permission.CUSTOMERS_READ)
     query = select(Customer).where(
         Customer.id == customer_id, visible_to(Customer.owner_org_id, actor), LIVE
     )
@@ -121,6 +129,7 @@ def location_of(session: Session, customer_id: str, location_id: str) -> Locatio
 
 def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Location]:
     """The locations of a customer organization the actor manages; 404 for any other org."""
+    authorize(actor.principal, Permission.CUSTOMERS_READ)
     customer = session.scalars(
         select(Customer).where(
             Customer.org_id == org_id, visible_to(Customer.owner_org_id, actor), LIVE
@@ -168,32 +177,37 @@ class CheckedRequest:
     plan: NewCustomer
 
 
+@dataclass(frozen=True)
+class ExistingOrg:
+    """What attaching needs to know of an organization that exists outside wholesale."""
+
+    name: str
+    locale: str | None
+    admin_email: str | None
+
+
 def check_provision_request(
-    session: Session, *, actor: Actor, data: CustomerCreate
+    session: Session, *, actor: Actor, data: CustomerCreate, existing: ExistingOrg | None = None
 ) -> CheckedRequest:
-    """Every synchronous rule of `POST /customers`; raises with all problems found."""
+    """Every synchronous rule of `POST /customers`; raises with all problems found.
+
+    For an existing organization (`existing`), `customerInfo` is optional: the organization
+    keeps its name, and its locale unless a language is given.
+    """
     template = onboarding.by_provisioning_id(session, actor=actor, value=data.provisioning_id)
     if template is None:
         raise NotFound("onboarding template", Codes.PROVISIONING_ID_UNKNOWN, "provisioningId")
     problems: list[Problem] = []
-    if data.org_id is not None:
-        reason = "orgId: no organization with this ID can be attached"
-        problems.append(Problem(Codes.ORG_NOT_ATTACHABLE, reason, "orgId"))
-    if data.customer_info is None:
-        raise invalid_all(
-            [
-                Problem(
-                    Codes.MISSING_FIELD,
-                    "customerInfo: is required for a new organization",
-                    "customerInfo",
-                )
-            ]
-        )
+    info = data.customer_info
+    if info is None and existing is None:
+        reason = "customerInfo: is required for a new organization"
+        raise invalid_all([Problem(Codes.MISSING_FIELD, reason, "customerInfo")])
     plan, found = check_new_customer(
         catalog(),
-        name=data.customer_info.name,
-        primary_email=data.customer_info.primary_email,
-        language=data.customer_info.language,
+        name=existing.name if existing else info.name,  # type: ignore[union-attr]
+        primary_email=(info.primary_email if info else None)
+        or (existing.admin_email if existing else None),
+        language=(info.language if info else None) or (existing.locale if existing else None),
         address_in=data.address,
         packages=data.packages,
         parameters_in=data.provisioning_parameters,
@@ -203,6 +217,12 @@ def check_provision_request(
     problems += found
     if not data.external_id.strip():
         problems.append(Problem(Codes.MISSING_FIELD, "externalId: must not be blank", "externalId"))
+    problems += sub_partner_admin_problems(
+        session,
+        owner_org_id=actor.org_id,
+        partner_org_id=actor.partner_org_id,
+        email=data.sub_partner_admin_email,
+    )
     if problems or plan is None:
         raise invalid_all(problems)
     taken = external_id_problem(
@@ -211,6 +231,24 @@ def check_provision_request(
     if taken:
         raise Conflict(taken.field, taken.description, taken.code)
     return CheckedRequest(template, plan)
+
+
+def sub_partner_admin_problems(
+    session: Session, *, owner_org_id: str, partner_org_id: str, email: str | None
+) -> list[Problem]:
+    """`subPartnerAdminEmail` names an administrator of the sub-partner owning the customer."""
+    if email is None:
+        return []
+    where = "subPartnerAdminEmail"
+    if owner_org_id == partner_org_id:
+        reason = f"{where}: only for a sub-partner's customer (onBehalfOfSubPartnerOrgId)"
+        return [Problem(Codes.INVALID_FIELD, reason, where)]
+    user = identity.find_user_by_email(session, email)
+    if user is None or user.org_id != owner_org_id or not identity.roles_of(session, user.id):
+        return [
+            Problem(Codes.INVALID_FIELD, f"{where}: not an administrator of the sub-partner", where)
+        ]
+    return []
 
 
 def set_address(target: Customer | Location, address: Address) -> None:
@@ -245,28 +283,66 @@ def add_location(
 def provision(
     session: Session, *, actor: Actor, data: CustomerCreate, now: datetime, fault: Fault | None
 ) -> Customer:
-    """Accept a new customer: its rows in `provisioning` and the job that completes them."""
+    """Accept a new customer organization: its rows in `provisioning` and the job finishing them."""
+    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
+    partners.ensure_may_change(session, actor.org_id)
     checked = check_provision_request(session, actor=actor, data=data)
-    plan = checked.plan
+    return accept(
+        session,
+        actor=actor,
+        data=data,
+        template=checked.template,
+        plan=checked.plan,
+        now=now,
+        fault=fault,
+    )
+
+
+def accept(
+    session: Session,
+    *,
+    actor: Actor,
+    data: CustomerCreate,
+    template: OnboardingTemplate,
+    plan: NewCustomer,
+    now: datetime,
+    fault: Fault | None,
+    attach_to: str | None = None,
+    start: bool = True,
+) -> Customer:
+    """Store an accepted customer request in `provisioning` and, when `start`, the job that
+    completes it. `attach_to` names an existing organization the customer is attached to.
+
+    Every new customer is screened first (section 4.4): a possible match holds it in
+    `pending_rpl_review` with an open case instead.
+    """
     customer = Customer(
         id=new_id("ENTERPRISE"),
         owner_org_id=actor.org_id,
         partner_org_id=actor.partner_org_id,
-        template_id=checked.template.id,
+        org_id=attach_to,
+        template_id=template.id,
         external_id=data.external_id.strip(),
         name=plan.name,
-        primary_email=plan.primary_email,
+        primary_email=plan.primary_email or None,
         language=plan.language,
         locale=plan.locale,
         status=Status.PROVISIONING.value,
         meetings_timezone=plan.parameters.meetings_timezone,
         sub_partner_admin_email=data.sub_partner_admin_email,
+        attached=attach_to is not None,
+        restricted_by_partner=attach_to is None,
         errors=[],
         created_at=now,
         updated_at=now,
         last_status_change=now,
     )
     set_address(customer, plan.address)
+    candidate = screening_candidate(customer)
+    screening = None if fault and fault.compliance else compliance.screen(session, candidate)
+    held = screening is None or bool(screening.matches)
+    if held:
+        customer.status = Status.PENDING_RPL_REVIEW.value
     session.add(customer)
     session.flush()
     for name in dict.fromkeys(plan.packages):
@@ -289,10 +365,80 @@ def provision(
             now=now,
             hq=True,
         )
-    payload = {"customerId": customer.id, "fault": fault.to_payload() if fault else None}
-    enqueue(session, "customers.provision", payload, due_at=now, now=now)
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.attach" if attach_to else "customer.provision",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        after={**audit.snapshot(customer, AUDITED), "packages": list(dict.fromkeys(plan.packages))},
+    )
+    if held:
+        compliance.open_case(
+            session,
+            customer_id=customer.id,
+            partner_org_id=customer.partner_org_id,
+            owner_org_id=customer.owner_org_id,
+            candidate=candidate,
+            screening=screening,
+            now=now,
+        )
+    elif start:
+        start_provisioning(session, customer.id, now, fault)
     session.flush()
     return customer
+
+
+def transition(customer: Customer, new: Status, now: datetime) -> None:
+    """Move a customer to `new` now (the caller audits the request that caused it)."""
+    customer.status = new.value
+    customer.updated_at = now
+    customer.last_status_change = now
+
+
+def set_status(
+    session: Session,
+    customer: Customer,
+    new: Status,
+    now: datetime,
+    *,
+    principal: Principal | None = None,
+) -> None:
+    """A step of a workflow ends: the status moves, and the audit log says who moved it (no
+    principal: the platform itself)."""
+    audit.record(
+        session,
+        principal=principal,
+        action="customer.status",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        before={"status": customer.status},
+        after={"status": new.value},
+    )
+    transition(customer, new, now)
+
+
+def screening_candidate(customer: Customer) -> Candidate:
+    """What denied-party screening compares of a customer: its name and billing address."""
+    return Candidate.of(
+        customer.name,
+        customer.address_line1,
+        customer.address_line2,
+        customer.city,
+        customer.country,
+    )
+
+
+def start_provisioning(
+    session: Session, customer_id: str, now: datetime, fault: Fault | None = None
+) -> None:
+    """Queue the background job that completes a customer's provisioning."""
+    payload = {"customerId": customer_id, "fault": fault.to_payload() if fault else None}
+    enqueue(session, "customers.provision", payload, due_at=now, now=now)
 
 
 @dataclass(frozen=True)
@@ -312,6 +458,7 @@ def list_(
     A parent's plain list leaves its sub-partners' customers out; an exact `externalId` or
     `orgId` search finds them too.
     """
+    authorize(actor.principal, Permission.CUSTOMERS_READ)
     explicit = filters.external_id is not None or filters.org_id is not None
     scope = visible_to if explicit else owned_by
     query = select(Customer).where(scope(Customer.owner_org_id, actor), LIVE)
@@ -330,7 +477,11 @@ def _errors(items: list[dict[str, object]]) -> list[ErrorOut] | None:
 
 
 def to_out(
-    customer: Customer, packages: list[CustomerPackage], *, include_licenses: bool = False
+    customer: Customer,
+    packages: list[CustomerPackage],
+    *,
+    include_licenses: bool = False,
+    attachment: AttachmentOut | None = None,
 ) -> CustomerOut:
     """The wire form of a customer; `orgId` appears once the organization exists."""
     details = [
@@ -359,6 +510,8 @@ def to_out(
         packages=[p.name for p in packages if p.status != "deleting"],
         resource_details=ResourceDetailsOut(packages=details),
         errors=_errors(customer.errors),
+        restricted_by_partner=customer.restricted_by_partner,
+        attachment=attachment,
     )
 
 
@@ -376,3 +529,31 @@ def billing_view() -> Any:
         .outerjoin(orgs, orgs.c.org_id == Customer.org_id)
         .subquery("billed_customers")
     )
+
+
+def set_restricted_mode(
+    session: Session, *, actor: Actor, customer_id: str, enabled: bool, now: datetime
+) -> Customer:
+    """Turn restricted-by-partner mode on or off (partner administrators only)."""
+    authorize(actor.principal, Permission.RESTRICTED_MODE_WRITE)
+    customer = get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
+    before = customer.restricted_by_partner
+    customer.restricted_by_partner = enabled
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.restricted_mode",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        before={"restrictedByPartner": before},
+        after={"restrictedByPartner": enabled},
+    )
+    return customer
+
+
+def by_org(session: Session, org_id: str) -> Customer | None:
+    """The live wholesale customer of an organization, if it has one."""
+    return session.scalars(select(Customer).where(Customer.org_id == org_id, LIVE)).first()

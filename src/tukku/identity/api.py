@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from tukku.audit import service as audit
 from tukku.core.deps import ClockDep, DbSession
 from tukku.core.errors import NotFound
 from tukku.core.http import base_url
@@ -32,6 +33,9 @@ def _out(session: DbSession, org: Organization) -> OrgOut:
         name=org.name,
         country=org.country,
         internal=org.internal,
+        verified_domains=list(org.verified_domains),
+        claimed_domains=list(org.claimed_domains),
+        license_statuses=list(org.license_statuses),
         created=iso(org.created_at),
         users=users,
     )
@@ -44,15 +48,29 @@ def create_organization(
     response: Response,
     session: DbSession,
     clock: ClockDep,
-    _operator: Operator,
+    operator: Operator,
 ) -> OrgOut:
     """Register an organization that exists outside wholesale, with its users."""
     org = service.create_standalone_org(
         session,
         name=body.name,
         country=body.country,
-        users=[(u.email, u.first_name, u.last_name) for u in body.users],
+        language=body.language,
+        users=[service.NewOrgUser(u.email, u.first_name, u.last_name, u.admin) for u in body.users],
+        verified_domains=body.verified_domains,
+        claimed_domains=body.claimed_domains,
+        license_statuses=list(body.license_statuses),
         now=clock.now(),
+    )
+    audit.record(
+        session,
+        principal=operator,
+        action="organization.create",
+        target_type="organization",
+        target_id=org.id,
+        now=clock.now(),
+        owner_org_id=org.id,
+        after={"name": org.name, "country": org.country, "users": [u.email for u in body.users]},
     )
     response.headers["Location"] = f"{base_url(request)}/v1/ops/organizations/{org.id}"
     return _out(session, org)
@@ -69,7 +87,21 @@ def get_organization(org_id: str, session: DbSession, _operator: Operator) -> Or
 
 @router.patch("/{org_id}", response_model=OrgOut, summary="Change an organization")
 def update_organization(
-    org_id: str, body: OrgUpdate, session: DbSession, _operator: Operator
+    org_id: str, body: OrgUpdate, session: DbSession, clock: ClockDep, operator: Operator
 ) -> OrgOut:
     """Mark an organization as internal (billing reports leave it out unless asked)."""
-    return _out(session, service.set_internal(session, org_id, body.internal))
+    org = service.get_org(session, org_id)
+    before = {"internal": org.internal} if org else None
+    org = service.set_internal(session, org_id, body.internal)
+    audit.record(
+        session,
+        principal=operator,
+        action="organization.update",
+        target_type="organization",
+        target_id=org.id,
+        now=clock.now(),
+        owner_org_id=org.id,
+        before=before,
+        after={"internal": org.internal},
+    )
+    return _out(session, org)

@@ -9,7 +9,7 @@ import typer
 from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
 from tukku.core.errors import Invalid, NotFound
 from tukku.identity import service
-from tukku.identity.rules import WHOLESALE_SCOPES, Scope
+from tukku.identity.rules import Scope
 
 app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
@@ -27,7 +27,8 @@ def create(
     as_json: Annotated[bool, typer.Option("--json", help='Print {"token": ...}.')] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Issue a token; by default with every wholesale scope the user's roles allow."""
+    """Issue a token; by default with every scope the user's roles allow (for a partner admin:
+    every wholesale scope; for a customer admin: the customer administration scopes)."""
     if (org is None) == (email is None):
         console.print("[red]Give exactly one of --org and --email.[/]")
         raise typer.Exit(2)
@@ -41,7 +42,7 @@ def create(
             raise NotFound("user")
         wanted = {Scope(s) for s in scopes} if scopes else None
         allowed = service.grantable_for(session, user)
-        granted = wanted if wanted is not None else allowed & (WHOLESALE_SCOPES | {Scope.OPS})
+        granted = wanted if wanted is not None else allowed
         if not granted:
             raise Invalid("scope", "the user's roles allow no scopes")
         _, token = service.issue_token(

@@ -28,6 +28,11 @@ class Organization(Base):
     idp_entity_id: Mapped[str | None] = mapped_column(String(1024))
     webex_assistant: Mapped[bool] = mapped_column(default=False)
     internal: Mapped[bool] = mapped_column(default=False)
+    verified_domains: Mapped[list[Any]] = mapped_column(default=list)
+    claimed_domains: Mapped[list[Any]] = mapped_column(default=list)
+    license_statuses: Mapped[list[Any]] = mapped_column(default=list)
+    block_admin_invite_emails: Mapped[bool] = mapped_column(default=False)
+    email_locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime]
 
     __table_args__ = (Index("ix_organizations_kind", "kind"),)
@@ -43,6 +48,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     first_name: Mapped[str | None] = mapped_column(String(255))
     last_name: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime]
 

@@ -17,10 +17,17 @@ class Scope(StrEnum):
     SUB_PARTNERS_READ = "spark-admin:wholesale_sub_partners_read"
     TEMPLATES_READ = "tukku:onboarding_templates_read"
     TEMPLATES_WRITE = "tukku:onboarding_templates_write"
+    SUB_PARTNERS_WRITE = "tukku:sub_partners_write"
+    AUDIT_READ = "tukku:audit_read"
+    CUSTOMER_ADMIN_READ = "tukku:customer_admin_read"
+    CUSTOMER_ADMIN_WRITE = "tukku:customer_admin_write"
     OPS = "tukku:ops"
 
 
-WHOLESALE_SCOPES: frozenset[Scope] = frozenset(s for s in Scope if s is not Scope.OPS)
+CUSTOMER_SCOPES: frozenset[Scope] = frozenset(
+    {Scope.CUSTOMER_ADMIN_READ, Scope.CUSTOMER_ADMIN_WRITE}
+)
+WHOLESALE_SCOPES: frozenset[Scope] = frozenset(Scope) - CUSTOMER_SCOPES - {Scope.OPS}
 READ_SCOPES: frozenset[Scope] = frozenset(s for s in WHOLESALE_SCOPES if s.value.endswith("_read"))
 
 
@@ -37,7 +44,7 @@ class Role(StrEnum):
 
 
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
-    Role.OPERATOR: frozenset(Scope),
+    Role.OPERATOR: frozenset(Scope) - CUSTOMER_SCOPES,
     Role.PARTNER_FULL_ADMIN: WHOLESALE_SCOPES,
     Role.WHOLESALE_ADMIN: WHOLESALE_SCOPES,
     Role.PARTNER_READ_ONLY: READ_SCOPES,
@@ -50,8 +57,8 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.TEMPLATES_READ,
         }
     ),
-    Role.CUSTOMER_FULL_ADMIN: frozenset(),
-    Role.CUSTOMER_READ_ONLY: frozenset(),
+    Role.CUSTOMER_FULL_ADMIN: CUSTOMER_SCOPES,
+    Role.CUSTOMER_READ_ONLY: frozenset({Scope.CUSTOMER_ADMIN_READ}),
 }
 
 
@@ -62,8 +69,3 @@ def grantable_scopes(roles: frozenset[str]) -> frozenset[Scope]:
         if role in Role.__members__.values():
             granted |= ROLE_SCOPES[Role(role)]
     return frozenset(granted)
-
-
-def may_precheck(roles: frozenset[str]) -> bool:
-    """Only partner full administrators (and the operator) may run provisioning prechecks."""
-    return bool(roles & {Role.PARTNER_FULL_ADMIN.value, Role.OPERATOR.value})

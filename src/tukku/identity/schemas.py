@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from tukku.core.schemas import CamelModel
@@ -13,6 +15,7 @@ class OrgUserIn(CamelModel):
     email: str
     first_name: str | None = None
     last_name: str | None = None
+    admin: bool = Field(default=False, description="The organization's full administrator.")
 
 
 class StandaloneOrgCreate(CamelModel):
@@ -20,7 +23,13 @@ class StandaloneOrgCreate(CamelModel):
 
     name: str = Field(min_length=1, max_length=255)
     country: str | None = None
-    users: list[OrgUserIn] = Field(default_factory=list, max_length=1000)
+    language: str | None = Field(default=None, description="Its locale, e.g. en_GB.")
+    users: list[OrgUserIn] = Field(default_factory=list, max_length=5000)
+    verified_domains: list[str] = Field(default_factory=list)
+    claimed_domains: list[str] = Field(default_factory=list)
+    license_statuses: list[Literal["active", "suspended", "cancelled"]] = Field(
+        default_factory=list, description="The state of each license it holds."
+    )
 
 
 class OrgUpdate(CamelModel):
@@ -46,5 +55,8 @@ class OrgOut(CamelModel):
     name: str
     country: str | None
     internal: bool
+    verified_domains: list[str]
+    claimed_domains: list[str]
+    license_statuses: list[str]
     created: str
     users: list[OrgUserOut]

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tukku.catalog.locales import normalize_locale
 from tukku.catalog.regions import geography
 from tukku.core.db import insert_ignoring_conflicts, raise_signal
 from tukku.core.errors import Codes, DomainError, Forbidden, Invalid, NotFound, Problem
@@ -255,13 +256,27 @@ def users_of(session: Session, org_id: str) -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class NewOrgUser:
+    """A user to create with a standalone organization."""
+
+    email: str
+    first_name: str | None = None
+    last_name: str | None = None
+    admin: bool = False
+
+
 def create_standalone_org(
     session: Session,
     *,
     name: str,
     country: str | None,
-    users: list[tuple[str, str | None, str | None]],
+    users: list[NewOrgUser],
     now: datetime,
+    language: str | None = None,
+    verified_domains: list[str] | None = None,
+    claimed_domains: list[str] | None = None,
+    license_statuses: list[str] | None = None,
 ) -> Organization:
     """An organization outside wholesale with its users; every e-mail must be free."""
     problems = []
@@ -270,27 +285,41 @@ def create_standalone_org(
         problems.append(
             Problem(Codes.COUNTRY_INVALID, f"country: {country!r} is not ISO-2", "country")
         )
-    normalized: list[tuple[str, str | None, str | None]] = []
-    for index, (email, first, last) in enumerate(users):
-        address = normalize_email(email)
+    locale = normalize_locale(language) if language else None
+    if language and locale is None:
+        problems.append(
+            Problem(Codes.LANGUAGE_INVALID, f"language: {language!r} is not ll_CC", "language")
+        )
+    normalized: list[NewOrgUser] = []
+    for index, user in enumerate(users):
+        address = normalize_email(user.email)
         where = f"users[{index}].email"
         if address is None:
             problems.append(
                 Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
             )
-        elif address in {n[0] for n in normalized} or find_user_by_email(session, address):
+        elif address in {n.email for n in normalized} or find_user_by_email(session, address):
             problems.append(
                 Problem(Codes.EMAIL_TAKEN, f"{where}: {address} is already in use", where)
             )
         else:
-            normalized.append((address, first, last))
+            normalized.append(NewOrgUser(address, user.first_name, user.last_name, user.admin))
     if problems:
         raise DomainError(problems, status=max(p.code.status for p in problems))
     org = create_organization(session, kind="standalone", name=name.strip(), now=now)
-    org.country = code
-    for address, first, last in normalized:
+    org.country, org.locale = code, locale
+    org.verified_domains = sorted({d.strip().lower() for d in verified_domains or []})
+    org.claimed_domains = sorted({d.strip().lower() for d in claimed_domains or []})
+    org.license_statuses = list(license_statuses or [])
+    for user in normalized:
         create_user(
-            session, org_id=org.id, email=address, first_name=first, last_name=last, now=now
+            session,
+            org_id=org.id,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            now=now,
+            roles=[Role.CUSTOMER_FULL_ADMIN] if user.admin else [],
         )
     return org
 
@@ -329,3 +358,28 @@ def set_internal(session: Session, org_id: str, internal: bool) -> Organization:
         raise NotFound("organization")
     org.internal = internal
     return org
+
+
+def admins_of(session: Session, org_id: str) -> list[User]:
+    """The users administering an organization (customer full administrators), oldest first."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                User.org_id == org_id,
+                RoleAssignment.role.in_([Role.CUSTOMER_FULL_ADMIN.value]),
+            )
+            .order_by(User.created_at, User.id)
+        )
+    )
+
+
+def user_count(session: Session, org_id: str) -> int:
+    """How many users an organization has."""
+    return session.scalar(select(func.count()).select_from(User).where(User.org_id == org_id)) or 0
+
+
+def get_user(session: Session, user_id: str) -> User | None:
+    """A user by ID."""
+    return session.get(User, user_id)

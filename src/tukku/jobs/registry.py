@@ -17,6 +17,7 @@ from tukku.core.settings import Settings
 TASK_MODULES = (
     "tukku.jobs.tasks",
     "tukku.billing.tasks",
+    "tukku.compliance.tasks",
     "tukku.customers.tasks",
     "tukku.mail.tasks",
 )
@@ -64,11 +65,16 @@ class JobKind:
 
 @dataclass(frozen=True)
 class Periodic:
-    """A task due every `every`, on a grid anchored at the Unix epoch plus `offset` (UTC)."""
+    """A task due every `every`, on a grid anchored at the Unix epoch plus `offset` (UTC).
+
+    Occurrences missed while no worker ran (or the sandbox clock jumped) each run once, unless
+    `coalesce`: then only the latest runs, for tasks that look at the present, not at a period.
+    """
 
     name: str
     every: timedelta
     offset: timedelta = timedelta(0)
+    coalesce: bool = False
 
     def next_after(self, moment: datetime) -> datetime:
         """The first grid point strictly after `moment`."""
@@ -94,13 +100,13 @@ def job(
 
 
 def periodic(
-    name: str, *, every: timedelta, offset: timedelta = timedelta(0)
+    name: str, *, every: timedelta, offset: timedelta = timedelta(0), coalesce: bool = False
 ) -> Callable[[Handler], Handler]:
     """Register a handler that runs every `every`; its payload carries `scheduledFor`."""
 
     def register(handler: Handler) -> Handler:
         _kinds[name] = JobKind(name, handler, None, None)
-        _periodic[name] = Periodic(name, every, offset)
+        _periodic[name] = Periodic(name, every, offset, coalesce)
         return handler
 
     return register

@@ -291,6 +291,8 @@ class Worker:
                         {"name": task.name, "next_run_at": task.next_after(now)},
                     )
                     continue
+                if task.coalesce and schedule.next_run_at <= now:
+                    schedule.next_run_at = task.next_after(now) - task.every
                 while schedule.next_run_at <= now:
                     when = schedule.next_run_at
                     enqueue(

@@ -12,7 +12,7 @@ from tukku.jobs.models import Job
 from tukku.jobs.registry import JobContext, periodic
 
 
-@periodic("jobs.purge_finished", every=timedelta(days=1), offset=timedelta(hours=3))
+@periodic("jobs.purge_finished", every=timedelta(days=1), offset=timedelta(hours=3), coalesce=True)
 def purge_finished(ctx: JobContext, _payload: dict[str, Any]) -> None:
     """Delete completed jobs older than the retention period; failed ones stay for operators."""
     cutoff = real_now() - timedelta(days=ctx.settings.job_keep_finished_days)

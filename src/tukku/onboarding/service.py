@@ -7,17 +7,32 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, NotFound, invalid_all
 from tukku.core.ids import new_id, provisioning_id
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
 from tukku.identity import service as identity
+from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.identity.tenancy import owned_by
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.onboarding.rules import TemplateSettings, settings_from_request
 from tukku.onboarding.schemas import TemplateRead, TemplateWrite
 from tukku.partners import service as partners
+
+AUDITED = (
+    "name",
+    "country",
+    "language",
+    "auth_mode",
+    "idp_entity_id",
+    "pstn_provider",
+    "brand_name",
+    "allow_admin_invite_emails_on_attach",
+    "disable_webex_to_webex_calling",
+    "subscription_id",
+)
 
 
 def _settings(session: Session, actor: Actor, data: TemplateWrite) -> TemplateSettings:
@@ -59,6 +74,7 @@ def create(
     session: Session, *, actor: Actor, data: TemplateWrite, now: datetime
 ) -> OnboardingTemplate:
     """A new template in the actor's account (a parent may create one for its sub-partner)."""
+    authorize(actor.principal, Permission.TEMPLATES_WRITE)
     settings = _settings(session, actor, data)
     _check_name_free(session, actor, settings.name, None)
     template = OnboardingTemplate(
@@ -71,11 +87,21 @@ def create(
     _apply(template, settings)
     session.add(template)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="template.create",
+        target_type="onboarding_template",
+        target_id=template.id,
+        now=now,
+        after=audit.snapshot(template, AUDITED),
+    )
     return template
 
 
 def get_or_404(session: Session, *, actor: Actor, template_id: str) -> OnboardingTemplate:
     """One of the actor's live templates by ID; 404 for anyone else's."""
+    authorize(actor.principal, Permission.TEMPLATES_READ)
     template = session.scalars(
         select(OnboardingTemplate).where(
             OnboardingTemplate.id == template_id,
@@ -108,6 +134,7 @@ def get_by_id(session: Session, template_id: str) -> OnboardingTemplate | None:
 
 def list_(session: Session, *, actor: Actor, page: PageRequest) -> list[OnboardingTemplate]:
     """The actor's live templates, oldest first; one more than the page to detect a next page."""
+    authorize(actor.principal, Permission.TEMPLATES_READ)
     return list(
         session.scalars(
             select(OnboardingTemplate)
@@ -130,19 +157,41 @@ def replace(
     Customers keep what they were provisioned with; a changed authentication mode applies only
     to customers created afterwards.
     """
+    authorize(actor.principal, Permission.TEMPLATES_WRITE)
     template = get_or_404(session, actor=actor, template_id=template_id)
     settings = _settings(session, actor, data)
     _check_name_free(session, actor, settings.name, template.id)
+    before = audit.snapshot(template, AUDITED)
     _apply(template, settings)
     template.updated_at = now
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="template.replace",
+        target_type="onboarding_template",
+        target_id=template.id,
+        now=now,
+        before=before,
+        after=audit.snapshot(template, AUDITED),
+    )
     return template
 
 
 def delete(session: Session, *, actor: Actor, template_id: str, now: datetime) -> None:
     """Retire a template: new customers can no longer use it; existing ones are unaffected."""
+    authorize(actor.principal, Permission.TEMPLATES_WRITE)
     template = get_or_404(session, actor=actor, template_id=template_id)
     template.deleted_at = now
+    audit.record(
+        session,
+        actor=actor,
+        action="template.delete",
+        target_type="onboarding_template",
+        target_id=template.id,
+        now=now,
+        before=audit.snapshot(template, AUDITED),
+    )
 
 
 def to_read(template: OnboardingTemplate) -> TemplateRead:

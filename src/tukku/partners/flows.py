@@ -1,4 +1,5 @@
-"""Setting up a partner: organization, first administrator, subscription and default template."""
+"""Setting up partners and sub-partners: organization, first administrator, subscription (or the
+parent's, shared), default template, managing relationship."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tukku.core.errors import Codes, Conflict, Invalid
+from tukku.audit import service as audit
+from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound, Problem, invalid_all
+from tukku.core.timefmt import parse_day
 from tukku.core.validation import normalize_email
 from tukku.identity import service as identity
 from tukku.identity.models import User
+from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor, Principal
 from tukku.identity.rules import Role
+from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.schemas import TemplateWrite
 from tukku.partners import service
+from tukku.partners.models import SubPartner
+from tukku.partners.schemas import SubPartnerCreate
 
 
 @dataclass(frozen=True)
@@ -73,3 +80,158 @@ def create_partner(
         now=now,
     )
     return PartnerSetup(org.id, subscription_id, admin, template.provisioning_id)
+
+
+def create_sub_partner(
+    session: Session, *, actor: Actor, data: SubPartnerCreate, now: datetime
+) -> SubPartner:
+    """Set up a reseller one level below the actor's partner organization: its organization,
+    first administrator (invited by e-mail), a default template, and the managing relationship."""
+    authorize(actor.principal, Permission.SUB_PARTNERS_WRITE)
+    if actor.org_id != actor.partner_org_id:
+        raise Forbidden("sub-partners cannot have sub-partners", Codes.ONE_LEVEL_ONLY)
+    parent = identity.get_org(session, actor.partner_org_id)
+    subscription = service.subscription_of(session, actor.partner_org_id)
+    assert parent is not None and subscription is not None
+    problems: list[Problem] = []
+    email = normalize_email(data.admin_email)
+    if email is None:
+        problems.append(
+            Problem(Codes.EMAIL_INVALID, "adminEmail: not a valid e-mail address", "adminEmail")
+        )
+    if data.subscription_id is not None and data.subscription_id != subscription:
+        reason = "subscriptionId: must be the partner's own subscription, which sub-partners share"
+        problems.append(Problem(Codes.INVALID_FIELD, reason, "subscriptionId"))
+    start = now.date()
+    if data.billing_start_date is not None:
+        try:
+            start = parse_day(data.billing_start_date)
+        except ValueError:
+            where = "billingStartDate"
+            problems.append(Problem(Codes.INVALID_FIELD, f"{where}: must be YYYY-MM-DD", where))
+    if problems or email is None:
+        raise invalid_all(problems)
+    if identity.find_user_by_email(session, email) is not None:
+        raise Conflict("adminEmail", f"{email} is already in use", Codes.EMAIL_TAKEN)
+    org = identity.create_organization(
+        session, kind="sub_partner", name=data.name.strip(), now=now, parent_id=parent.id
+    )
+    admin = identity.create_user(
+        session,
+        org_id=org.id,
+        email=email,
+        first_name=data.admin_first_name,
+        last_name=data.admin_last_name,
+        roles=[Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN],
+        now=now,
+    )
+    record = SubPartner(
+        org_id=org.id,
+        parent_org_id=parent.id,
+        provisioning_state=service.ACTIVE,
+        billing_start_date=start,
+        admin_email=email,
+        created_at=now,
+    )
+    session.add(record)
+    service.add_managing_relationship(
+        session,
+        manager_org_id=parent.id,
+        managed_org_id=org.id,
+        kind="parent_partner",
+        admin_level="full_admin",
+        now=now,
+    )
+    own = Actor(
+        principal=_acting_admin(admin.id, org.id, parent.id),
+        org_id=org.id,
+        partner_org_id=parent.id,
+    )
+    onboarding.create(session, actor=own, data=TemplateWrite(name="Default"), now=now)
+    queue_mail(
+        session,
+        to=email,
+        kind="invitation",
+        now=now,
+        subject=f"You are invited to administer {org.name} on {parent.name}",
+        body=(
+            f"Hello {data.admin_first_name},\n\n{parent.name} has set up {org.name} as a reseller "
+            f"and made you its first administrator.\nYour organization ID: {org.id}\n"
+        ),
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="sub_partner.create",
+        target_type="sub_partner",
+        target_id=org.id,
+        now=now,
+        owner_org_id=org.id,
+        after={
+            "name": org.name,
+            "adminEmail": email,
+            "billingStartDate": start.isoformat(),
+            "provisioningState": service.ACTIVE,
+        },
+    )
+    return record
+
+
+def _acting_admin(user_id: str, org_id: str, parent_id: str) -> Principal:
+    return Principal(
+        user_id=user_id,
+        org_id=org_id,
+        org_kind="sub_partner",
+        partner_org_id=parent_id,
+        roles=frozenset({Role.PARTNER_FULL_ADMIN.value}),
+        scopes=frozenset(),
+        token_id="",
+    )
+
+
+def set_state(
+    session: Session, *, actor: Actor, org_id: str, state: str, now: datetime
+) -> SubPartner:
+    """Suspend a sub-partner (it can then only delete) or make it active again."""
+    authorize(actor.principal, Permission.SUB_PARTNERS_WRITE)
+    record = get_sub_partner(session, actor=actor, org_id=org_id)
+    before = record.provisioning_state
+    record.provisioning_state = state
+    audit.record(
+        session,
+        actor=actor,
+        action=f"sub_partner.{'suspend' if state == service.SUSPENDED else 'reactivate'}",
+        target_type="sub_partner",
+        target_id=org_id,
+        now=now,
+        owner_org_id=org_id,
+        before={"provisioningState": before},
+        after={"provisioningState": state},
+    )
+    return record
+
+
+def get_sub_partner(session: Session, *, actor: Actor, org_id: str) -> SubPartner:
+    """One of the actor's sub-partners; 404 for anyone else's."""
+    authorize(actor.principal, Permission.SUB_PARTNERS_READ)
+    record = service.sub_partner(session, org_id)
+    if (
+        record is None
+        or record.parent_org_id != actor.org_id
+        or actor.org_id != actor.partner_org_id
+    ):
+        raise NotFound("sub-partner", Codes.SUB_PARTNER_NOT_FOUND)
+    return record
+
+
+def list_sub_partners(
+    session: Session, *, actor: Actor, state: str | None, offset: int, limit: int
+) -> list[SubPartner]:
+    """The actor's sub-partners (a sub-partner has none, and never sees its siblings)."""
+    authorize(actor.principal, Permission.SUB_PARTNERS_READ)
+    if actor.org_id != actor.partner_org_id:
+        return []
+    return service.sub_partners_of(
+        session, parent_org_id=actor.org_id, state=state, offset=offset, limit=limit
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,4 +32,17 @@ class ManagingRelationship(Base):
     )
     kind: Mapped[str] = mapped_column(String(20))
     admin_level: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime]
+
+
+class SubPartner(Base):
+    """A reseller one level below a partner, sharing its parent's subscription."""
+
+    __tablename__ = "sub_partners"
+
+    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    parent_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    provisioning_state: Mapped[str] = mapped_column(String(12), default="active")
+    billing_start_date: Mapped[date]
+    admin_email: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime]

@@ -7,8 +7,11 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tukku.core.errors import Codes, Forbidden
 from tukku.core.ids import subscription_id
-from tukku.partners.models import ManagingRelationship, PartnerSubscription
+from tukku.partners.models import ManagingRelationship, PartnerSubscription, SubPartner
+
+ACTIVE, SUSPENDED = "active", "suspended"
 
 
 def create_subscription(session: Session, *, partner_org_id: str, now: datetime) -> str:
@@ -76,3 +79,28 @@ def managers_of(session: Session, managed_org_id: str) -> list[ManagingRelations
             )
         )
     )
+
+
+def sub_partner(session: Session, org_id: str) -> SubPartner | None:
+    """The sub-partner record of an organization, if it is one."""
+    return session.get(SubPartner, org_id)
+
+
+def sub_partners_of(
+    session: Session, *, parent_org_id: str, state: str | None, offset: int, limit: int
+) -> list[SubPartner]:
+    """A partner's sub-partners, oldest first (one more than `limit` to detect a next page)."""
+    query = select(SubPartner).where(SubPartner.parent_org_id == parent_org_id)
+    if state is not None:
+        query = query.where(SubPartner.provisioning_state == state)
+    query = query.order_by(SubPartner.created_at, SubPartner.org_id)
+    return list(session.scalars(query.offset(offset).limit(limit + 1)))
+
+
+def ensure_may_change(session: Session, owner_org_id: str) -> None:
+    """A suspended sub-partner may no longer provision or update, only delete (403)."""
+    record = session.get(SubPartner, owner_org_id)
+    if record is not None and record.provisioning_state == SUSPENDED:
+        raise Forbidden(
+            "the sub-partner is suspended: it can only delete", Codes.SUB_PARTNER_SUSPENDED
+        )

@@ -7,6 +7,8 @@ accepted and travels in the job, so every worker obeys it whatever its own mode.
 - `sandbox-fault-package-<package>-<code>[--anything]`: that package ends in `error` with `<code>`
   (the customer becomes `provisioned_with_errors`, or `error` if it was its only package).
 - `sandbox-fault-slow-<seconds>[--anything]`: provisioning takes that long (at most 300 s).
+- `sandbox-fault-compliance[--anything]`: screening reports a possible denied-party match, so the
+  customer waits in `pending_rpl_review` (and escalates after 72 hours) whatever list is loaded.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ PATTERN = re.compile(
     r"error-(?P<error>\d{1,6})"
     r"|package-(?P<package>[a-z_]+)-(?P<package_code>\d{1,6})"
     r"|slow-(?P<slow>\d{1,3})"
+    r"|(?P<compliance>compliance)"
     r")(?:--.*)?",
     re.DOTALL,
 )
@@ -34,6 +37,7 @@ class Fault:
     package: str | None = None
     package_code: int | None = None
     slow_seconds: int = 0
+    compliance: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         """The JSON form carried in the job payload."""
@@ -42,6 +46,7 @@ class Fault:
             "package": self.package,
             "packageCode": self.package_code,
             "slowSeconds": self.slow_seconds,
+            "compliance": self.compliance,
         }
 
     @classmethod
@@ -54,6 +59,7 @@ class Fault:
             package=data.get("package"),
             package_code=data.get("packageCode"),
             slow_seconds=int(data.get("slowSeconds") or 0),
+            compliance=bool(data.get("compliance")),
         )
 
 
@@ -64,6 +70,8 @@ def parse_fault(external_id: str) -> Fault | None:
         return None
     if match["error"]:
         return Fault(error_code=int(match["error"]))
+    if match["compliance"]:
+        return Fault(compliance=True)
     if match["package"]:
         return Fault(package=match["package"], package_code=int(match["package_code"]))
     return Fault(slow_seconds=min(int(match["slow"]), MAX_SLOW_SECONDS))

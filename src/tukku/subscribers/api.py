@@ -17,14 +17,14 @@ from tukku.core.deps import (
     OnBehalfOf,
     SettingsDep,
 )
-from tukku.core.errors import Codes, Forbidden, Invalid, invalid_all
+from tukku.core.errors import Codes, Invalid, invalid_all
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.timefmt import parse_instant
 from tukku.customers.schemas import PrecheckInfoOut, PrecheckOut
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
-from tukku.identity.rules import Scope, may_precheck
+from tukku.identity.rules import Scope
 from tukku.identity.service import resolve_actor
 from tukku.subscribers import precheck, service
 from tukku.subscribers.models import Subscriber
@@ -170,8 +170,6 @@ def precheck_subscriber(
     body: SubscriberPrecheck, session: DbSession, principal: Writer, on_behalf_of: OnBehalfOf = None
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    if not may_precheck(principal.roles):
-        raise Forbidden("only partner full administrators may run prechecks")
     actor = resolve_actor(session, principal, on_behalf_of)
     outcome = precheck.precheck(session, actor=actor, data=body)
     if outcome.problems:

@@ -15,6 +15,7 @@ from tukku.core.errors import Code, Codes, DomainError, Problem
 from tukku.core.validation import normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer
+from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.onboarding import service as onboarding
 from tukku.subscribers import service
@@ -88,6 +89,7 @@ def _email_outcome(outcome: Outcome, owner: EmailOwner, email: str) -> None:
 
 def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Outcome:
     """Check the three request variants: existing customer, customer-to-be, or e-mail only."""
+    authorize(actor.principal, Permission.PRECHECK)
     outcome = Outcome()
     email = normalize_email(data.email)
     if email is None:

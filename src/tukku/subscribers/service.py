@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tukku.audit import service as audit
 from tukku.billing import service as billing
 from tukku.catalog.packages import catalog
 from tukku.core.errors import (
@@ -28,11 +29,13 @@ from tukku.customers import service as customers
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.identity import service as identity
 from tukku.identity.models import User
-from tukku.identity.principal import Actor
+from tukku.identity.permissions import Permission, authorize
+from tukku.identity.principal import Actor, Principal
 from tukku.identity.rules import Role
 from tukku.identity.tenancy import owned_by, visible_to
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
+from tukku.partners import service as partners
 from tukku.subscribers.models import DirectoryNumber, Subscriber
 from tukku.subscribers.rules import (
     EmailOwner,
@@ -52,6 +55,7 @@ from tukku.subscribers.schemas import (
 )
 
 ACTIVE = Subscriber.removed_at.is_(None)
+AUDITED = ("email", "customer_id", "package", "status", "user_id", "location_id")
 CONSENT_PURPOSE = "subscriber-consent"
 
 
@@ -68,6 +72,7 @@ def get_or_404(
     session: Session, *, actor: Actor, subscriber_id: str, field_name: str | None = None
 ) -> Subscriber:
     """An active subscriber the actor may manage; 404 for anyone else's."""
+    authorize(actor.principal, Permission.SUBSCRIBERS_READ)
     subscriber = session.scalars(
         select(Subscriber).where(
             Subscriber.id == subscriber_id, visible_to(Subscriber.owner_org_id, actor), ACTIVE
@@ -319,11 +324,29 @@ def provision(
     session: Session, *, actor: Actor, data: SubscriberCreate, now: datetime, links: Links
 ) -> Provisioned:
     """Give a user of a customer one package: at once, or after the user's consent."""
-    package, email, params = _checked_create(data)
+    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
+    _checked_create(data)
     customer = customers.get_or_404(
         session, actor=actor, customer_id=data.customer_id, for_share=True, field_name="customerId"
     )
+    return provision_into(session, customer=customer, data=data, now=now, links=links, actor=actor)
+
+
+def provision_into(
+    session: Session,
+    *,
+    customer: Customer,
+    data: SubscriberCreate,
+    now: datetime,
+    links: Links,
+    actor: Actor | None = None,
+    principal: Principal | None = None,
+) -> Provisioned:
+    """Provision a subscriber into a customer the caller was already allowed to act on (by a
+    partner, `actor`; by the customer's own administrator, `principal`)."""
+    package, email, params = _checked_create(data)
     customers.require_ready(customer)
+    partners.ensure_may_change(session, customer.owner_org_id)
     field_name = "package" if data.package is not None else "packages"
     row = _usable_package(session, customer, package, field_name)
     prefix = "provisioningParameters"
@@ -376,6 +399,18 @@ def provision(
     if numbers is not None and location is not None:
         _add_numbers(session, subscriber, location, numbers, now)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        principal=principal,
+        action="subscriber.provision",
+        target_type="subscriber",
+        target_id=subscriber.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        after=audit.snapshot(subscriber, AUDITED),
+    )
     return Provisioned(subscriber, pending=pending, external_customer_id=customer.external_id)
 
 
@@ -383,13 +418,35 @@ def update(
     session: Session, *, actor: Actor, subscriber_id: str, data: SubscriberUpdate, now: datetime
 ) -> Subscriber:
     """Change a subscriber's package; billing of the old one stops and the new one starts now."""
+    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
     package, problems = choose_package(catalog(), data.package, data.packages)
     if problems or package is None:
         raise invalid_all(problems)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
     customer = customers.lock(session, subscriber.customer_id, shared=True)
     assert customer is not None
+    return change_package(
+        session, subscriber=subscriber, customer=customer, data=data, now=now, actor=actor
+    )
+
+
+def change_package(
+    session: Session,
+    *,
+    subscriber: Subscriber,
+    customer: Customer,
+    data: SubscriberUpdate,
+    now: datetime,
+    actor: Actor | None = None,
+    principal: Principal | None = None,
+) -> Subscriber:
+    """Move a subscriber to another package (billing switches at `now`), for a caller already
+    allowed to act on it: a partner (`actor`) or the customer's administrator (`principal`)."""
+    package, problems = choose_package(catalog(), data.package, data.packages)
+    if problems or package is None:
+        raise invalid_all(problems)
     customers.require_ready(customer)
+    partners.ensure_may_change(session, customer.owner_org_id)
     if subscriber.status != Status.PROVISIONED:
         # Not NOT_PENDING_MIGRATION (5012): that code means the opposite ("not waiting").
         reason = "the subscriber is waiting for the user's consent"
@@ -418,10 +475,24 @@ def update(
         _add_numbers(session, subscriber, location, numbers, now)
     elif was_calling and not now_calling:
         _release_numbers(session, subscriber)
+    before = audit.snapshot(subscriber, AUDITED)
     billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
     subscriber.package = package
     _start_billing(session, subscriber, customer, now)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        principal=principal,
+        action="subscriber.update",
+        target_type="subscriber",
+        target_id=subscriber.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        before=before,
+        after=audit.snapshot(subscriber, AUDITED),
+    )
     return subscriber
 
 
@@ -435,9 +506,23 @@ def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
 
 def remove(session: Session, *, actor: Actor, subscriber_id: str, now: datetime) -> None:
     """Take the package away: billing stops now; the user stays in its organization."""
+    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
     customers.lock(session, subscriber.customer_id, shared=True)
+    before = audit.snapshot(subscriber, AUDITED)
     _end(session, subscriber, now)
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.remove",
+        target_type="subscriber",
+        target_id=subscriber.id,
+        now=now,
+        partner_org_id=subscriber.partner_org_id,
+        owner_org_id=subscriber.owner_org_id,
+        before=before,
+        after=audit.snapshot(subscriber, AUDITED),
+    )
 
 
 def remove_all_for_customer(session: Session, *, customer_id: str, now: datetime) -> int:
@@ -454,6 +539,7 @@ def resend_consent(
     session: Session, *, actor: Actor, subscriber_id: str, now: datetime, links: Links
 ) -> None:
     """Send the consent e-mail again to a subscriber still waiting for it."""
+    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
     if subscriber.status != Status.PENDING_USER_MIGRATION:
         reason = "the subscriber is not waiting for the user's consent"
@@ -461,6 +547,16 @@ def resend_consent(
     customer = customers.lock(session, subscriber.customer_id, shared=True)
     assert customer is not None
     _send_consent(session, subscriber, customer, links, now)
+    audit.record(
+        session,
+        actor=actor,
+        action="subscriber.consent_email",
+        target_type="subscriber",
+        target_id=subscriber.id,
+        now=now,
+        partner_org_id=subscriber.partner_org_id,
+        owner_org_id=subscriber.owner_org_id,
+    )
 
 
 def pending_for_consent(
@@ -503,8 +599,20 @@ def accept_consent(
     else:
         identity.revoke_roles(session, user=user)
         user.org_id = customer.org_id
+    before = audit.snapshot(subscriber, AUDITED)
     _activate(session, subscriber, customer, user, now)
     session.flush()
+    audit.record(
+        session,
+        action="subscriber.consent",
+        target_type="subscriber",
+        target_id=subscriber.id,
+        now=now,
+        partner_org_id=subscriber.partner_org_id,
+        owner_org_id=subscriber.owner_org_id,
+        before=before,
+        after=audit.snapshot(subscriber, AUDITED),
+    )
     return subscriber, customer
 
 
@@ -527,6 +635,7 @@ def list_(
     session: Session, *, actor: Actor, filters: SubscriberFilters, page: PageRequest
 ) -> list[tuple[Subscriber, str]]:
     """Active subscribers with their customer's externalId, one extra to detect a next page."""
+    authorize(actor.principal, Permission.SUBSCRIBERS_READ)
     explicit = any(
         v is not None
         for v in (
@@ -592,3 +701,55 @@ def to_out(subscriber: Subscriber, external_customer_id: str) -> SubscriberOut:
         created=iso(subscriber.created_at),
         last_status_change=iso(subscriber.last_status_change),
     )
+
+
+def active_in_org(session: Session, org_id: str) -> list[Subscriber]:
+    """The active subscribers whose users belong to an organization."""
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .join(User, User.id == Subscriber.user_id)
+            .where(User.org_id == org_id, ACTIVE)
+        )
+    )
+
+
+def active_of_user(session: Session, user_id: str) -> Subscriber | None:
+    """A user's active subscriber, if it is one."""
+    return session.scalars(select(Subscriber).where(Subscriber.user_id == user_id, ACTIVE)).first()
+
+
+def follow_email_change(session: Session, user_id: str, email: str) -> None:
+    """A user's primary e-mail changed: its subscriber follows."""
+    subscriber = active_of_user(session, user_id)
+    if subscriber is not None:
+        subscriber.email = email
+
+
+def set_primary_number(session: Session, *, user_id: str, number: str, now: datetime) -> None:
+    """Give a calling subscriber a new primary work number (E.164, unique on the platform)."""
+    subscriber = active_of_user(session, user_id)
+    if subscriber is None or not catalog()[subscriber.package].calling:
+        where = "primaryPhoneNumber"
+        raise invalid_all(
+            [Problem(Codes.NUMBER_REQUIRED, f"{where}: the user has no calling package", where)]
+        )
+    numbers, problems = check_numbers(None, number, required=True, prefix="primaryPhoneNumber")
+    if problems or numbers is None:
+        raise invalid_all(problems)
+    row = session.scalars(
+        select(DirectoryNumber).where(DirectoryNumber.subscriber_id == subscriber.id)
+    ).first()
+    if row is not None and row.phone_number == numbers.phone_number:
+        return
+    conflicts = number_problems(
+        session, subscriber.customer_id, Numbers(None, numbers.phone_number), ""
+    )
+    if conflicts:
+        raise DomainError(conflicts, status=409)
+    if row is None:
+        location = customers.headquarters(session, subscriber.customer_id)
+        assert location is not None
+        _add_numbers(session, subscriber, location, numbers, now)
+    else:
+        row.phone_number = numbers.phone_number

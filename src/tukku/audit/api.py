@@ -1,0 +1,97 @@
+"""Routes of the audit log: `/v1/partner/auditEvents` (scoped) and `/v1/ops/auditEvents` (all)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from tukku.audit import service
+from tukku.audit.schemas import AuditEventPage
+from tukku.core.deps import DbSession, MaxParam, OffsetParam
+from tukku.core.errors import Codes, Invalid
+from tukku.core.http import trim_page
+from tukku.core.pagination import page_request
+from tukku.core.timefmt import parse_instant
+from tukku.identity.deps import requires
+from tukku.identity.permissions import Permission, authorize
+from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope
+from tukku.identity.service import resolve_actor
+
+partner_router = APIRouter(prefix="/v1/partner/auditEvents", tags=["Audit"])
+ops_router = APIRouter(prefix="/v1/ops/auditEvents", tags=["Operations"])
+
+
+def _instant(name: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise Invalid(name, "must be epoch milliseconds or ISO 8601", Codes.INVALID_QUERY) from None
+
+
+def filters(
+    action: str | None = None,
+    target_type: Annotated[str | None, Query(alias="targetType")] = None,
+    target_id: Annotated[str | None, Query(alias="targetId")] = None,
+    actor_user_id: Annotated[str | None, Query(alias="actorUserId")] = None,
+    tracking_id: Annotated[str | None, Query(alias="trackingId")] = None,
+    since: Annotated[str | None, Query(alias="from", description="ISO 8601 or epoch ms.")] = None,
+    until: Annotated[str | None, Query(alias="to", description="ISO 8601 or epoch ms.")] = None,
+) -> service.AuditFilters:
+    """The filters of both audit lists."""
+    return service.AuditFilters(
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        actor_user_id=actor_user_id,
+        tracking_id=tracking_id,
+        since=_instant("from", since),
+        until=_instant("to", until),
+    )
+
+
+Filters = Annotated[service.AuditFilters, Depends(filters)]
+
+
+@partner_router.get("", response_model=AuditEventPage, summary="Your audit log")
+def partner_events(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    wanted: Filters,
+    principal: Annotated[Principal, Depends(requires(Scope.AUDIT_READ))],
+    on_behalf_of: Annotated[str | None, Query(alias="onBehalfOfSubPartnerOrgId")] = None,
+    max_: MaxParam = None,
+    offset: OffsetParam = None,
+) -> AuditEventPage:
+    """Changes to your organization's data (a parent's includes its sub-partners'), newest first."""
+    actor = resolve_actor(session, principal, on_behalf_of)
+    authorize(principal, Permission.AUDIT_READ)
+    page = page_request(offset, max_, default=100, cap=1000)
+    rows = service.list_(session, filters=wanted, page=page, actor=actor)
+    return AuditEventPage(
+        items=[service.to_out(e) for e in trim_page(request, response, rows, page)]
+    )
+
+
+@ops_router.get("", response_model=AuditEventPage, summary="The whole audit log")
+def ops_events(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    wanted: Filters,
+    principal: Annotated[Principal, Depends(requires(Scope.OPS))],
+    max_: MaxParam = None,
+    offset: OffsetParam = None,
+) -> AuditEventPage:
+    """Every change on the platform, newest first."""
+    authorize(principal, Permission.OPERATE)
+    page = page_request(offset, max_, default=100, cap=1000)
+    rows = service.list_(session, filters=wanted, page=page)
+    return AuditEventPage(
+        items=[service.to_out(e) for e in trim_page(request, response, rows, page)]
+    )

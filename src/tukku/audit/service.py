@@ -1,0 +1,132 @@
+"""Recording changes (in the same transaction as the change) and reading them back, scoped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from tukku.audit.models import AuditEvent
+from tukku.audit.schemas import AuditEventOut
+from tukku.core.logging import tracking_id_var
+from tukku.core.pagination import PageRequest
+from tukku.core.timefmt import iso
+from tukku.identity.principal import Actor, Principal
+
+
+def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The named attributes of a row as JSON values (what `before`/`after` show)."""
+    return {name: _json(getattr(row, name)) for name in fields}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def record(
+    session: Session,
+    *,
+    action: str,
+    target_type: str,
+    target_id: str,
+    now: datetime,
+    actor: Actor | None = None,
+    principal: Principal | None = None,
+    partner_org_id: str | None = None,
+    owner_org_id: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Write one audit event in the caller's transaction (so it exists exactly if the change
+    does). Without an actor or principal, the platform itself made the change."""
+    who = actor.principal if actor else principal
+    on_behalf = actor.org_id if actor and actor.org_id != actor.principal.org_id else None
+    session.execute(
+        insert(AuditEvent).values(
+            occurred_at=now,
+            actor_user_id=who.user_id if who else None,
+            actor_org_id=who.org_id if who else None,
+            on_behalf_of_org_id=on_behalf,
+            partner_org_id=partner_org_id or (actor.partner_org_id if actor else None),
+            owner_org_id=owner_org_id or (actor.org_id if actor else None),
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+            tracking_id=tracking_id_var.get(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What to look for; every filter matches exactly, times bound `occurred` inclusively."""
+
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    actor_user_id: str | None = None
+    tracking_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def list_(
+    session: Session, *, filters: AuditFilters, page: PageRequest, actor: Actor | None = None
+) -> list[AuditEvent]:
+    """Events newest first. With an actor: a partner's events (its sub-partners' included);
+    a sub-partner's own only. Without (operators): every event."""
+    query = select(AuditEvent)
+    if actor is not None:
+        if actor.org_id == actor.partner_org_id:
+            query = query.where(AuditEvent.partner_org_id == actor.partner_org_id)
+        else:
+            query = query.where(AuditEvent.owner_org_id == actor.org_id)
+    for column, value in (
+        (AuditEvent.action, filters.action),
+        (AuditEvent.target_type, filters.target_type),
+        (AuditEvent.target_id, filters.target_id),
+        (AuditEvent.actor_user_id, filters.actor_user_id),
+        (AuditEvent.tracking_id, filters.tracking_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.since is not None:
+        query = query.where(AuditEvent.occurred_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEvent.occurred_at <= filters.until)
+    query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
+
+
+def to_out(event: AuditEvent) -> AuditEventOut:
+    """The wire form of an event."""
+    return AuditEventOut(
+        id=event.id,
+        occurred=iso(event.occurred_at),
+        actor_user_id=event.actor_user_id,
+        actor_org_id=event.actor_org_id,
+        on_behalf_of_org_id=event.on_behalf_of_org_id,
+        partner_org_id=event.partner_org_id,
+        owner_org_id=event.owner_org_id,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        before=event.before,
+        after=event.after,
+        tracking_id=event.tracking_id,
+    )

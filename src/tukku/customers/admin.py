@@ -1,0 +1,367 @@
+"""Use cases of a customer's own administrators (`/v1/customer/...`).
+
+What an administrator may do is computed by `identity.permissions.effective_permissions`:
+its roles' permissions, minus the always-on restrictions, minus what restricted-by-partner mode
+removes while the partner keeps it on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tukku.audit import service as audit
+from tukku.catalog.locales import normalize_locale
+from tukku.catalog.packages import catalog
+from tukku.core.errors import Codes, Conflict, Forbidden, NotFound, Problem, invalid_all
+from tukku.core.validation import normalize_email
+from tukku.customers import service
+from tukku.customers.admin_schemas import (
+    AuthenticationIn,
+    CustomerUserOut,
+    OrganizationOut,
+    PackageChange,
+    UserCreate,
+    UserUpdate,
+)
+from tukku.customers.models import Customer
+from tukku.identity import service as identity
+from tukku.identity.models import Organization, User
+from tukku.identity.permissions import (
+    CUSTOMER_ROLES,
+    RESTRICTED_MODE_REMOVES,
+    Permission,
+    effective_permissions,
+)
+from tukku.identity.principal import Principal
+from tukku.subscribers import service as subscribers
+from tukku.subscribers.schemas import (
+    SubscriberCreate,
+    SubscriberParametersIn,
+    SubscriberUpdate,
+    SubscriberUpdateParametersIn,
+)
+
+P = Permission
+
+
+@dataclass(frozen=True)
+class CustomerContext:
+    """A customer administrator, its organization, and the organization's wholesale customer."""
+
+    principal: Principal
+    org: Organization
+    customer: Customer | None
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the partner keeps the organization in restricted mode."""
+        return bool(self.customer and self.customer.restricted_by_partner)
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """What the administrator may do, all rules applied."""
+        return effective_permissions(self.principal.roles, restricted=self.restricted)
+
+    def require(self, permission: Permission) -> None:
+        """403 unless allowed; says so when restricted mode is the reason."""
+        if permission in self.permissions:
+            return
+        if self.restricted and permission in RESTRICTED_MODE_REMOVES:
+            raise Forbidden(f"restricted by your partner: {permission.value}", Codes.FORBIDDEN_ROLE)
+        raise Forbidden(f"your role does not allow {permission.value}", Codes.FORBIDDEN_ROLE)
+
+
+def context(session: Session, principal: Principal) -> CustomerContext:
+    """The caller as a customer administrator (403 for anyone else)."""
+    org = identity.get_org(session, principal.org_id)
+    if (
+        org is None
+        or org.kind not in ("customer", "standalone")
+        or not principal.roles & CUSTOMER_ROLES
+    ):
+        raise Forbidden("only a customer organization's administrators use this API")
+    return CustomerContext(principal, org, service.by_org(session, org.id))
+
+
+def organization(ctx: CustomerContext) -> OrganizationOut:
+    """The organization as its administrator sees it (with the restricted-mode banner flag)."""
+    ctx.require(P.ORG_SETTINGS_READ)
+    org = ctx.org
+    return OrganizationOut(
+        org_id=org.id,
+        name=org.name,
+        country=org.country,
+        locale=org.locale,
+        verified_domains=list(org.verified_domains),
+        auth_mode=org.auth_mode,
+        idp_entity_id=org.idp_entity_id,
+        block_admin_invite_emails=org.block_admin_invite_emails,
+        email_locale=org.email_locale,
+        restricted_by_partner=ctx.restricted,
+        permissions=sorted(p.value for p in ctx.permissions),
+    )
+
+
+def _changed(
+    session: Session,
+    ctx: CustomerContext,
+    action: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    now: datetime,
+) -> None:
+    customer = ctx.customer
+    audit.record(
+        session,
+        principal=ctx.principal,
+        action=action,
+        target_type="organization",
+        target_id=ctx.org.id,
+        now=now,
+        partner_org_id=customer.partner_org_id if customer else None,
+        owner_org_id=customer.owner_org_id if customer else ctx.org.id,
+        before=dict(before),
+        after=dict(after),
+    )
+
+
+def rename(session: Session, ctx: CustomerContext, name: str, now: datetime) -> None:
+    """Change the company name (read-only in restricted mode)."""
+    ctx.require(P.COMPANY_NAME_EDIT)
+    if "%" in name or not name.strip():
+        raise invalid_all(
+            [Problem(Codes.CUSTOMER_NAME_INVALID, "name: 1-255 characters, no '%'", "name")]
+        )
+    before = {"name": ctx.org.name}
+    ctx.org.name = name.strip()
+    if ctx.customer is not None:
+        ctx.customer.name = ctx.org.name
+    _changed(session, ctx, "organization.rename", before, {"name": ctx.org.name}, now)
+
+
+def set_domains(session: Session, ctx: CustomerContext, domains: list[str], now: datetime) -> None:
+    """Replace the verified domains (read-only in restricted mode)."""
+    ctx.require(P.DOMAINS_EDIT)
+    cleaned = sorted({d.strip().lower() for d in domains if d.strip()})
+    bad = [d for d in cleaned if "." not in d or " " in d or "@" in d]
+    if bad:
+        raise invalid_all(
+            [Problem(Codes.INVALID_FIELD, f"domains: not domain names: {bad}", "domains")]
+        )
+    before = {"verifiedDomains": list(ctx.org.verified_domains)}
+    ctx.org.verified_domains = cleaned
+    _changed(session, ctx, "organization.domains", before, {"verifiedDomains": cleaned}, now)
+
+
+def set_email_settings(
+    session: Session,
+    ctx: CustomerContext,
+    *,
+    block_invites: bool,
+    locale: str | None,
+    now: datetime,
+) -> None:
+    """Block admin invite e-mails, choose the e-mail locale (read-only in restricted mode)."""
+    ctx.require(P.EMAIL_SETTINGS_EDIT)
+    normalized = normalize_locale(locale) if locale else None
+    if locale and normalized is None:
+        raise invalid_all(
+            [Problem(Codes.LANGUAGE_INVALID, "emailLocale: must be ll_CC", "emailLocale")]
+        )
+    before = {
+        "blockAdminInviteEmails": ctx.org.block_admin_invite_emails,
+        "emailLocale": ctx.org.email_locale,
+    }
+    ctx.org.block_admin_invite_emails, ctx.org.email_locale = block_invites, normalized
+    after = {"blockAdminInviteEmails": block_invites, "emailLocale": normalized}
+    _changed(session, ctx, "organization.email_settings", before, after, now)
+
+
+def set_authentication(
+    session: Session, ctx: CustomerContext, data: AuthenticationIn, now: datetime
+) -> None:
+    """Choose how users sign in (read-only in restricted mode)."""
+    ctx.require(P.AUTHENTICATION_EDIT)
+    idp = (data.idp_entity_id or "").strip() or None
+    if data.mode != "webex" and idp is None:
+        raise invalid_all(
+            [
+                Problem(
+                    Codes.TEMPLATE_IDP_REQUIRED,
+                    f"idpEntityId: required for {data.mode}",
+                    "idpEntityId",
+                )
+            ]
+        )
+    before = {"authMode": ctx.org.auth_mode, "idpEntityId": ctx.org.idp_entity_id}
+    ctx.org.auth_mode, ctx.org.idp_entity_id = data.mode, idp if data.mode != "webex" else None
+    after = {"authMode": ctx.org.auth_mode, "idpEntityId": ctx.org.idp_entity_id}
+    _changed(session, ctx, "organization.authentication", before, after, now)
+
+
+def users(session: Session, ctx: CustomerContext) -> list[CustomerUserOut]:
+    """The organization's users, with their package when they are subscribers."""
+    ctx.require(P.USERS_READ)
+    by_user = {s.user_id: s for s in subscribers.active_in_org(session, ctx.org.id)}
+    result = []
+    for user in identity.users_of(session, ctx.org.id):
+        subscriber = by_user.get(user.id)
+        result.append(
+            CustomerUserOut(
+                id=user.id,
+                email=user.email,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                display_name=user.display_name,
+                roles=sorted(identity.roles_of(session, user.id)),
+                subscriber_id=subscriber.id if subscriber else None,
+                package=subscriber.package if subscriber else None,
+                subscriber_status=subscriber.status if subscriber else None,
+            )
+        )
+    return result
+
+
+def _wholesale(ctx: CustomerContext) -> Customer:
+    if ctx.customer is None:
+        raise Forbidden("the organization has no wholesale services", Codes.CUSTOMER_NOT_READY)
+    return ctx.customer
+
+
+def add_user(
+    session: Session,
+    ctx: CustomerContext,
+    data: UserCreate,
+    now: datetime,
+    links: subscribers.Links,
+) -> str:
+    """Add a user (and, with a package, make it a subscriber at once); returns the user ID."""
+    ctx.require(P.USERS_MANAGE)
+    if data.package is None:
+        email = normalize_email(data.email)
+        if email is None:
+            raise invalid_all(
+                [Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")]
+            )
+        if identity.find_user_by_email(session, email) is not None:
+            raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
+        user = identity.create_user(
+            session,
+            org_id=ctx.org.id,
+            email=email,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            now=now,
+        )
+        _changed(session, ctx, "user.create", {}, {"userId": user.id, "email": email}, now)
+        return user.id
+    ctx.require(P.USER_PACKAGE_CHANGE)
+    customer = service.lock(session, _wholesale(ctx).id, shared=True)
+    assert customer is not None
+    request = SubscriberCreate(
+        customer_id=customer.id,
+        email=data.email,
+        packages=[data.package],
+        provisioning_parameters=SubscriberParametersIn(
+            first_name=data.first_name,
+            last_name=data.last_name,
+            primary_phone_number=data.primary_phone_number,
+            extension=data.extension,
+            location_id=data.location_id,
+        ),
+    )
+    result = subscribers.provision_into(
+        session, customer=customer, data=request, now=now, links=links, principal=ctx.principal
+    )
+    return result.subscriber.user_id or ""
+
+
+def _user(session: Session, ctx: CustomerContext, user_id: str) -> User:
+    user = identity.get_user(session, user_id)
+    if user is None or user.org_id != ctx.org.id:
+        raise NotFound("user")
+    return user
+
+
+def edit_user(
+    session: Session, ctx: CustomerContext, user_id: str, data: UserUpdate, now: datetime
+) -> None:
+    """Edit names and primary e-mail (always allowed to full administrators) and the primary
+    work number (not in restricted mode)."""
+    user = _user(session, ctx, user_id)
+    before = {
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "displayName": user.display_name,
+        "email": user.email,
+    }
+    if any(v is not None for v in (data.first_name, data.last_name, data.display_name, data.email)):
+        ctx.require(P.USER_NAMES_EDIT)
+    if data.email is not None:
+        email = normalize_email(data.email)
+        if email is None:
+            raise invalid_all(
+                [Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")]
+            )
+        owner = identity.find_user_by_email(session, email)
+        if owner is not None and owner.id != user.id:
+            raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
+        user.email = email
+        subscribers.follow_email_change(session, user.id, email)
+    user.first_name = data.first_name if data.first_name is not None else user.first_name
+    user.last_name = data.last_name if data.last_name is not None else user.last_name
+    user.display_name = data.display_name if data.display_name is not None else user.display_name
+    if data.primary_phone_number is not None:
+        ctx.require(P.USER_PRIMARY_NUMBER_EDIT)
+        subscribers.set_primary_number(
+            session, user_id=user.id, number=data.primary_phone_number, now=now
+        )
+    after = {
+        "firstName": user.first_name,
+        "lastName": user.last_name,
+        "displayName": user.display_name,
+        "email": user.email,
+        "primaryPhoneNumber": data.primary_phone_number,
+    }
+    _changed(session, ctx, "user.update", {"userId": user.id, **before}, after, now)
+
+
+def change_package(
+    session: Session, ctx: CustomerContext, user_id: str, data: PackageChange, now: datetime
+) -> None:
+    """Change a subscriber's package (not in restricted mode); customer administrators can
+    never downgrade (only partner administrators can)."""
+    ctx.require(P.USER_PACKAGE_CHANGE)
+    user = _user(session, ctx, user_id)
+    subscriber = subscribers.active_of_user(session, user.id)
+    if subscriber is None:
+        raise NotFound("subscriber")
+    known = catalog().get(data.package)
+    if known is not None and catalog().is_downgrade(subscriber.package, data.package):
+        raise Forbidden(
+            f"{subscriber.package} to {data.package} is a downgrade: ask your partner",
+            Codes.DOWNGRADE_NOT_ALLOWED,
+        )
+    customer = service.lock(session, subscriber.customer_id, shared=True)
+    assert customer is not None
+    update = SubscriberUpdate(
+        packages=[data.package],
+        provisioning_parameters=SubscriberUpdateParametersIn(
+            primary_phone_number=data.primary_phone_number,
+            extension=data.extension,
+            location_id=data.location_id,
+        ),
+    )
+    subscribers.change_package(
+        session,
+        subscriber=subscriber,
+        customer=customer,
+        data=update,
+        now=now,
+        principal=ctx.principal,
+    )

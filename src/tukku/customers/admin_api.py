@@ -1,0 +1,203 @@
+"""Routes of a customer organization's own administrators: `/v1/customer/...`.
+
+Restricted-by-partner mode is enforced here (in `customers.admin`), so the portals reuse it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from tukku.core.deps import ClockDep, DbSession, LinkSecret, SettingsDep
+from tukku.core.http import base_url
+from tukku.core.timefmt import iso, iso_or_none
+from tukku.customers import admin, attach
+from tukku.customers.admin_schemas import (
+    AttachRequestOut,
+    AttachRequestPage,
+    AuthenticationIn,
+    CustomerUserPage,
+    DecisionIn,
+    DomainsIn,
+    EmailSettingsIn,
+    OrganizationOut,
+    OrganizationUpdate,
+    PackageChange,
+    UserCreate,
+    UserUpdate,
+)
+from tukku.identity.deps import requires
+from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope
+from tukku.subscribers.service import Links
+
+router = APIRouter(prefix="/v1/customer", tags=["Customer administration"])
+Reader = Annotated[Principal, Depends(requires(Scope.CUSTOMER_ADMIN_READ))]
+Writer = Annotated[Principal, Depends(requires(Scope.CUSTOMER_ADMIN_WRITE))]
+
+
+def _ctx(session: Session, principal: Principal) -> admin.CustomerContext:
+    return admin.context(session, principal)
+
+
+@router.get("/organization", response_model=OrganizationOut, summary="Your organization")
+def get_organization(session: DbSession, principal: Reader) -> OrganizationOut:
+    """Settings, the restricted-mode banner flag, and what you may change."""
+    return admin.organization(_ctx(session, principal))
+
+
+@router.patch("/organization", response_model=OrganizationOut, summary="Rename")
+def rename(
+    body: OrganizationUpdate, session: DbSession, clock: ClockDep, principal: Writer
+) -> OrganizationOut:
+    """Change the company name (read-only in restricted mode)."""
+    ctx = _ctx(session, principal)
+    admin.rename(session, ctx, body.name, clock.now())
+    return admin.organization(ctx)
+
+
+@router.put("/organization/domains", response_model=OrganizationOut, summary="Domains")
+def set_domains(
+    body: DomainsIn, session: DbSession, clock: ClockDep, principal: Writer
+) -> OrganizationOut:
+    """Replace the verified domains (read-only in restricted mode)."""
+    ctx = _ctx(session, principal)
+    admin.set_domains(session, ctx, body.domains, clock.now())
+    return admin.organization(ctx)
+
+
+@router.put("/organization/emailSettings", response_model=OrganizationOut, summary="E-mail")
+def set_email_settings(
+    body: EmailSettingsIn, session: DbSession, clock: ClockDep, principal: Writer
+) -> OrganizationOut:
+    """Block admin invite e-mails, set the e-mail locale (read-only in restricted mode)."""
+    ctx = _ctx(session, principal)
+    admin.set_email_settings(
+        session,
+        ctx,
+        block_invites=body.block_admin_invite_emails,
+        locale=body.email_locale,
+        now=clock.now(),
+    )
+    return admin.organization(ctx)
+
+
+@router.put("/organization/authentication", response_model=OrganizationOut, summary="Sign-in")
+def set_authentication(
+    body: AuthenticationIn, session: DbSession, clock: ClockDep, principal: Writer
+) -> OrganizationOut:
+    """Choose how users sign in (read-only in restricted mode)."""
+    ctx = _ctx(session, principal)
+    admin.set_authentication(session, ctx, body, clock.now())
+    return admin.organization(ctx)
+
+
+@router.get("/users", response_model=CustomerUserPage, summary="Users")
+def list_users(session: DbSession, principal: Reader) -> CustomerUserPage:
+    """The organization's users, with their packages."""
+    return CustomerUserPage(items=admin.users(session, _ctx(session, principal)))
+
+
+@router.post("/users", status_code=201, summary="Add a user")
+def add_user(
+    body: UserCreate,
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    settings: SettingsDep,
+    secret: LinkSecret,
+    principal: Writer,
+) -> dict[str, str]:
+    """Add a user, with a package if given (not in restricted mode)."""
+    links = Links(
+        base_url=base_url(request),
+        secret=secret,
+        consent_max_age=timedelta(seconds=settings.consent_link_max_age_seconds),
+    )
+    user_id = admin.add_user(session, _ctx(session, principal), body, clock.now(), links)
+    return {"id": user_id}
+
+
+@router.patch("/users/{user_id}", status_code=204, summary="Edit a user")
+def edit_user(
+    user_id: str, body: UserUpdate, session: DbSession, clock: ClockDep, principal: Writer
+) -> Response:
+    """Names and primary e-mail always; the primary work number not in restricted mode."""
+    admin.edit_user(session, _ctx(session, principal), user_id, body, clock.now())
+    return Response(status_code=204)
+
+
+@router.put("/users/{user_id}/package", status_code=204, summary="Change a user's package")
+def change_package(
+    user_id: str, body: PackageChange, session: DbSession, clock: ClockDep, principal: Writer
+) -> Response:
+    """Not in restricted mode, and never a downgrade (ask your partner)."""
+    admin.change_package(session, _ctx(session, principal), user_id, body, clock.now())
+    return Response(status_code=204)
+
+
+def _request_out(request: attach.AttachRequest) -> AttachRequestOut:
+    return AttachRequestOut(
+        id=request.id,
+        customer_id=request.customer_id,
+        status=request.status,
+        reasons=list(request.reasons),
+        requested=iso(request.requested_at),
+        decided=iso_or_none(request.decided_at),
+        note=request.note,
+    )
+
+
+@router.get("/attachRequests", response_model=AttachRequestPage, summary="Partners' requests")
+def list_attach_requests(session: DbSession, principal: Reader) -> AttachRequestPage:
+    """Partners asking to manage your organization (decide as its full administrator)."""
+    return AttachRequestPage(
+        items=[_request_out(r) for r in attach.pending_for(session, principal)]
+    )
+
+
+@router.post(
+    "/attachRequests/{request_id}/approve", response_model=AttachRequestOut, summary="Approve"
+)
+def approve(
+    request_id: str,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    body: DecisionIn | None = None,
+) -> AttachRequestOut:
+    """Let the partner manage the organization: provisioning starts."""
+    decided = attach.decide(
+        session,
+        principal=principal,
+        request_id=request_id,
+        approve=True,
+        note=body.note if body else None,
+        now=clock.now(),
+    )
+    return _request_out(decided)
+
+
+@router.post(
+    "/attachRequests/{request_id}/reject", response_model=AttachRequestOut, summary="Reject"
+)
+def reject(
+    request_id: str,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    body: DecisionIn | None = None,
+) -> AttachRequestOut:
+    """Refuse: the partner's customer ends in `error`."""
+    decided = attach.decide(
+        session,
+        principal=principal,
+        request_id=request_id,
+        approve=False,
+        note=body.note if body else None,
+        now=clock.now(),
+    )
+    return _request_out(decided)

@@ -1,0 +1,199 @@
+"""Attaching wholesale to an organization that exists outside it (PRODUCT.md section 4.3).
+
+Approval by the organization's own administrator is needed at 100 or more users, a verified
+e-mail domain, or a claimed domain; otherwise attachment is automatic and silent. The customer
+waits in `provisioning`, visibly (`attachment.approval` is `pending`), until then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tukku.audit import service as audit
+from tukku.compliance import service as compliance
+from tukku.core.errors import Codes, DomainError, InvalidState, NotFound, Problem
+from tukku.core.ids import new_id
+from tukku.customers import service
+from tukku.customers.models import AttachRequest, Customer
+from tukku.customers.rules import Status, approval_reasons
+from tukku.customers.schemas import CustomerCreate
+from tukku.identity import service as identity
+from tukku.identity.models import Organization
+from tukku.identity.permissions import Permission, authorize
+from tukku.identity.principal import Actor, Principal
+from tukku.identity.rules import Role
+from tukku.identity.tenancy import visible_to
+from tukku.mail.service import queue_mail
+from tukku.partners import service as partners
+from tukku.sandbox.faults import Fault
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+WAITING = frozenset({Status.PROVISIONING, Status.PENDING_RPL_REVIEW})
+__all__ = ["AttachRequest", "decide", "pending_for", "provision_attached", "request_of"]
+
+
+def attach_problem(
+    session: Session, actor: Actor, org_id: str
+) -> tuple[Organization | None, Problem | None]:
+    """The organization `orgId` names, and why the actor cannot attach it (None: it can).
+
+    An organization another tenant manages reads exactly like an unknown one.
+    """
+    org = identity.get_org(session, org_id)
+    unknown = Problem(
+        Codes.ORG_NOT_ATTACHABLE, "orgId: no organization with this ID can be attached", "orgId"
+    )
+    if org is None or org.kind not in ("standalone", "customer"):
+        return None, unknown
+    live = select(Customer.id).where(Customer.org_id == org.id, Customer.removed_at.is_(None))
+    if session.scalar(live.where(visible_to(Customer.owner_org_id, actor))) is not None:
+        reason = "orgId: the organization is already managed for wholesale by you"
+        return org, Problem(Codes.ORG_ALREADY_MANAGED, reason, "orgId")
+    if org.kind != "standalone" or session.scalar(live) is not None:
+        return None, unknown
+    return org, None
+
+
+def _attachable(session: Session, actor: Actor, org_id: str) -> Organization:
+    identity.lock_org(session, org_id)
+    org, problem = attach_problem(session, actor, org_id)
+    if problem is not None:
+        raise DomainError([problem])
+    assert org is not None
+    return org
+
+
+def provision_attached(
+    session: Session, *, actor: Actor, data: CustomerCreate, now: datetime, fault: Fault | None
+) -> Customer:
+    """Attach wholesale to an existing organization: at once, or once its administrator approves."""
+    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
+    partners.ensure_may_change(session, actor.org_id)
+    assert data.org_id is not None
+    org = _attachable(session, actor, data.org_id)
+    admins = identity.admins_of(session, org.id)
+    existing = service.ExistingOrg(
+        name=org.name, locale=org.locale, admin_email=admins[0].email if admins else None
+    )
+    checked = service.check_provision_request(session, actor=actor, data=data, existing=existing)
+    reasons = approval_reasons(
+        user_count=identity.user_count(session, org.id),
+        verified_domains=org.verified_domains,
+        claimed_domains=org.claimed_domains,
+    )
+    customer = service.accept(
+        session,
+        actor=actor,
+        data=data,
+        template=checked.template,
+        plan=checked.plan,
+        now=now,
+        fault=fault,
+        attach_to=org.id,
+        start=not reasons,
+    )
+    if reasons:
+        session.add(
+            AttachRequest(
+                id=new_id("ATTACH_REQUEST"),
+                customer_id=customer.id,
+                org_id=org.id,
+                status=PENDING,
+                reasons=reasons,
+                requested_at=now,
+            )
+        )
+        for admin in admins:
+            queue_mail(
+                session,
+                to=admin.email,
+                kind="attach_request",
+                now=now,
+                subject=f"{checked.template.brand_name} asks to manage {org.name}",
+                body=(
+                    f"Hello {admin.first_name or ''},\n\n{checked.template.brand_name} would like "
+                    f"to provide its services to {org.name} and manage it. Approve or reject the "
+                    "request as your organization's administrator.\n"
+                ),
+            )
+    return customer
+
+
+def awaits_approval(session: Session, customer_id: str) -> bool:
+    """Whether the customer's organization has yet to approve its attachment."""
+    request = request_of(session, customer_id)
+    return request is not None and request.status == PENDING
+
+
+def request_of(session: Session, customer_id: str) -> AttachRequest | None:
+    """The attach request of a customer, if its organization had to approve."""
+    return session.scalars(
+        select(AttachRequest).where(AttachRequest.customer_id == customer_id)
+    ).first()
+
+
+def _administers(principal: Principal, org_id: str) -> bool:
+    return principal.org_id == org_id and Role.CUSTOMER_FULL_ADMIN.value in principal.roles
+
+
+def pending_for(session: Session, principal: Principal) -> list[AttachRequest]:
+    """The requests waiting for the caller's decision (as its organization's administrator)."""
+    if not _administers(principal, principal.org_id):
+        return []
+    return list(
+        session.scalars(
+            select(AttachRequest)
+            .where(AttachRequest.org_id == principal.org_id)
+            .order_by(AttachRequest.requested_at)
+        )
+    )
+
+
+def decide(
+    session: Session,
+    *,
+    principal: Principal,
+    request_id: str,
+    approve: bool,
+    note: str | None,
+    now: datetime,
+) -> AttachRequest:
+    """The organization's administrator approves (provisioning starts, once screening has
+    cleared too) or rejects (the customer ends in `error`) a partner's request."""
+    request = session.get(AttachRequest, request_id)
+    if request is None or not _administers(principal, request.org_id):
+        raise NotFound("attach request", Codes.ATTACH_REQUEST_NOT_FOUND)
+    if request.status != PENDING:
+        raise InvalidState(
+            "requestId", f"the request was already {request.status}", Codes.ATTACH_ALREADY_DECIDED
+        )
+    customer = service.lock(session, request.customer_id)
+    if customer is None or customer.status not in WAITING:
+        raise InvalidState(
+            "requestId", "the partner withdrew the request", Codes.ATTACH_ALREADY_DECIDED
+        )
+    request.status = APPROVED if approve else REJECTED
+    request.decided_at, request.decided_by, request.note = now, principal.user_id, note
+    if not approve:
+        code = Codes.ATTACH_REJECTED
+        customer.errors = [{"errorCode": code.number, "description": code.meaning}]
+        compliance.withdraw(session, customer.id, now)
+        service.transition(customer, Status.ERROR, now)
+    elif customer.status == Status.PROVISIONING:
+        service.start_provisioning(session, customer.id, now)
+    audit.record(
+        session,
+        principal=principal,
+        action=f"attach_request.{request.status}",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        before={"approval": PENDING},
+        after={"approval": request.status, "note": note},
+    )
+    return request
