@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.e2e.conftest import free_port, stop, tukku
+from tukku.compliance import service as compliance
 from tukku.core.clock import SystemClock
 from tukku.core.db import Database
 from tukku.identity import service as identity
@@ -240,3 +241,137 @@ def test_serve_demo_prints_urls_and_working_tokens_on_every_start(
     assert both_work == [200, 200]
     assert [t["provisioningId"] for t in templates] == [banner["provisioningId"]]
     assert again["provisioningId"] == banner["provisioningId"]
+
+
+def _authenticated(database_url: str, token: str) -> identity.Authenticated | None:
+    db = Database(database_url)
+    try:
+        with db.unit_of_work(write=False) as session:
+            return identity.authenticate(session, token, now=SystemClock().now())
+    finally:
+        db.dispose()
+
+
+def test_operators_create_gives_a_working_ops_token_and_is_repeatable(database_url: str) -> None:
+    first = json.loads(
+        tukku(
+            "operators",
+            "create",
+            "--email",
+            "Ops@Platform.test",
+            "--json",
+            "--database-url",
+            database_url,
+        )
+    )
+    again = json.loads(
+        tukku(
+            "operators",
+            "create",
+            "--email",
+            "ops@platform.test",
+            "--json",
+            "--database-url",
+            database_url,
+        )
+    )
+
+    assert set(first) == {"userId", "token"}
+    assert again["userId"] == first["userId"]
+    assert again["token"] != first["token"]
+    found = _authenticated(database_url, first["token"])
+    assert found is not None
+    assert found.principal.scopes == {"tukku:ops"}
+    assert "operator" in found.principal.roles
+
+
+def test_operators_create_refuses_a_partner_admins_email(database_url: str) -> None:
+    tukku(
+        "partners",
+        "create",
+        "--name",
+        "P",
+        "--admin-email",
+        "taken@p.test",
+        "--database-url",
+        database_url,
+    )
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tukku",
+            "operators",
+            "create",
+            "--email",
+            "taken@p.test",
+            "--database-url",
+            database_url,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert "non-operator" in result.stderr
+
+
+CSL_HEADER = "_id,source,name,addresses,alt_names,citizenships\n"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tukku", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_screening_load_replaces_the_list_and_reports_its_size(
+    database_url: str, tmp_path: Path
+) -> None:
+    first = tmp_path / "csl-1.csv"
+    first.write_text(
+        CSL_HEADER
+        + 'e1,Test List,Zyxwv Trading Co,"1 Quay St, Portville, FI",Zyxwv Shipping,\n'
+        + "e2,Test List,Qwertz Holdings,,,\n"
+    )
+    second = tmp_path / "csl-2.csv"
+    second.write_text(CSL_HEADER + "e3,Test List,Only One Left Ltd,,,\n")
+
+    loaded = json.loads(
+        tukku("screening", "load", str(first), "--json", "--database-url", database_url)
+    )
+    replaced = json.loads(
+        tukku("screening", "load", str(second), "--json", "--database-url", database_url)
+    )
+
+    assert loaded["entries"] == 2
+    assert replaced["entries"] == 1
+    assert replaced["listId"] != loaded["listId"]
+
+
+def test_screening_load_of_a_bad_file_changes_nothing_and_names_the_lines(
+    database_url: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(CSL_HEADER + "e1,Test List,Zyxwv Trading Co,,,\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CSL_HEADER + "e1,Test List,Fine Name,,,\ne2,Test List,,,,\n")
+    tukku("screening", "load", str(good), "--database-url", database_url)
+
+    result = _run("screening", "load", str(bad), "--database-url", database_url)
+    missing = _run("screening", "load", str(tmp_path / "nope.csv"), "--database-url", database_url)
+
+    assert result.returncode == 1
+    assert "line 3" in result.stderr
+    assert missing.returncode == 1
+    db = Database(database_url)
+    try:
+        with db.unit_of_work(write=False) as session:
+            current = compliance.list_in_force(session)
+            assert current is not None
+            assert current.source_name == "good.csv"
+            assert current.entry_count == 1
+    finally:
+        db.dispose()

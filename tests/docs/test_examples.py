@@ -41,10 +41,22 @@ def live(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
             database_url,
         )
     )
+    operator = json.loads(
+        tukku(
+            "operators",
+            "create",
+            "--email",
+            "ops@docs.test",
+            "--json",
+            "--database-url",
+            database_url,
+        )
+    )
     process, base = start_server(database_url, "--sandbox")
     yield {
         "TUKKU": f"{base}/v1",
         "TOKEN": created["token"],
+        "OPERATOR_TOKEN": operator["token"],
         "PROVISIONING_ID": created["provisioningId"],
         "HOME": str(tmp_path),
         "PATH": "/usr/local/bin:/usr/bin:/bin",

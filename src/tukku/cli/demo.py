@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from tukku.core.clock import Clock
 from tukku.identity import service as identity
-from tukku.identity.rules import WHOLESALE_SCOPES, Role, Scope
+from tukku.identity.rules import WHOLESALE_SCOPES, Scope
 from tukku.onboarding import service as onboarding
 from tukku.partners.flows import create_partner
 
@@ -34,19 +34,11 @@ def ensure_demo(session: Session, clock: Clock) -> DemoAccess:
     """
     now = clock.now()
     created = False
-    operator = identity.find_user_by_email(session, OPERATOR_EMAIL)
-    if operator is None:
-        org = identity.create_organization(session, kind="operator", name="tukku operator", now=now)
-        operator = identity.create_user(
-            session,
-            org_id=org.id,
-            email=OPERATOR_EMAIL,
-            roles=[Role.OPERATOR],
-            now=now,
-            first_name="Platform",
-            last_name="Operator",
-        )
+    if identity.find_user_by_email(session, OPERATOR_EMAIL) is None:
         created = True
+    operator = identity.ensure_operator(
+        session, email=OPERATOR_EMAIL, now=now, first_name="Platform", last_name="Operator"
+    )
     admin = identity.find_user_by_email(session, DEMO_ADMIN_EMAIL)
     if admin is None:
         setup = create_partner(

@@ -22,6 +22,7 @@ app.command()(worker)
 app.add_typer(db.app, name="db")
 app.add_typer(partners.app, name="partners")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(tokens.operators_app, name="operators")
 app.add_typer(screening.app, name="screening")
 app.add_typer(docs.app, name="docs")
 

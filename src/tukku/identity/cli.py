@@ -12,6 +12,7 @@ from tukku.identity import service
 from tukku.identity.rules import Scope
 
 app = typer.Typer(help="API tokens.", no_args_is_help=True)
+operators_app = typer.Typer(help="Platform operators.", no_args_is_help=True)
 
 
 @app.command("create")
@@ -50,5 +51,28 @@ def create(
         )
     if as_json:
         emit_json({"token": token})
+    else:
+        typer.echo(token)
+
+
+@operators_app.command("create")
+def create_operator(
+    email: Annotated[str, typer.Option("--email", help="The operator's e-mail address.")],
+    first_name: Annotated[str | None, typer.Option("--first-name")] = None,
+    last_name: Annotated[str | None, typer.Option("--last-name")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help='Print {"userId", "token"}.')] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a platform operator (or find the existing one) and issue it a `tukku:ops` token."""
+    with command_unit(settings_for(database_url)) as (session, clock):
+        user = service.ensure_operator(
+            session, email=email, now=clock.now(), first_name=first_name, last_name=last_name
+        )
+        _, token = service.issue_token(
+            session, user=user, scopes={Scope.OPS}, name="cli operator", now=clock.now()
+        )
+        user_id = user.id
+    if as_json:
+        emit_json({"userId": user_id, "token": token})
     else:
         typer.echo(token)

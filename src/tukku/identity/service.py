@@ -93,6 +93,38 @@ def create_user(
     return user
 
 
+def ensure_operator(
+    session: Session,
+    *,
+    email: str,
+    now: datetime,
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> User:
+    """The platform operator with `email`, created (with the operator organization, the first
+    time) unless it exists; an e-mail that belongs to anyone else is a conflict."""
+    address = normalize_email(email)
+    if address is None:
+        raise Invalid("email", "not a valid e-mail address", Codes.EMAIL_INVALID)
+    existing = find_user_by_email(session, address)
+    if existing is not None:
+        if Role.OPERATOR.value not in roles_of(session, existing.id):
+            raise DomainError([Problem(Codes.EMAIL_TAKEN, "email: already used by a non-operator")])
+        return existing
+    org = session.scalars(select(Organization).where(Organization.kind == "operator")).first()
+    if org is None:
+        org = create_organization(session, kind="operator", name="tukku operator", now=now)
+    return create_user(
+        session,
+        org_id=org.id,
+        email=address,
+        now=now,
+        first_name=first_name,
+        last_name=last_name,
+        roles=[Role.OPERATOR],
+    )
+
+
 def grant_role(session: Session, *, user: User, role: str) -> None:
     """Give `user` a role in its organization (idempotent)."""
     if session.get(RoleAssignment, (user.id, role)) is None:
