@@ -1,11 +1,13 @@
 """Examples in the docs run: every shell block of the README tour and of docs/*.md, in order,
-against a real `tukku serve` on loopback."""
+against a real `tukku serve` on loopback, with the `tukku` command on the PATH and pointed at the
+same database (`TUKKU_DATABASE_URL`)."""
 
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,7 +61,8 @@ def live(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
         "OPERATOR_TOKEN": operator["token"],
         "PROVISIONING_ID": created["provisioningId"],
         "HOME": str(tmp_path),
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "TUKKU_DATABASE_URL": database_url,
     }
     stop(process)
 

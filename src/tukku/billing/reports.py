@@ -62,6 +62,7 @@ def _scope(session: Session, actor: Actor, requested: str | None) -> str | None:
 def create(session: Session, *, actor: Actor, data: ReportCreate, now: datetime) -> BillingReport:
     """Accept a report request; a job generates it. 409 while a completed one exists."""
     authorize(actor.principal, Permission.BILLING_WRITE)
+    partners.ensure_may_change(session, actor.org_id)
     report_type = _enum(data.type, ReportType, "type")
     category = _enum(data.category, Category, "category")
     if category is Category.POINT_IN_TIME and report_type is ReportType.PARTNER:

@@ -323,6 +323,19 @@ def complete_provisioning(
         _provision_package(row, org.id, fault)
     _ensure_meeting_site(session, customer, names, now)
     service.set_status(session, customer, settle([r.status for r in rows]), now)
+    if customer.sub_partner_admin_email:
+        queue_mail(
+            session,
+            to=customer.sub_partner_admin_email,
+            kind="customer_ready",
+            now=now,
+            subject=f"{customer.name} is ready",
+            body=(
+                f"{customer.name} ({customer.external_id}) is provisioned with "
+                f"{', '.join(names)}. You are named as its administrator for "
+                f"{template.brand_name}.\n"
+            ),
+        )
 
 
 def _new_organization(

@@ -75,6 +75,7 @@ def create(
 ) -> OnboardingTemplate:
     """A new template in the actor's account (a parent may create one for its sub-partner)."""
     authorize(actor.principal, Permission.TEMPLATES_WRITE)
+    partners.ensure_may_change(session, actor.org_id)
     settings = _settings(session, actor, data)
     _check_name_free(session, actor, settings.name, None)
     template = OnboardingTemplate(
@@ -159,6 +160,7 @@ def replace(
     """
     authorize(actor.principal, Permission.TEMPLATES_WRITE)
     template = get_or_404(session, actor=actor, template_id=template_id)
+    partners.ensure_may_change(session, template.owner_org_id)
     settings = _settings(session, actor, data)
     _check_name_free(session, actor, settings.name, template.id)
     before = audit.snapshot(template, AUDITED)
