@@ -31,6 +31,11 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def downgrade(url: str, revision: str) -> None:
+    """Take the schema at `url` back to `revision` (tests of upgrades over existing data)."""
+    command.downgrade(alembic_config(url), revision)
+
+
 def current_revision(url: str) -> str | None:
     """The revision the database at `url` is at (None for an empty database)."""
     engine = create_engine(url, poolclass=NullPool)

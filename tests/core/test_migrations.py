@@ -1,0 +1,75 @@
+"""Schema migrations carry existing data: the channel-and-compliance revision (0004) upgrades a
+database that already holds organizations and customers, on both backends."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from tukku.core.migrate import current_revision, differences, downgrade, head_revision, upgrade
+
+NOW = "2027-01-03 09:00:00"
+
+
+def _execute(url: str, *statements: str) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def test_upgrading_to_0004_keeps_customers_restricted_and_gives_orgs_empty_lists(
+    database_url: str,
+) -> None:
+    downgrade(database_url, "0003")
+    _execute(
+        database_url,
+        "INSERT INTO organizations (id, kind, name, auth_mode, created_at, internal, "
+        f"webex_assistant) VALUES ('P1', 'partner', 'Partner', 'webex', '{NOW}', false, false)",
+        "INSERT INTO organizations (id, kind, name, auth_mode, created_at, internal, "
+        f"webex_assistant) VALUES ('O1', 'customer', 'Old', 'webex', '{NOW}', false, false)",
+        "INSERT INTO onboarding_templates (id, owner_org_id, provisioning_id, name, country, "
+        "language, auth_mode, pstn_provider, brand_name, allow_admin_invite_emails_on_attach, "
+        "disable_webex_to_webex_calling, subscription_id, created_at, updated_at) VALUES "
+        f"('T1', 'P1', 'PV1', 'Default', 'US', 'en', 'webex', NULL, 'Partner', false, false, "
+        f"'Sub1', '{NOW}', '{NOW}')",
+        "INSERT INTO customers (id, owner_org_id, partner_org_id, org_id, template_id, "
+        "external_id, name, locale, status, attached, errors, created_at, updated_at, "
+        "last_status_change, address_line1, city, country) VALUES ('C1', 'P1', 'P1', 'O1', "
+        f"'T1', 'old-1', 'Old Customer', 'en_US', 'provisioned', false, '[]', '{NOW}', '{NOW}', "
+        f"'{NOW}', '1 Road', 'Leeds', 'GB')",
+    )
+
+    upgrade(database_url)
+
+    assert current_revision(database_url) == head_revision()
+    assert differences(database_url) == []
+    assert _rows(database_url, "SELECT restricted_by_partner FROM customers WHERE id = 'C1'") == [
+        (True,)
+    ]
+    [(verified, claimed, licenses, blocked)] = _rows(
+        database_url,
+        "SELECT verified_domains, claimed_domains, license_statuses, block_admin_invite_emails "
+        "FROM organizations WHERE id = 'O1'",
+    )
+    assert [_json(verified), _json(claimed), _json(licenses)] == [[], [], []]
+    assert bool(blocked) is False
+
+
+def _json(value: object) -> object:
+    """JSON columns read back raw: text on SQLite, decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
