@@ -211,6 +211,10 @@ def read_list(lines: Iterable[str]) -> Iterator[ListedParty]:
         raise ListFileError(["the file lists nobody; refusing to replace the list with nothing"])
 
 
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
+
+
 class Screener:
     """A loaded list, indexed for fast fuzzy look-ups of candidates."""
 
@@ -220,7 +224,7 @@ class Screener:
         self._labels: list[tuple[int, str]] = []
         for index, party in enumerate(self._parties):
             for name in (party.name, *party.alt_names):
-                self._names.append(normalize(name))
+                self._names.append(_sorted_words(normalize(name)))
                 self._labels.append((index, name))
 
     def __len__(self) -> int:
@@ -228,13 +232,15 @@ class Screener:
 
     def screen(self, candidate: Candidate) -> list[Match]:
         """The listed parties the candidate may be, best first (empty: no possible match)."""
-        wanted = normalize(candidate.name)
+        wanted = _sorted_words(normalize(candidate.name))
         if not wanted:
             return []
+        # token_sort_ratio is ratio over word-sorted strings; the listed side is sorted once.
         found = process.extract(
             wanted,
             self._names,
-            scorer=fuzz.token_sort_ratio,
+            scorer=fuzz.ratio,
+            processor=None,
             score_cutoff=ADDRESS_CONFIRMED_THRESHOLD,
             limit=None,
         )
