@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import platform
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import billing
+from bench import billing, screening
 from bench.harness import Figures
 from bench.provisioning import customer_throughput, http_figures
 
@@ -47,6 +48,10 @@ def main() -> None:
     two = customer_throughput("postgresql", 2, customers)
     rows += [one, two]
     baselines[two.name] = one
+    with tempfile.TemporaryDirectory() as scratch:
+        unscreened, screened = screening.precheck_figures(int(1000 * scale), Path(scratch))
+    rows += [unscreened, screened]
+    baselines[screened.name] = unscreened
     print(_table(rows, baselines))
     print()
     print("\n".join(billing.run(int(1_000_000 * scale))))
