@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from pydantic.alias_generators import to_camel
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -20,8 +21,9 @@ from tukku.identity.principal import Actor, Principal
 
 
 def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The named attributes of a row as JSON values (what `before`/`after` show)."""
-    return {name: _json(getattr(row, name)) for name in fields}
+    """The named attributes of a row as JSON values (what `before`/`after` show), keyed in
+    camelCase like the rest of the API."""
+    return {to_camel(name): _json(getattr(row, name)) for name in fields}
 
 
 def _json(value: Any) -> Any:

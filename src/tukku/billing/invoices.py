@@ -103,7 +103,18 @@ def set_price_book(
             PriceBookVersion.effective_from == effective,
         )
     ).first()
+    before = None
     if version is not None:
+        before = {
+            "currency": version.currency,
+            "effectiveFrom": effective.isoformat(),
+            "prices": {
+                entry.sku: price_text(entry.monthly_price_micros)
+                for entry in session.scalars(
+                    select(PriceBookEntry).where(PriceBookEntry.version_id == version.id)
+                )
+            },
+        }
         session.execute(delete(PriceBookEntry).where(PriceBookEntry.version_id == version.id))
         version.currency, version.created_at, version.created_by = data.currency, now, by.user_id
     else:
@@ -131,6 +142,7 @@ def set_price_book(
         now=now,
         partner_org_id=partner_org_id,
         owner_org_id=partner_org_id,
+        before=before,
         after={
             "currency": data.currency,
             "effectiveFrom": effective.isoformat(),

@@ -125,8 +125,8 @@ def get_list(session: DbSession, operator: Operator) -> ScreeningListOut:
     return _list_out(current)
 
 
-async def csv_body(request: Request) -> str:
-    """The request body as CSV text (UTF-8, with or without a byte-order mark)."""
+async def csv_body(request: Request) -> bytes:
+    """The request body of a CSV upload, as sent."""
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith(("text/csv", "text/plain")):
         problem = Problem(Codes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be text/csv")
@@ -136,10 +136,7 @@ async def csv_body(request: Request) -> str:
         raise Invalid(
             None, f"the file exceeds {MAX_LIST_BYTES} bytes", Codes.SCREENING_LIST_INVALID
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(None, "the file is not UTF-8 text", Codes.SCREENING_LIST_INVALID) from None
+    return raw
 
 
 @router.put(
@@ -149,7 +146,7 @@ async def csv_body(request: Request) -> str:
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def put_list(
-    content: Annotated[str, Depends(csv_body)],
+    raw: Annotated[bytes, Depends(csv_body)],
     session: DbSession,
     clock: ClockDep,
     operator: Operator,
@@ -161,7 +158,7 @@ def put_list(
     authorize(operator, Permission.SCREENING_DECIDE)
     try:
         loaded = service.load_list(
-            session, content=content, source_name=source_name, now=clock.now(), principal=operator
+            session, raw=raw, source_name=source_name, now=clock.now(), principal=operator
         )
     except ListFileError as exc:
         raise Invalid(None, str(exc), Codes.SCREENING_LIST_INVALID) from None

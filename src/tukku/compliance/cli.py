@@ -24,15 +24,13 @@ def load(
 ) -> None:
     """Replace the screening list in force with the parties in FILE (all or nothing)."""
     try:
-        content = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = file.read_bytes()
+    except OSError as exc:
         console.print(f"[red]Cannot read {file}: {exc}[/]")
         raise typer.Exit(1) from None
     try:
         with command_unit(settings_for(database_url)) as (session, clock):
-            loaded = service.load_list(
-                session, content=content, source_name=file.name, now=clock.now()
-            )
+            loaded = service.load_list(session, raw=raw, source_name=file.name, now=clock.now())
     except ListFileError as exc:
         console.print(f"[red]{file} was not loaded:[/]")
         for problem in exc.problems:

@@ -86,7 +86,8 @@ def normalize(name: str) -> str:
     spaces, legal forms dropped (kept when nothing else is left)."""
     decomposed = unicodedata.normalize("NFKD", name)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    words = re.sub(r"[^0-9a-z]+", " ", ascii_only).split()
+    undotted = re.sub(r"\b([a-z])\.(?=[a-z]\b\.?)", r"\1", ascii_only)  # "s.p.a." -> "spa."
+    words = re.sub(r"[^0-9a-z]+", " ", undotted).split()
     kept = [w for w in words if w not in LEGAL_FORMS]
     return " ".join(kept or words)
 
@@ -192,7 +193,9 @@ def read_list(lines: Iterable[str]) -> Iterator[ListedParty]:
         if not name:
             problems.append(f"line {reader.line_num}: the name is empty")
             continue
-        addresses = tuple(ListedAddress(text, _country(text)) for text in _split(row["addresses"]))
+        addresses = tuple(
+            ListedAddress(text, _country(text)) for text in _split(row.get("addresses"))
+        )
         countries = {a.country for a in addresses if a.country}
         countries |= _codes(row.get("citizenships")) | _codes(row.get("nationalities"))
         if not problems:

@@ -22,6 +22,7 @@ from tukku.compliance.rules import (
     CaseStatus,
     ListedAddress,
     ListedParty,
+    ListFileError,
     Match,
     Screener,
     read_list,
@@ -53,14 +54,19 @@ class LoadedList:
 def load_list(
     session: Session,
     *,
-    content: str,
+    raw: bytes,
     source_name: str,
     now: datetime,
     principal: Principal | None = None,
 ) -> LoadedList:
-    """Replace the list in force with the parties of a CSL CSV file, in the caller's
-    transaction: readers see the old list or the new one, never a mix. Raises `ListFileError`."""
-    digest = hashlib.sha256(content.encode()).hexdigest()
+    """Replace the list in force with the parties of a CSL CSV file (UTF-8, with or without a
+    byte-order mark), in the caller's transaction: readers see the old list or the new one,
+    never a mix. Raises `ListFileError`. The digest shown is the file's own SHA-256."""
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ListFileError(["the file is not UTF-8 text"]) from None
+    digest = hashlib.sha256(raw).hexdigest()
     loaded = ScreeningList(
         source_name=source_name[:255], sha256=digest, entry_count=0, loaded_at=now
     )

@@ -7,7 +7,8 @@ removes while the partner keeps it on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,15 @@ from sqlalchemy.orm import Session
 from tukku.audit import service as audit
 from tukku.catalog.locales import normalize_locale
 from tukku.catalog.packages import catalog
-from tukku.core.errors import Codes, Conflict, Forbidden, NotFound, Problem, invalid_all
+from tukku.core.errors import (
+    Codes,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Problem,
+    invalid_all,
+)
 from tukku.core.validation import normalize_email
 from tukku.customers import service
 from tukku.customers.admin_schemas import (
@@ -275,10 +284,41 @@ def add_user(
             location_id=data.location_id,
         ),
     )
-    result = subscribers.provision_into(
-        session, customer=customer, data=request, now=now, links=links, principal=ctx.principal
-    )
+    with _in_own_field_names():
+        result = subscribers.provision_into(
+            session, customer=customer, data=request, now=now, links=links, principal=ctx.principal
+        )
     return result.subscriber.user_id or ""
+
+
+WHOLESALE_FIELDS = {"packages": "package", "provisioningParameters": "extension"}
+
+
+def _own_field(name: str) -> str:
+    head, _, rest = name.partition(".")
+    if head == "provisioningParameters" and rest:
+        return rest
+    return WHOLESALE_FIELDS.get(name, name)
+
+
+@contextmanager
+def _in_own_field_names() -> Iterator[None]:
+    """Errors of the wholesale subscriber rules reused here name this API's fields (`package`,
+    `extension`), not the wholesale request's (`packages`, `provisioningParameters.extension`)."""
+    try:
+        yield
+    except DomainError as error:
+        problems = []
+        for problem in error.problems:
+            if problem.field is None:
+                problems.append(problem)
+                continue
+            own = _own_field(problem.field)
+            description = problem.description.replace(problem.field, own, 1)
+            problems.append(Problem(problem.code, description, own))
+        raise DomainError(
+            problems, message="; ".join(p.description for p in problems), status=error.status
+        ) from None
 
 
 def _user(session: Session, ctx: CustomerContext, user_id: str) -> User:
@@ -357,11 +397,12 @@ def change_package(
             location_id=data.location_id,
         ),
     )
-    subscribers.change_package(
-        session,
-        subscriber=subscriber,
-        customer=customer,
-        data=update,
-        now=now,
-        principal=ctx.principal,
-    )
+    with _in_own_field_names():
+        subscribers.change_package(
+            session,
+            subscriber=subscriber,
+            customer=customer,
+            data=update,
+            now=now,
+            principal=ctx.principal,
+        )

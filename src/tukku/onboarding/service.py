@@ -14,7 +14,7 @@ from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
 from tukku.identity import service as identity
 from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor
+from tukku.identity.principal import Actor, Principal
 from tukku.identity.tenancy import owned_by
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.onboarding.rules import TemplateSettings, settings_from_request
@@ -35,9 +35,11 @@ AUDITED = (
 )
 
 
-def _settings(session: Session, actor: Actor, data: TemplateWrite) -> TemplateSettings:
-    owner = identity.get_org(session, actor.org_id)
-    subscription = partners.subscription_of(session, actor.partner_org_id)
+def _settings(
+    session: Session, owner_org_id: str, partner_org_id: str, data: TemplateWrite
+) -> TemplateSettings:
+    owner = identity.get_org(session, owner_org_id)
+    subscription = partners.subscription_of(session, partner_org_id)
     assert owner is not None and subscription is not None
     result = settings_from_request(data, partner_name=owner.name, subscription_id=subscription)
     if isinstance(result, list):
@@ -45,10 +47,10 @@ def _settings(session: Session, actor: Actor, data: TemplateWrite) -> TemplateSe
     return result
 
 
-def _check_name_free(session: Session, actor: Actor, name: str, except_id: str | None) -> None:
+def _check_name_free(session: Session, owner_org_id: str, name: str, except_id: str | None) -> None:
     clash = session.scalar(
         select(OnboardingTemplate.id).where(
-            owned_by(OnboardingTemplate.owner_org_id, actor),
+            OnboardingTemplate.owner_org_id == owner_org_id,
             OnboardingTemplate.name == name,
             OnboardingTemplate.deleted_at.is_(None),
         )
@@ -76,12 +78,53 @@ def create(
     """A new template in the actor's account (a parent may create one for its sub-partner)."""
     authorize(actor.principal, Permission.TEMPLATES_WRITE)
     partners.ensure_may_change(session, actor.org_id)
-    settings = _settings(session, actor, data)
-    _check_name_free(session, actor, settings.name, None)
+    return _insert(
+        session,
+        owner_org_id=actor.org_id,
+        partner_org_id=actor.partner_org_id,
+        data=data,
+        now=now,
+        by=actor,
+    )
+
+
+def create_default(
+    session: Session,
+    *,
+    owner_org_id: str,
+    partner_org_id: str,
+    data: TemplateWrite,
+    now: datetime,
+    by: Principal | None,
+) -> OnboardingTemplate:
+    """The template a partner or sub-partner gets when it is set up: part of the set-up, so the
+    audit log credits whoever set it up (`by`; None: the platform, e.g. the command line)."""
+    acting = Actor(by, owner_org_id, partner_org_id) if by is not None else None
+    return _insert(
+        session,
+        owner_org_id=owner_org_id,
+        partner_org_id=partner_org_id,
+        data=data,
+        now=now,
+        by=acting,
+    )
+
+
+def _insert(
+    session: Session,
+    *,
+    owner_org_id: str,
+    partner_org_id: str,
+    data: TemplateWrite,
+    now: datetime,
+    by: Actor | None,
+) -> OnboardingTemplate:
+    settings = _settings(session, owner_org_id, partner_org_id, data)
+    _check_name_free(session, owner_org_id, settings.name, None)
     template = OnboardingTemplate(
         id=new_id("ONBOARDING_TEMPLATE"),
         provisioning_id=provisioning_id(),
-        owner_org_id=actor.org_id,
+        owner_org_id=owner_org_id,
         created_at=now,
         updated_at=now,
     )
@@ -90,11 +133,13 @@ def create(
     session.flush()
     audit.record(
         session,
-        actor=actor,
+        actor=by,
         action="template.create",
         target_type="onboarding_template",
         target_id=template.id,
         now=now,
+        partner_org_id=partner_org_id,
+        owner_org_id=owner_org_id,
         after=audit.snapshot(template, AUDITED),
     )
     return template
@@ -161,8 +206,8 @@ def replace(
     authorize(actor.principal, Permission.TEMPLATES_WRITE)
     template = get_or_404(session, actor=actor, template_id=template_id)
     partners.ensure_may_change(session, template.owner_org_id)
-    settings = _settings(session, actor, data)
-    _check_name_free(session, actor, settings.name, template.id)
+    settings = _settings(session, template.owner_org_id, actor.partner_org_id, data)
+    _check_name_free(session, template.owner_org_id, settings.name, template.id)
     before = audit.snapshot(template, AUDITED)
     _apply(template, settings)
     template.updated_at = now

@@ -15,7 +15,7 @@ from tukku.core.validation import normalize_email
 from tukku.identity import service as identity
 from tukku.identity.models import User
 from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor, Principal
+from tukku.identity.principal import Actor
 from tukku.identity.rules import Role
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
@@ -63,21 +63,13 @@ def create_partner(
         now=now,
     )
     subscription_id = service.create_subscription(session, partner_org_id=org.id, now=now)
-    principal = Principal(
-        user_id=admin.id,
-        org_id=org.id,
-        org_kind=org.kind,
-        partner_org_id=org.id,
-        roles=frozenset({Role.PARTNER_FULL_ADMIN.value}),
-        scopes=frozenset(),
-        token_id="",
-    )
-    actor = Actor(principal=principal, org_id=org.id, partner_org_id=org.id)
-    template = onboarding.create(
+    template = onboarding.create_default(
         session,
-        actor=actor,
+        owner_org_id=org.id,
+        partner_org_id=org.id,
         data=TemplateWrite(name="Default", pstn_provider="Default PSTN provider"),
         now=now,
+        by=None,
     )
     return PartnerSetup(org.id, subscription_id, admin, template.provisioning_id)
 
@@ -116,7 +108,7 @@ def create_sub_partner(
     org = identity.create_organization(
         session, kind="sub_partner", name=data.name.strip(), now=now, parent_id=parent.id
     )
-    admin = identity.create_user(
+    identity.create_user(
         session,
         org_id=org.id,
         email=email,
@@ -142,12 +134,14 @@ def create_sub_partner(
         admin_level="full_admin",
         now=now,
     )
-    own = Actor(
-        principal=_acting_admin(admin.id, org.id, parent.id),
-        org_id=org.id,
+    onboarding.create_default(
+        session,
+        owner_org_id=org.id,
         partner_org_id=parent.id,
+        data=TemplateWrite(name="Default"),
+        now=now,
+        by=actor.principal,
     )
-    onboarding.create(session, actor=own, data=TemplateWrite(name="Default"), now=now)
     queue_mail(
         session,
         to=email,
@@ -176,18 +170,6 @@ def create_sub_partner(
         },
     )
     return record
-
-
-def _acting_admin(user_id: str, org_id: str, parent_id: str) -> Principal:
-    return Principal(
-        user_id=user_id,
-        org_id=org_id,
-        org_kind="sub_partner",
-        partner_org_id=parent_id,
-        roles=frozenset({Role.PARTNER_FULL_ADMIN.value}),
-        scopes=frozenset(),
-        token_id="",
-    )
 
 
 def set_state(

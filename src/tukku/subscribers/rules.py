@@ -48,18 +48,22 @@ class Numbers:
 def check_numbers(
     extension: str | None, phone_number: str | None, *, required: bool, prefix: str
 ) -> tuple[Numbers | None, list[Problem]]:
-    """Calling packages need an extension, a primary number or both; each must be well-formed."""
+    """Calling packages need an extension, a primary number or both; each must be well-formed.
+
+    Problems name `<prefix>.extension` and `<prefix>.primaryPhoneNumber` (no prefix: the bare
+    field names)."""
     ext = (extension or "").strip() or None
     number = (phone_number or "").strip().replace(" ", "") or None
     problems = []
     if required and ext is None and number is None:
-        reason = f"{prefix}: an extension, a primaryPhoneNumber or both are required"
-        problems.append(Problem(Codes.NUMBER_REQUIRED, reason, prefix))
+        where = prefix or "primaryPhoneNumber"
+        reason = f"{where}: an extension, a primaryPhoneNumber or both are required"
+        problems.append(Problem(Codes.NUMBER_REQUIRED, reason, where))
     if ext is not None and not is_extension(ext):
-        where = f"{prefix}.extension"
+        where = f"{prefix}.extension" if prefix else "extension"
         problems.append(Problem(Codes.EXTENSION_INVALID, f"{where}: must be 2 to 10 digits", where))
     if number is not None and not is_e164(number):
-        where = f"{prefix}.primaryPhoneNumber"
+        where = f"{prefix}.primaryPhoneNumber" if prefix else "primaryPhoneNumber"
         reason = f"{where}: must be E.164, e.g. +14085550100"
         problems.append(Problem(Codes.PHONE_NUMBER_INVALID, reason, where))
     if problems:

@@ -734,7 +734,7 @@ def set_primary_number(session: Session, *, user_id: str, number: str, now: date
         raise invalid_all(
             [Problem(Codes.NUMBER_REQUIRED, f"{where}: the user has no calling package", where)]
         )
-    numbers, problems = check_numbers(None, number, required=True, prefix="primaryPhoneNumber")
+    numbers, problems = check_numbers(None, number, required=True, prefix="")
     if problems or numbers is None:
         raise invalid_all(problems)
     row = session.scalars(
