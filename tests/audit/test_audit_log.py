@@ -1003,3 +1003,21 @@ def test_a_failed_request_leaves_no_audit_event(
     everything = list_all(ctx.client, OPS_AUDIT, ctx.ops.headers)
     assert [e for e in everything if e["id"] not in ctx.seen] == []
     assert [e for e in everything if e["trackingId"] == TRACKING] == []
+
+
+def test_a_background_step_carries_the_tracking_id_of_the_request_behind_it(
+    app_client: TestClient, partner: Partner
+) -> None:
+    headers = {**partner.headers, "TrackingID": "order-77"}
+    accepted = app_client.post(CUSTOMERS, json=customer_body(partner), headers=headers)
+    drain(app_client)
+
+    events = list_all(app_client, PARTNER_AUDIT, partner.headers, trackingId="order-77")
+
+    customer_id = accepted.json()["url"].rsplit("/", 1)[1]
+    assert [(e["action"], e["targetId"]) for e in events] == [
+        ("customer.status", customer_id),
+        ("customer.provision", customer_id),
+    ]
+    assert events[0]["after"] == {"status": "provisioned"}
+    assert events[0]["actorUserId"] is None

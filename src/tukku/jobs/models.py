@@ -17,7 +17,8 @@ class Job(Base):
     `lease_owner` is the worker that last claimed the job (kept after it finishes, for operators).
     `due_at` is platform time (the sandbox clock can bring it forward); `available_at` and
     `lease_expires_at` are wall-clock time, because back-off and crash detection are about
-    real processes, not business time.
+    real processes, not business time. `tracking_id` is that of the request (or job) that queued
+    it: the job runs under it, so logs and audit events of background steps link back to it.
     """
 
     __tablename__ = "jobs"
@@ -34,6 +35,7 @@ class Job(Base):
     lease_expires_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    tracking_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -46,6 +46,7 @@ class Claimed:
     payload: dict[str, Any]
     attempt: int
     max_attempts: int
+    tracking_id: str | None = None
 
 
 class LeaseLost(Exception):
@@ -143,14 +144,18 @@ class Worker:
                     attempts=Job.attempts + 1,
                     started_at=real,
                 )
-                .returning(Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts)
+                .returning(
+                    Job.id, Job.kind, Job.payload, Job.attempts, Job.max_attempts, Job.tracking_id
+                )
                 .execution_options(synchronize_session=False)
             ).first()
         if row is None:
             return None
         with self._current_lock:
             self._current = row.id
-        return Claimed(row.id, row.kind, row.payload, row.attempts, row.max_attempts)
+        return Claimed(
+            row.id, row.kind, row.payload, row.attempts, row.max_attempts, row.tracking_id
+        )
 
     def pending_due(self) -> int:
         """How many jobs are due now or being run by some worker."""
@@ -166,7 +171,7 @@ class Worker:
 
     def execute(self, job: Claimed) -> None:
         """Run a claimed job; commit its effects with its completion, or record the failure."""
-        token = tracking_id_var.set(f"JOB_{job.id}_{job.attempt}")
+        token = tracking_id_var.set(job.tracking_id or f"JOB_{job.id}_{job.attempt}")
         try:
             spec = registry.kind(job.kind)
             if spec is None:

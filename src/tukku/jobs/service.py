@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from tukku.core.clock import real_now
 from tukku.core.db import insert_ignoring_conflicts, raise_signal
+from tukku.core.logging import tracking_id_var
 from tukku.jobs import registry
 from tukku.jobs.models import Job
 
@@ -40,6 +41,7 @@ def enqueue(
         "attempts": 0,
         "max_attempts": (spec.max_attempts if spec and spec.max_attempts else max_attempts),
         "dedupe_key": dedupe_key,
+        "tracking_id": tracking_id_var.get(),
         "created_at": now,
     }
     if dedupe_key is None:
