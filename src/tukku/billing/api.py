@@ -22,7 +22,15 @@ from tukku.billing.schemas import (
     ReportPage,
 )
 from tukku.billing.storage import storage_from_settings
-from tukku.core.deps import ClockDep, DbSession, LinkSecret, MaxParam, OffsetParam, SettingsDep
+from tukku.core.deps import (
+    ClockDep,
+    DbSession,
+    LinkSecret,
+    MaxParam,
+    OffsetParam,
+    OnBehalfOf,
+    SettingsDep,
+)
 from tukku.core.errors import Codes, Forbidden, Invalid, NotFound
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
@@ -68,10 +76,14 @@ def _one_of(name: str, value: str | None, allowed: list[str]) -> str | None:
 
 @router.post("", response_model=ReportIdOut, summary="Create a billing report")
 def create_report(
-    body: ReportCreate, session: DbSession, clock: ClockDep, principal: Writer
+    body: ReportCreate,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
 ) -> ReportIdOut:
     """Accept a report request (200); generation runs in the background: poll GET."""
-    actor = resolve_actor(session, principal, None)
+    actor = resolve_actor(session, principal, on_behalf_of)
     report = reports.create(session, actor=actor, data=body, now=clock.now())
     return ReportIdOut(
         id=report.id,
@@ -99,9 +111,10 @@ def list_reports(
     sub_partner_org_id: Annotated[str | None, Query(alias="subPartnerOrgId")] = None,
     max_: MaxParam = None,
     offset: OffsetParam = None,
+    on_behalf_of: OnBehalfOf = None,
 ) -> ReportPage:
     """The caller's reports; every filter matches exactly. At most 100 per page."""
-    actor = resolve_actor(session, principal, None)
+    actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=100, cap=100)
     filters = reports.ReportFilters(
         billing_start=_day("billingStartDate", billing_start_date),
@@ -132,19 +145,24 @@ def get_report(
     settings: SettingsDep,
     secret: LinkSecret,
     principal: Reader,
+    on_behalf_of: OnBehalfOf = None,
 ) -> ReportOut:
     """One report; when complete, `tempDownloadURL` serves its CSV for 30 minutes."""
-    actor = resolve_actor(session, principal, None)
+    actor = resolve_actor(session, principal, on_behalf_of)
     report = reports.get_or_404(session, actor=actor, report_id=report_id)
     return _out(request, report, secret, clock, settings.download_link_seconds)
 
 
 @router.delete("/{report_id}", status_code=204, summary="Delete a report")
 def delete_report(
-    report_id: str, session: DbSession, clock: ClockDep, principal: Writer
+    report_id: str,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
 ) -> Response:
     """Delete a report and its file; its download links stop working."""
-    actor = resolve_actor(session, principal, None)
+    actor = resolve_actor(session, principal, on_behalf_of)
     reports.delete(session, actor=actor, report_id=report_id, now=clock.now())
     return Response(status_code=204)
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 from tukku.core.schemas import CamelModel
+
+# Users' addresses are kept lower-case: the mail goes to the administrator as registered.
+AdminEmail = Annotated[str, AfterValidator(lambda value: value.strip().lower())]
 
 
 class AddressIn(CamelModel):
@@ -72,7 +77,7 @@ class CustomerCreate(CamelModel):
     address: AddressIn
     customer_info: CustomerInfoIn | None = None
     provisioning_parameters: ProvisioningParametersIn | None = None
-    sub_partner_admin_email: str | None = None
+    sub_partner_admin_email: AdminEmail | None = None
 
 
 class CustomerUpdate(CamelModel):
@@ -82,7 +87,7 @@ class CustomerUpdate(CamelModel):
     external_id: str | None = None
     address: AddressIn | None = None
     provisioning_parameters: ProvisioningParametersIn | None = None
-    sub_partner_admin_email: str | None = None
+    sub_partner_admin_email: AdminEmail | None = None
 
 
 class PrecheckCustomerInfoIn(CamelModel):

@@ -85,7 +85,15 @@ def create_sub_partner(
     parent = identity.get_org(session, actor.partner_org_id)
     subscription = service.subscription_of(session, actor.partner_org_id)
     assert parent is not None and subscription is not None
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(Codes.INVALID_FIELD, f"{where}: must not be blank", where)
+        for where, value in (
+            ("name", data.name),
+            ("adminFirstName", data.admin_first_name),
+            ("adminLastName", data.admin_last_name),
+        )
+        if not value.strip()
+    ]
     email = normalize_email(data.admin_email)
     if email is None:
         problems.append(
@@ -112,8 +120,8 @@ def create_sub_partner(
         session,
         org_id=org.id,
         email=email,
-        first_name=data.admin_first_name,
-        last_name=data.admin_last_name,
+        first_name=data.admin_first_name.strip(),
+        last_name=data.admin_last_name.strip(),
         roles=[Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN],
         now=now,
     )
@@ -149,7 +157,8 @@ def create_sub_partner(
         now=now,
         subject=f"You are invited to administer {org.name} on {parent.name}",
         body=(
-            f"Hello {data.admin_first_name},\n\n{parent.name} has set up {org.name} as a reseller "
+            f"Hello {data.admin_first_name.strip()},\n\n"
+            f"{parent.name} has set up {org.name} as a reseller "
             f"and made you its first administrator.\nYour organization ID: {org.id}\n"
         ),
     )
