@@ -14,7 +14,7 @@ import io
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
@@ -563,3 +563,42 @@ def test_a_listed_name_always_matches_itself_however_it_is_written(
 
     assert [m.ref for m in found] == ["e-1"], (listed, written)
     assert found[0].score == 100
+
+
+name_words = st.lists(
+    st.text(alphabet="abcdefghij", min_size=1, max_size=12), min_size=1, max_size=6
+).map(" ".join)
+
+
+@given(
+    listed=st.lists(st.tuples(name_words, st.booleans()), min_size=1, max_size=25),
+    pick=st.integers(min_value=0),
+    cut=st.integers(min_value=0, max_value=8),
+    extra=st.text(alphabet="abcdefghij ", max_size=8),
+)
+# at the edges: 8 letters of a 12-letter name, and 12 letters of an 8-letter one, score 80
+@example(listed=[("abcdefghijkl", True)], pick=0, cut=4, extra="")
+@example(listed=[("abcdefgh", True)], pick=0, cut=0, extra="ijkl")
+def test_screening_finds_exactly_the_parties_a_full_scan_finds(
+    listed: list[tuple[str, bool]], pick: int, cut: int, extra: str
+) -> None:
+    """Names of every length, some parties at the customer's own address (threshold 80), the
+    others with no known country (90); the customer is a listed name with a few letters cut
+    and others added. Whatever the screener skips for speed, it finds what comparing the
+    customer with every listed name finds."""
+    here = ListedAddress("5 Birch Way, Lakeside", "FI")
+    parties = [
+        party(name, ref=f"e-{n}", addresses=(here,) if at_home else (), countries=frozenset())
+        for n, (name, at_home) in enumerate(listed)
+    ]
+    chosen = listed[pick % len(listed)][0]
+    written = chosen[: max(1, len(chosen) - cut)] + extra
+    wanted = normalize(written)
+
+    expected = {
+        p.ref
+        for p in parties
+        if fuzz.token_sort_ratio(wanted, normalize(p.name)) >= (80 if p.addresses else 90)
+    }
+
+    assert set(refs(Screener(parties), customer(written))) == expected

@@ -21,9 +21,11 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from math import ceil, floor
 
 from rapidfuzz import fuzz, process
 
@@ -218,17 +220,33 @@ def _sorted_words(text: str) -> str:
     return " ".join(sorted(text.split()))
 
 
+def _length_window(length: int, threshold: float) -> tuple[int, int]:
+    """The lengths a name may have to score `threshold` against one of `length` characters.
+
+    `ratio` is 200 x (longest common subsequence) / (sum of lengths), and the subsequence is
+    no longer than the shorter name, so the other length lies within `length` x t / (200 - t)
+    and `length` x (200 - t) / t; rounded outwards, the window never drops a possible match.
+    """
+    shortest = floor(length * threshold / (200 - threshold))
+    return shortest, ceil(length * (200 - threshold) / threshold)
+
+
 class Screener:
     """A loaded list, indexed for fast fuzzy look-ups of candidates."""
 
     def __init__(self, parties: Iterable[ListedParty]) -> None:
         self._parties = list(parties)
-        self._names: list[str] = []
-        self._labels: list[tuple[int, str]] = []
-        for index, party in enumerate(self._parties):
-            for name in (party.name, *party.alt_names):
-                self._names.append(_sorted_words(normalize(name)))
-                self._labels.append((index, name))
+        names = [
+            (_sorted_words(normalize(name)), index, name)
+            for index, party in enumerate(self._parties)
+            for name in (party.name, *party.alt_names)
+        ]
+        # By length: a candidate is compared only with names long enough and short enough to
+        # reach the lowest threshold at all (see _length_window).
+        names.sort(key=lambda entry: len(entry[0]))
+        self._names = [entry[0] for entry in names]
+        self._lengths = [len(entry[0]) for entry in names]
+        self._labels = [(index, name) for _, index, name in names]
 
     def __len__(self) -> int:
         return len(self._parties)
@@ -238,10 +256,12 @@ class Screener:
         wanted = _sorted_words(normalize(candidate.name))
         if not wanted:
             return []
+        low, high = _length_window(len(wanted), ADDRESS_CONFIRMED_THRESHOLD)
+        first = bisect_left(self._lengths, low)
         # token_sort_ratio is ratio over word-sorted strings; the listed side is sorted once.
         found = process.extract(
             wanted,
-            self._names,
+            self._names[first : bisect_right(self._lengths, high)],
             scorer=fuzz.ratio,
             processor=None,
             score_cutoff=ADDRESS_CONFIRMED_THRESHOLD,
@@ -249,7 +269,7 @@ class Screener:
         )
         best: dict[int, Match] = {}
         for _, score, position in found:
-            index, matched = self._labels[position]
+            index, matched = self._labels[first + position]
             party = self._parties[index]
             threshold, address_matched = self._threshold(party, candidate)
             if score < threshold:

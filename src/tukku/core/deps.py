@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -22,8 +23,20 @@ async def _unit_of_work(request: Request) -> AsyncIterator[Session]:
     Async so that opening it costs no thread hop; the commit, which does I/O, runs in the
     thread pool.
     """
+    async with _opened(request, write=request.method not in READ_METHODS) as session:
+        yield session
+
+
+async def _read_only_unit_of_work(request: Request) -> AsyncIterator[Session]:
+    """A read-only unit for a POST that changes nothing (prechecks): it never takes SQLite's
+    write lock, so prechecks run side by side with each other and with writers."""
+    async with _opened(request, write=False) as session:
+        yield session
+
+
+@asynccontextmanager
+async def _opened(request: Request, *, write: bool) -> AsyncIterator[Session]:
     db: Database = request.app.state.db
-    write = request.method not in READ_METHODS
     session = db.open_session(write=write)
     try:
         yield session
@@ -49,6 +62,7 @@ async def _link_secret(request: Request) -> str:
 
 
 DbSession = Annotated[Session, Depends(_unit_of_work, scope="function")]
+ReadOnlySession = Annotated[Session, Depends(_read_only_unit_of_work, scope="function")]
 ClockDep = Annotated[Clock, Depends(_clock)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 LinkSecret = Annotated[str, Depends(_link_secret)]

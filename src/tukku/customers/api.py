@@ -8,7 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, OnBehalfOf, SettingsDep
+from tukku.core.deps import (
+    ClockDep,
+    DbSession,
+    MaxParam,
+    OffsetParam,
+    OnBehalfOf,
+    ReadOnlySession,
+    SettingsDep,
+)
 from tukku.core.errors import Codes, Invalid, invalid_all
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
@@ -116,7 +124,7 @@ def provision_customer(
 @router.post("/validate", response_model=PrecheckOut, summary="Precheck a customer")
 def precheck_customer(
     body: CustomerPrecheck,
-    session: DbSession,
+    session: ReadOnlySession,
     settings: SettingsDep,
     principal: Writer,
     on_behalf_of: OnBehalfOf = None,

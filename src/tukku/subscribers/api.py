@@ -15,6 +15,7 @@ from tukku.core.deps import (
     MaxParam,
     OffsetParam,
     OnBehalfOf,
+    ReadOnlySession,
     SettingsDep,
 )
 from tukku.core.errors import Codes, Invalid, invalid_all
@@ -167,7 +168,10 @@ def provision_subscriber(
 
 @router.post("/validate", response_model=PrecheckOut, summary="Precheck a subscriber")
 def precheck_subscriber(
-    body: SubscriberPrecheck, session: DbSession, principal: Writer, on_behalf_of: OnBehalfOf = None
+    body: SubscriberPrecheck,
+    session: ReadOnlySession,
+    principal: Writer,
+    on_behalf_of: OnBehalfOf = None,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
     actor = resolve_actor(session, principal, on_behalf_of)
