@@ -90,7 +90,7 @@ def _intervals(
         }
 
 
-def _prepare(url: str, subscribers: int) -> tuple[dict[str, str], int, float]:
+def _prepare(url: str, subscribers: int) -> tuple[dict[str, str], int, int, float]:
     created = partner(url)
     db = Database(url)
     now = datetime(2026, 12, 1, tzinfo=UTC)
@@ -127,7 +127,7 @@ def _prepare(url: str, subscribers: int) -> tuple[dict[str, str], int, float]:
             session.execute(insert(PackageAssignment), chunk)
         count += len(chunk)
     started = time.perf_counter()
-    record_through(db, day_number(MONTH_END))
+    days = record_through(db, day_number(MONTH_END))
     recording = time.perf_counter() - started
     # A live database has planner statistics (autovacuum keeps them); a bulk load does not
     # until analysed, and the planner then picks nested loops that are ten times slower.
@@ -135,7 +135,7 @@ def _prepare(url: str, subscribers: int) -> tuple[dict[str, str], int, float]:
         connection.execute(text("ANALYZE"))
         connection.commit()
     db.dispose()
-    return created, count, recording
+    return created, count, days, recording
 
 
 def report_child(url: str, folder: str, partner_org_id: str, subscription: str) -> None:
@@ -265,7 +265,7 @@ def run(subscribers: int, backends: tuple[str, ...] = ("postgresql", "sqlite")) 
     lines = []
     for backend in backends:
         with database(backend) as url, tempfile.TemporaryDirectory() as folder:
-            created, intervals, recording = _prepare(url, subscribers)
+            created, intervals, days, recording = _prepare(url, subscribers)
             ours = _child("report_child", url, folder, created["orgId"], created["subscriptionId"])
             source = Path(folder) / "intervals.csv"
             _export_intervals(url, source)
@@ -280,8 +280,8 @@ def run(subscribers: int, backends: tuple[str, ...] = ("postgresql", "sqlite")) 
                 theirs["peak_mb"],
             )
             found = [
-                f"{backend}: recording 31 days of usage for {intervals} intervals: "
-                f"{recording:.1f} s",
+                f"{backend}: recording {days} days of usage (from the first assignment on) "
+                f"for {intervals} intervals: {recording:.1f} s",
                 _line(tukku),
                 _line(duck),
                 f"{backend}: tukku / DuckDB time ratio {tukku.seconds / duck.seconds:.1f}x; "
