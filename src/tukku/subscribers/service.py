@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -399,18 +400,7 @@ def provision_into(
     if numbers is not None and location is not None:
         _add_numbers(session, subscriber, location, numbers, now)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        principal=principal,
-        action="subscriber.provision",
-        target_type="subscriber",
-        target_id=subscriber.id,
-        now=now,
-        partner_org_id=customer.partner_org_id,
-        owner_org_id=customer.owner_org_id,
-        after=audit.snapshot(subscriber, AUDITED),
-    )
+    _audit(session, "subscriber.provision", subscriber, now, actor=actor, principal=principal)
     return Provisioned(subscriber, pending=pending, external_customer_id=customer.external_id)
 
 
@@ -480,19 +470,8 @@ def change_package(
     subscriber.package = package
     _start_billing(session, subscriber, customer, now)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        principal=principal,
-        action="subscriber.update",
-        target_type="subscriber",
-        target_id=subscriber.id,
-        now=now,
-        partner_org_id=customer.partner_org_id,
-        owner_org_id=customer.owner_org_id,
-        before=before,
-        after=audit.snapshot(subscriber, AUDITED),
-    )
+    changed = "subscriber.update"
+    _audit(session, changed, subscriber, now, actor=actor, principal=principal, before=before)
     return subscriber
 
 
@@ -511,18 +490,7 @@ def remove(session: Session, *, actor: Actor, subscriber_id: str, now: datetime)
     customers.lock(session, subscriber.customer_id, shared=True)
     before = audit.snapshot(subscriber, AUDITED)
     _end(session, subscriber, now)
-    audit.record(
-        session,
-        actor=actor,
-        action="subscriber.remove",
-        target_type="subscriber",
-        target_id=subscriber.id,
-        now=now,
-        partner_org_id=subscriber.partner_org_id,
-        owner_org_id=subscriber.owner_org_id,
-        before=before,
-        after=audit.snapshot(subscriber, AUDITED),
-    )
+    _audit(session, "subscriber.remove", subscriber, now, actor=actor, before=before)
 
 
 def remove_all_for_customer(session: Session, *, customer_id: str, now: datetime) -> int:
@@ -556,6 +524,32 @@ def resend_consent(
         now=now,
         partner_org_id=subscriber.partner_org_id,
         owner_org_id=subscriber.owner_org_id,
+    )
+
+
+def _audit(
+    session: Session,
+    action: str,
+    subscriber: Subscriber,
+    now: datetime,
+    *,
+    actor: Actor | None = None,
+    principal: Principal | None = None,
+    before: dict[str, Any] | None = None,
+) -> None:
+    """Record a change of a subscriber, with its state afterwards."""
+    audit.record(
+        session,
+        actor=actor,
+        principal=principal,
+        action=action,
+        target_type="subscriber",
+        target_id=subscriber.id,
+        now=now,
+        partner_org_id=subscriber.partner_org_id,
+        owner_org_id=subscriber.owner_org_id,
+        before=before,
+        after=audit.snapshot(subscriber, AUDITED),
     )
 
 
@@ -602,17 +596,7 @@ def accept_consent(
     before = audit.snapshot(subscriber, AUDITED)
     _activate(session, subscriber, customer, user, now)
     session.flush()
-    audit.record(
-        session,
-        action="subscriber.consent",
-        target_type="subscriber",
-        target_id=subscriber.id,
-        now=now,
-        partner_org_id=subscriber.partner_org_id,
-        owner_org_id=subscriber.owner_org_id,
-        before=before,
-        after=audit.snapshot(subscriber, AUDITED),
-    )
+    _audit(session, "subscriber.consent", subscriber, now, before=before)
     return subscriber, customer
 
 
