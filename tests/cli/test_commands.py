@@ -375,3 +375,32 @@ def test_screening_load_of_a_bad_file_changes_nothing_and_names_the_lines(
             assert current.entry_count == 1
     finally:
         db.dispose()
+
+
+def test_tokens_create_grants_only_scopes_the_users_roles_allow(database_url: str) -> None:
+    created = json.loads(
+        tukku(
+            "partners",
+            "create",
+            "--name",
+            "Scoped Net",
+            "--admin-email",
+            "scoped@net.test",
+            "--json",
+            "--database-url",
+            database_url,
+        )
+    )
+    base = ("tokens", "create", "--org", created["orgId"], "--database-url", database_url)
+
+    narrow = tukku(*base, "--scope", "spark-admin:wholesale_customers_read", "--json")
+    operator = _run(*base, "--scope", "tukku:ops")
+    unknown = _run(*base, "--scope", "everything")
+
+    found = _authenticated(database_url, json.loads(narrow)["token"])
+    assert found is not None
+    assert found.principal.scopes == {"spark-admin:wholesale_customers_read"}
+    assert operator.returncode != 0
+    assert "do not allow tukku:ops" in operator.stderr
+    assert unknown.returncode != 0
+    assert "unknown scope everything" in unknown.stderr

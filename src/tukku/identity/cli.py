@@ -41,11 +41,13 @@ def create(
             user = service.first_admin(session, org)
         if user is None:
             raise NotFound("user")
-        wanted = {Scope(s) for s in scopes} if scopes else None
         allowed = service.grantable_for(session, user)
-        granted = wanted if wanted is not None else allowed
+        granted = _scopes(scopes) if scopes else allowed
         if not granted:
             raise Invalid("scope", "the user's roles allow no scopes")
+        beyond = sorted(s.value for s in granted - allowed)
+        if beyond:
+            raise Invalid("scope", f"the user's roles do not allow {', '.join(beyond)}")
         _, token = service.issue_token(
             session, user=user, scopes=granted, name=name, now=clock.now()
         )
@@ -53,6 +55,15 @@ def create(
         emit_json({"token": token})
     else:
         typer.echo(token)
+
+
+def _scopes(names: list[str]) -> set[Scope]:
+    known = {s.value for s in Scope}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        choices = ", ".join(sorted(known))
+        raise Invalid("scope", f"unknown scope {', '.join(unknown)}; one of {choices}")
+    return {Scope(n) for n in names}
 
 
 @operators_app.command("create")
