@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,56 @@ def outbox(client: TestClient, to: str) -> list[Mail]:
         return [Mail(m.kind, m.subject, m.body, m.status) for m in reversed(rows[:100])]
 
 
+def bearer(token: str) -> dict[str, str]:
+    """An Authorization header."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _token_headers(
+    session: Any, user: Any, scopes: Iterable[Scope] | None, clock: ManualClock
+) -> dict[str, str]:
+    granted = set(scopes) if scopes is not None else identity.grantable_for(session, user)
+    _, token = identity.issue_token(session, user=user, scopes=granted, name="t", now=clock.now())
+    return bearer(token)
+
+
+def user_headers(
+    db: Database, clock: ManualClock, email: str, scopes: Iterable[Scope] | None = None
+) -> dict[str, str]:
+    """A new token of an existing user: `scopes`, or every scope the user's roles allow (as
+    `tukku tokens create --email` issues)."""
+    with db.unit_of_work() as session:
+        user = identity.find_user_by_email(session, email)
+        assert user is not None
+        return _token_headers(session, user, scopes, clock)
+
+
+def first_admin_headers(db: Database, clock: ManualClock, org_id: str) -> dict[str, str]:
+    """A token of an organization's first administrator with every scope its roles allow (as
+    `tukku tokens create --org` issues)."""
+    with db.unit_of_work() as session:
+        user = identity.first_admin(session, org_id)
+        assert user is not None
+        return _token_headers(session, user, None, clock)
+
+
+def new_user_headers(
+    db: Database,
+    clock: ManualClock,
+    org_id: str,
+    role: Role,
+    scopes: Iterable[Scope] | None = None,
+) -> dict[str, str]:
+    """A new user of `org_id` holding `role`, and a token with `scopes` (default: every scope
+    the role allows)."""
+    with db.unit_of_work() as session:
+        email = f"user{next(_n)}@roles.test"
+        user = identity.create_user(
+            session, org_id=org_id, email=email, roles=[role], now=clock.now()
+        )
+        return _token_headers(session, user, scopes, clock)
+
+
 def operator_headers(db: Database, clock: ManualClock) -> dict[str, str]:
     """Authorization header of a new platform operator's token (scope `tukku:ops`)."""
     with db.unit_of_work() as session:
@@ -133,10 +184,7 @@ def operator_headers(db: Database, clock: ManualClock) -> dict[str, str]:
             now=clock.now(),
             roles=[Role.OPERATOR],
         )
-        _, token = identity.issue_token(
-            session, user=user, scopes={Scope.OPS}, name="ops", now=clock.now()
-        )
-    return {"Authorization": f"Bearer {token}"}
+        return _token_headers(session, user, {Scope.OPS}, clock)
 
 
 def user_outside_wholesale(client: TestClient, ops: dict[str, str], email: str) -> dict[str, Any]:
@@ -148,3 +196,43 @@ def user_outside_wholesale(client: TestClient, ops: dict[str, str], email: str) 
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+def sub_partner_body(**overrides: Any) -> dict[str, Any]:
+    """A valid body for `POST /v1/partner/subPartners` (required fields only), with overrides."""
+    n = next(_n)
+    body: dict[str, Any] = {
+        "name": f"Corner Reseller {n}",
+        "adminEmail": f"rita{n}@corner-reseller{n}.test",
+        "adminFirstName": "Rita",
+        "adminLastName": f"Reseller{n}",
+    }
+    body.update(overrides)
+    return body
+
+
+@dataclass(frozen=True)
+class SubPartner:
+    """A sub-partner set up through the API, with a token of its first administrator."""
+
+    org_id: str
+    name: str
+    admin_email: str
+    headers: dict[str, str]
+    parent: Partner
+
+    @property
+    def for_it(self) -> dict[str, str]:
+        """Query parameters by which the parent acts for this sub-partner."""
+        return {"onBehalfOfSubPartnerOrgId": self.org_id}
+
+
+def set_up_sub_partner(client: TestClient, parent: Partner, **overrides: Any) -> SubPartner:
+    """Set up a sub-partner of `parent` through the API and issue its administrator a token."""
+    body = sub_partner_body(**overrides)
+    response = client.post("/v1/partner/subPartners", json=body, headers=parent.headers)
+    assert response.status_code == 201, response.text
+    org_id = response.json()["orgId"]
+    state = client.app.state  # type: ignore[attr-defined]
+    headers = first_admin_headers(state.db, state.clock, org_id)
+    return SubPartner(org_id, body["name"], body["adminEmail"], headers, parent)

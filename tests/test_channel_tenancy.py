@@ -26,8 +26,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain
-from tests.partners.test_sub_partners_api import SubPartner, set_up_sub_partner
-from tests.support import customer_body, error_codes, operator_headers, subscriber_body
+from tests.support import (
+    SubPartner,
+    customer_body,
+    error_codes,
+    operator_headers,
+    set_up_sub_partner,
+    subscriber_body,
+)
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 

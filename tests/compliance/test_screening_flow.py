@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from tests.compliance.test_rules import csl
 from tests.conftest import Partner, drain
-from tests.customers.test_attach import REQUESTS, attach_body, pending_request, token_headers
-from tests.support import customer_body, error_codes, operator_headers
+from tests.customers.test_attach import REQUESTS, attach_body, pending_request
+from tests.support import customer_body, error_codes, operator_headers, user_headers
 from tukku.app import create_app
 from tukku.cli.main import app as cli
 from tukku.core.clock import ManualClock
@@ -640,7 +640,7 @@ def test_an_attachment_needing_approval_waits_for_the_org_admin_and_screening(
     load(app_client, ops, WITH_ZYXWV)
     org_id, admin_email = listed_org(app_client, ops, verified=True)
     customer_id = attach_listed(app_client, partner, org_id)
-    admin = token_headers(db, clock, admin_email)
+    admin = user_headers(db, clock, admin_email)
     request_id = pending_request(app_client, admin)["id"]
     case_id = only_case(app_client, ops, customer_id)["id"]
 
@@ -673,7 +673,7 @@ def test_an_org_admin_rejecting_the_attachment_withdraws_the_screening_case(
     load(app_client, ops, WITH_ZYXWV)
     org_id, admin_email = listed_org(app_client, ops, verified=True)
     customer_id = attach_listed(app_client, partner, org_id)
-    admin = token_headers(db, clock, admin_email)
+    admin = user_headers(db, clock, admin_email)
     request_id = pending_request(app_client, admin)["id"]
 
     rejected = app_client.post(f"{REQUESTS}/{request_id}/reject", headers=admin)

@@ -21,6 +21,7 @@ from tests.support import (
     outbox,
     provision_customer,
     provision_subscriber,
+    user_headers,
 )
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -81,21 +82,6 @@ def standalone_org(
     created = response.json()
     assert sorted(u["email"] for u in created["users"]) == sorted(emails)
     return Org(created["id"], created["name"], emails)
-
-
-def token_headers(db: Database, clock: ManualClock, email: str) -> dict[str, str]:
-    """A token with every scope the user's roles allow (as `tukku tokens create --email`)."""
-    with db.unit_of_work() as session:
-        user = identity.find_user_by_email(session, email)
-        assert user is not None
-        _, token = identity.issue_token(
-            session,
-            user=user,
-            scopes=identity.grantable_for(session, user),
-            name="test",
-            now=clock.now(),
-        )
-    return {"Authorization": f"Bearer {token}"}
 
 
 def attach_body(partner: Partner, org_id: str, **overrides: Any) -> dict[str, Any]:
@@ -174,7 +160,7 @@ def test_attached_org_keeps_its_name_and_sign_in_and_is_not_restricted(
     app_client: TestClient, partner: Partner, ops: dict[str, str], db: Database, clock: ManualClock
 ) -> None:
     org = standalone_org(app_client, ops)
-    admin = token_headers(db, clock, org.admin)
+    admin = user_headers(db, clock, org.admin)
     own_sso = {"mode": "partner_saml", "idpEntityId": "https://idp.bakery.test"}
     assert (
         app_client.put("/v1/customer/organization/authentication", json=own_sso, headers=admin)
@@ -303,7 +289,7 @@ def test_org_admin_lists_and_approves_then_provisioning_completes(
 ) -> None:
     org = standalone_org(app_client, ops, verified=("bakery.example",))
     customer = attach(app_client, partner, org.id)
-    admin = token_headers(db, clock, org.admin)
+    admin = user_headers(db, clock, org.admin)
 
     request = pending_request(app_client, admin)
     assert request["customerId"] == customer["id"]
@@ -330,7 +316,7 @@ def test_org_admin_rejects_and_the_customer_ends_in_error_4022(
 ) -> None:
     org = standalone_org(app_client, ops, claimed=("bakery.example",))
     customer = attach(app_client, partner, org.id)
-    admin = token_headers(db, clock, org.admin)
+    admin = user_headers(db, clock, org.admin)
     request = pending_request(app_client, admin)
 
     rejected = app_client.post(f"{REQUESTS}/{request['id']}/reject", headers=admin)
@@ -363,7 +349,7 @@ def test_deciding_twice_is_a_409_4024(
 ) -> None:
     org = standalone_org(app_client, ops, verified=("bakery.example",))
     customer = attach(app_client, partner, org.id)
-    admin = token_headers(db, clock, org.admin)
+    admin = user_headers(db, clock, org.admin)
     request = pending_request(app_client, admin)
     assert app_client.post(f"{REQUESTS}/{request['id']}/{first}", headers=admin).status_code == 200
     drain(app_client)
@@ -382,9 +368,9 @@ def test_another_orgs_admin_can_neither_see_nor_decide_the_request(
 ) -> None:
     org = standalone_org(app_client, ops, verified=("bakery.example",))
     customer = attach(app_client, partner, org.id)
-    request = pending_request(app_client, token_headers(db, clock, org.admin))
+    request = pending_request(app_client, user_headers(db, clock, org.admin))
     stranger_org = standalone_org(app_client, ops)
-    stranger = token_headers(db, clock, stranger_org.admin)
+    stranger = user_headers(db, clock, stranger_org.admin)
 
     listed = app_client.get(REQUESTS, headers=stranger)
     approve = app_client.post(f"{REQUESTS}/{request['id']}/approve", headers=stranger)
@@ -406,12 +392,12 @@ def test_a_read_only_user_of_the_org_cannot_decide(
 ) -> None:
     org = standalone_org(app_client, ops, verified=("bakery.example",))
     attach(app_client, partner, org.id)
-    request = pending_request(app_client, token_headers(db, clock, org.admin))
+    request = pending_request(app_client, user_headers(db, clock, org.admin))
     with db.unit_of_work() as session:
         user = identity.find_user_by_email(session, org.others[0])
         assert user is not None
         identity.grant_role(session, user=user, role=Role.CUSTOMER_READ_ONLY)
-    reader = token_headers(db, clock, org.others[0])
+    reader = user_headers(db, clock, org.others[0])
 
     response = app_client.post(f"{REQUESTS}/{request['id']}/approve", headers=reader)
 

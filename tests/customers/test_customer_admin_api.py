@@ -8,7 +8,6 @@ company name, domains, e-mail or sign-in settings; once the partner turns it off
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,16 +16,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner
-from tests.support import error_codes, provision_customer, provision_subscriber, subscriber_body
+from tests.support import (
+    error_codes,
+    first_admin_headers,
+    new_user_headers,
+    provision_customer,
+    provision_subscriber,
+    subscriber_body,
+)
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
-from tukku.identity import service as identity
 from tukku.identity.rules import Role
 
 ORG = "/v1/customer/organization"
 USERS = "/v1/customer/users"
 PACKAGES = ["webex_calling", "webex_suite"]
-_n = itertools.count(1)
 
 # PRODUCT.md 10.2, by hand: what a customer full administrator may do in each mode.
 FULL_ADMIN_RESTRICTED = ["org.settings.read", "users.names.edit", "users.read"]
@@ -49,46 +53,6 @@ FULL_ADMIN_UNRESTRICTED = sorted(
         "calling.connected_uc.use",
     ]
 )
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def first_admin_headers(db: Database, clock: ManualClock, org_id: str) -> dict[str, str]:
-    """A token of the organization's first administrator with every scope its roles allow
-    (what `tukku tokens create --org` issues)."""
-    with db.unit_of_work() as session:
-        user = identity.first_admin(session, org_id)
-        assert user is not None
-        _, token = identity.issue_token(
-            session,
-            user=user,
-            scopes=identity.grantable_for(session, user),
-            name="test",
-            now=clock.now(),
-        )
-    return bearer(token)
-
-
-def user_with_role(db: Database, clock: ManualClock, org_id: str, role: Role) -> dict[str, str]:
-    """A new user of `org_id` holding `role`, and a token with every scope the role allows."""
-    with db.unit_of_work() as session:
-        user = identity.create_user(
-            session,
-            org_id=org_id,
-            email=f"role{next(_n)}@roles.test",
-            roles=[role],
-            now=clock.now(),
-        )
-        _, token = identity.issue_token(
-            session,
-            user=user,
-            scopes=identity.grantable_for(session, user),
-            name="test",
-            now=clock.now(),
-        )
-    return bearer(token)
 
 
 @dataclass(frozen=True)
@@ -399,7 +363,7 @@ def test_a_wholesale_admin_of_the_partner_may_toggle(
     db: Database,
     clock: ManualClock,
 ) -> None:
-    wholesale_admin = user_with_role(db, clock, partner.org_id, Role.WHOLESALE_ADMIN)
+    wholesale_admin = new_user_headers(db, clock, partner.org_id, Role.WHOLESALE_ADMIN)
 
     response = app_client.put(
         f"/v1/partner/customers/{customer.id}/restrictedMode",
@@ -418,7 +382,7 @@ def test_only_partner_admins_may_toggle_restricted_mode(
     db: Database,
     clock: ManualClock,
 ) -> None:
-    read_only = user_with_role(db, clock, partner.org_id, Role.PARTNER_READ_ONLY)
+    read_only = new_user_headers(db, clock, partner.org_id, Role.PARTNER_READ_ONLY)
     url = f"/v1/partner/customers/{customer.id}/restrictedMode"
 
     for headers in (customer.admin, read_only):
@@ -454,7 +418,7 @@ def test_customer_read_only_role_reads_but_never_writes(
     clock: ManualClock,
     restricted: bool,
 ) -> None:
-    reader = user_with_role(db, clock, customer.org_id, Role.CUSTOMER_READ_ONLY)
+    reader = new_user_headers(db, clock, customer.org_id, Role.CUSTOMER_READ_ONLY)
     set_restricted(app_client, partner, customer.id, restricted)
     before = state(app_client, customer)
 

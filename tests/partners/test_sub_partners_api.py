@@ -6,13 +6,10 @@ invitation, validation naming the field, one level only, roles), the wire-compat
 (a suspended sub-partner can only read and delete, whether it acts itself or its parent acts
 for it), and a parent acting for its sub-partner with `onBehalfOfSubPartnerOrgId`
 (templates in its account, its customers and subscribers, `subPartnerAdminEmail`).
-
-The helpers `set_up_sub_partner` and `admin_token` are shared with `tests/test_channel_tenancy.py`.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,16 +20,19 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain
 from tests.support import (
+    SubPartner,
     customer_body,
     error_codes,
+    new_user_headers,
     operator_headers,
     outbox,
     provision_customer,
+    set_up_sub_partner,
+    sub_partner_body,
     subscriber_body,
 )
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
-from tukku.identity import service as identity
 from tukku.identity.rules import READ_SCOPES, Role, Scope
 
 SUB_PARTNERS = "/v1/partner/subPartners"
@@ -46,73 +46,7 @@ SET_UP_AT = "2027-01-03T09:00:00.000Z"  # the `clock` fixture's start
 SET_UP_DAY = "2027-01-03T00:00:00.000Z"
 WIRE_FIELDS = {"orgId", "subscriptionId", "provisioningState", "created", "billingStartDate"}
 
-_n = itertools.count(1)
-
-
-# ---- helpers (also used by tests/test_channel_tenancy.py) -------------------------------------
-
-
-def bearer(token: str) -> dict[str, str]:
-    """An Authorization header."""
-    return {"Authorization": f"Bearer {token}"}
-
-
-def sub_partner_body(**overrides: Any) -> dict[str, Any]:
-    """A valid body for `POST /v1/partner/subPartners` (required fields only), with overrides."""
-    n = next(_n)
-    body: dict[str, Any] = {
-        "name": f"Corner Reseller {n}",
-        "adminEmail": f"rita{n}@corner-reseller{n}.test",
-        "adminFirstName": "Rita",
-        "adminLastName": f"Reseller{n}",
-    }
-    body.update(overrides)
-    return body
-
-
-def admin_token(client: TestClient, org_id: str) -> str:
-    """A token for an organization's first administrator with every scope its roles allow,
-    built the way `tukku tokens create --org ORG_ID` does."""
-    db: Database = client.app.state.db  # type: ignore[attr-defined]
-    clock: ManualClock = client.app.state.clock  # type: ignore[attr-defined]
-    with db.unit_of_work() as session:
-        admin = identity.first_admin(session, org_id)
-        assert admin is not None
-        scopes = identity.grantable_for(session, admin)
-        _, token = identity.issue_token(
-            session, user=admin, scopes=scopes, name="cli", now=clock.now()
-        )
-    return token
-
-
-@dataclass(frozen=True)
-class SubPartner:
-    """A sub-partner set up through the API, with a token of its first administrator."""
-
-    org_id: str
-    name: str
-    admin_email: str
-    token: str
-    parent: Partner
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """Authorization header of the sub-partner's own administrator."""
-        return bearer(self.token)
-
-    @property
-    def for_it(self) -> dict[str, str]:
-        """Query parameters by which the parent acts for this sub-partner."""
-        return {ON_BEHALF: self.org_id}
-
-
-def set_up_sub_partner(client: TestClient, parent: Partner, **overrides: Any) -> SubPartner:
-    """Set up a sub-partner of `parent` through the API and issue its administrator a token."""
-    body = sub_partner_body(**overrides)
-    response = client.post(SUB_PARTNERS, json=body, headers=parent.headers)
-    assert response.status_code == 201, response.text
-    org_id = response.json()["orgId"]
-    return SubPartner(org_id, body["name"], body["adminEmail"], admin_token(client, org_id), parent)
+# ---- helpers -----------------------------------------------------------------------------------
 
 
 def calling_template(
@@ -147,40 +81,6 @@ def next_url(response: Any) -> str | None:
     found = re.fullmatch(r'<http://tukku\.test(?P<url>[^>]+)>; rel="next"', link)
     assert found is not None, link
     return found["url"]
-
-
-def read_only_headers(db: Database, clock: ManualClock, partner: Partner) -> dict[str, str]:
-    """A token of a *partner read-only* user of `partner` (every read scope it may hold)."""
-    with db.unit_of_work() as session:
-        user = identity.create_user(
-            session,
-            org_id=partner.org_id,
-            email=f"auditor{next(_n)}@acme.test",
-            roles=[Role.PARTNER_READ_ONLY],
-            now=clock.now(),
-        )
-        _, token = identity.issue_token(
-            session, user=user, scopes=READ_SCOPES, name="ro", now=clock.now()
-        )
-    return bearer(token)
-
-
-def full_admin_headers(
-    db: Database, clock: ManualClock, partner: Partner, scopes: set[Scope]
-) -> dict[str, str]:
-    """A token of a new partner full administrator of `partner`, limited to `scopes`."""
-    with db.unit_of_work() as session:
-        user = identity.create_user(
-            session,
-            org_id=partner.org_id,
-            email=f"limited{next(_n)}@acme.test",
-            roles=[Role.PARTNER_FULL_ADMIN],
-            now=clock.now(),
-        )
-        _, token = identity.issue_token(
-            session, user=user, scopes=scopes, name="limited", now=clock.now()
-        )
-    return bearer(token)
 
 
 # ---- setting up a sub-partner -----------------------------------------------------------------
@@ -347,7 +247,7 @@ def test_a_read_only_partner_user_may_list_but_not_set_up_suspend_or_reactivate(
     app_client: TestClient, db: Database, clock: ManualClock, partner: Partner
 ) -> None:
     sub = set_up_sub_partner(app_client, partner)
-    read_only = read_only_headers(db, clock, partner)
+    read_only = new_user_headers(db, clock, partner.org_id, Role.PARTNER_READ_ONLY, READ_SCOPES)
 
     listed = app_client.get(LIST, headers=read_only)
     created = app_client.post(SUB_PARTNERS, json=sub_partner_body(), headers=read_only)
@@ -366,7 +266,9 @@ def test_a_read_only_partner_user_may_list_but_not_set_up_suspend_or_reactivate(
 def test_a_token_without_the_sub_partner_scopes_is_refused(
     app_client: TestClient, db: Database, clock: ManualClock, partner: Partner
 ) -> None:
-    limited = full_admin_headers(db, clock, partner, {Scope.CUSTOMERS_READ})
+    limited = new_user_headers(
+        db, clock, partner.org_id, Role.PARTNER_FULL_ADMIN, {Scope.CUSTOMERS_READ}
+    )
 
     listed = app_client.get(LIST, headers=limited)
     created = app_client.post(SUB_PARTNERS, json=sub_partner_body(), headers=limited)
