@@ -45,6 +45,7 @@ Reply = Any  # what TestClient answers (an httpx or httpx2 response, depending o
 ACT_AT = START + timedelta(hours=1, minutes=7, seconds=5, milliseconds=250)
 ACT_ISO = "2027-01-03T10:07:05.250Z"
 TRACKING = "crm-order-4711"
+USER_AGENT = "crm-sync/4.2"
 REPORT_DAYS = {"billingStartDate": "2027-01-01", "billingEndDate": "2027-01-02"}
 
 
@@ -132,8 +133,14 @@ def list_all(
 def send(
     client: TestClient, method: str, url: str, headers: dict[str, str], tracking: str, **kw: Any
 ) -> Reply:
-    """A request carrying a `TrackingID` header."""
-    return client.request(method, url, headers={**headers, "TrackingID": tracking}, **kw)
+    """A request carrying a `TrackingID` header (and an integration's own User-Agent)."""
+    sent = {**headers, "TrackingID": tracking, "User-Agent": USER_AGENT}
+    return client.request(method, url, headers=sent, **kw)
+
+
+def without_source(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events with where they came from left out (it depends on who looks)."""
+    return [{k: v for k, v in e.items() if k not in ("sourceAddress", "userAgent")} for e in events]
 
 
 def ok(response: Reply) -> dict[str, Any]:
@@ -489,7 +496,15 @@ def test_each_change_is_logged_once_with_who_what_before_after_when_and_tracking
         assert event["trackingId"]
     assert_fields(event["before"], expected.before, "before")
     assert_fields(event["after"], expected.after, "after")
-    assert event in list_all(ctx.client, PARTNER_AUDIT, ctx.partner.headers)
+    # where from: the client of the request behind it; nowhere for the platform's own steps
+    over_http = expected.by in ("partner", "operator")
+    assert event["sourceAddress"] == ("testclient" if over_http else None)
+    assert event["userAgent"] == (USER_AGENT if over_http else None)
+    partner_view = list_all(ctx.client, PARTNER_AUDIT, ctx.partner.headers)
+    as_partner_sees_it = [e for e in partner_view if e["id"] == event["id"]]
+    if expected.by == "operator":  # the partner does not learn where operators work from
+        event = {**event, "sourceAddress": None, "userAgent": None}
+    assert as_partner_sees_it == [event]
 
 
 def test_a_price_book_change_keeps_its_target(ctx: Ctx) -> None:
@@ -604,11 +619,30 @@ def test_acting_for_a_sub_partner_is_recorded_and_each_side_sees_its_share(
     )
     rival = _template_event(rival_view, "rival")
 
-    assert for_sub in sub_view
-    assert by_sub in sub_view
-    assert own not in sub_view
+    assert without_source([for_sub, by_sub]) == without_source(sub_view[:2][::-1])
+    assert own["id"] not in {e["id"] for e in sub_view}
     assert {e["ownerOrgId"] for e in sub_view} == {sub}
-    assert parent_for_sub_view == sub_view
+    assert without_source(parent_for_sub_view) == without_source(sub_view)
+    # where from: each side sees it for its own people's changes (a parent, its sub-partners'
+    # too), never for the other's; the operator sees all
+    sources = {
+        view_name: {e["trackingId"]: e["sourceAddress"] for e in view}
+        for view_name, view in (
+            ("parent", parent_view),
+            ("sub", sub_view),
+            ("ops", ops_view),
+            ("rival", rival_view),
+        )
+    }
+    assert sources["parent"]["parent-own"] == "testclient"
+    assert sources["parent"]["parent-for-sub"] == "testclient"
+    assert sources["parent"]["sub-own"] == "testclient"
+    assert sources["sub"]["parent-for-sub"] is None
+    assert sources["sub"]["sub-own"] == "testclient"
+    assert sources["rival"]["rival"] == "testclient"
+    assert {sources["ops"][t] for t in ("parent-own", "parent-for-sub", "sub-own", "rival")} == {
+        "testclient"
+    }
     assert {e["ownerOrgId"] for e in parent_view} == {partner.org_id, sub}
     assert rival not in parent_view
     assert rival not in sub_view

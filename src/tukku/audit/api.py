@@ -68,13 +68,17 @@ def partner_events(
     max_: MaxParam = None,
     offset: OffsetParam = None,
 ) -> AuditEventPage:
-    """Changes to your organization's data (a parent's includes its sub-partners'), newest first."""
+    """Changes to your organization's data (a parent's includes its sub-partners'), newest first.
+    Where a change came from is shown for changes your own people (and your sub-partners') made."""
     actor = resolve_actor(session, principal, on_behalf_of)
     authorize(principal, Permission.AUDIT_READ)
     page = page_request(offset, max_, default=100, cap=1000)
-    rows = service.list_(session, filters=wanted, page=page, actor=actor)
+    rows = trim_page(
+        request, response, service.list_(session, filters=wanted, page=page, actor=actor), page
+    )
+    own = service.own_people(session, principal)
     return AuditEventPage(
-        items=[service.to_out(e) for e in trim_page(request, response, rows, page)]
+        items=[service.to_out(e, with_source=e.actor_org_id in own) for e in rows]
     )
 
 

@@ -12,7 +12,8 @@ from tukku.core.db import Base, SeqType
 
 
 class AuditEvent(Base):
-    """One change. `actor_user_id` None means the platform itself (a background job)."""
+    """One change. `actor_user_id` None means the platform itself (a background job).
+    `source_address` and `user_agent` say where the request came from (None: not over HTTP)."""
 
     __tablename__ = "audit_events"
 
@@ -29,6 +30,8 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     tracking_id: Mapped[str | None] = mapped_column(String(200))
+    source_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (
         Index("ix_audit_events_partner_time", "partner_org_id", "occurred_at"),

@@ -23,6 +23,8 @@ class AuditEventOut(CamelModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     tracking_id: str | None
+    source_address: str | None
+    user_agent: str | None
 
 
 class AuditEventPage(CamelModel):

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from tukku.audit.models import AuditEvent
 from tukku.audit.schemas import AuditEventOut
-from tukku.core.logging import tracking_id_var
+from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
+from tukku.identity.models import Organization
 from tukku.identity.principal import Actor, Principal
 
 
@@ -56,6 +57,7 @@ def record(
     does). Without an actor or principal, the platform itself made the change."""
     who = actor.principal if actor else principal
     on_behalf = actor.org_id if actor and actor.org_id != actor.principal.org_id else None
+    source = request_source_var.get()
     session.execute(
         insert(AuditEvent).values(
             occurred_at=now,
@@ -70,6 +72,8 @@ def record(
             before=before,
             after=after,
             tracking_id=tracking_id_var.get(),
+            source_address=source.address if source else None,
+            user_agent=source.user_agent if source else None,
         )
     )
 
@@ -115,8 +119,18 @@ def list_(
     return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
 
 
-def to_out(event: AuditEvent) -> AuditEventOut:
-    """The wire form of an event."""
+def own_people(session: Session, principal: Principal) -> frozenset[str]:
+    """The organizations whose users' request sources (address, User-Agent) a partner's audit
+    log shows: its own and, for a parent, its sub-partners'. Operators' and customers' stay
+    private."""
+    children = select(Organization.id).where(
+        Organization.parent_id == principal.org_id, Organization.kind == "sub_partner"
+    )
+    return frozenset([principal.org_id, *session.scalars(children)])
+
+
+def to_out(event: AuditEvent, *, with_source: bool = True) -> AuditEventOut:
+    """The wire form of an event; without `with_source`, where it came from is left out."""
     return AuditEventOut(
         id=event.id,
         occurred=iso(event.occurred_at),
@@ -131,4 +145,6 @@ def to_out(event: AuditEvent) -> AuditEventOut:
         before=event.before,
         after=event.after,
         tracking_id=event.tracking_id,
+        source_address=event.source_address if with_source else None,
+        user_agent=event.user_agent if with_source else None,
     )

@@ -16,7 +16,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tukku.core.errors import Code, Codes, DomainError, Problem
-from tukku.core.logging import tracking_id_var
+from tukku.core.logging import RequestSource, request_source_var, tracking_id_var
 from tukku.core.pagination import PageRequest, next_link
 
 log = logging.getLogger("tukku.http")
@@ -26,7 +26,8 @@ T = TypeVar("T")
 
 
 class TrackingIdMiddleware:
-    """Echo the client's `TrackingID` (or a new one) on every response and in every log line."""
+    """Echo the client's `TrackingID` (or a new one) on every response and in every log line,
+    and note where the request came from for the audit log."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,6 +39,7 @@ class TrackingIdMiddleware:
         tracking_id = _incoming_tracking_id(scope) or f"TUKKU_{uuid.uuid4()}"
         scope.setdefault("state", {})["tracking_id"] = tracking_id
         token = tracking_id_var.set(tracking_id)
+        source = request_source_var.set(_source(scope))
         started = time.perf_counter()
         status = 500
 
@@ -64,6 +66,7 @@ class TrackingIdMiddleware:
                 },
             )
             tracking_id_var.reset(token)
+            request_source_var.reset(source)
 
 
 def _incoming_tracking_id(scope: Scope) -> str | None:
@@ -72,6 +75,14 @@ def _incoming_tracking_id(scope: Scope) -> str | None:
             text: str = value.decode("latin-1").strip()
             return text[:200] or None
     return None
+
+
+def _source(scope: Scope) -> RequestSource:
+    client = scope.get("client")
+    agent: bytes | None = dict(scope.get("headers", [])).get(b"user-agent")
+    return RequestSource(
+        client[0][:64] if client else None, agent.decode("latin-1")[:200] if agent else None
+    )
 
 
 def tracking_id(request: Request) -> str:

@@ -1,13 +1,30 @@
-"""Structured logs: one JSON object per line, carrying the tracking ID of the request or job."""
+"""Structured logs: one JSON object per line, carrying the tracking ID of the request or job.
+
+Also the context a request runs in (its tracking ID and where it came from), which logs and the
+audit log read without every function passing it along.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 tracking_id_var: ContextVar[str | None] = ContextVar("tracking_id", default=None)
+
+
+@dataclass(frozen=True)
+class RequestSource:
+    """Where a request came from: the client's address (as forwarded by a trusted proxy) and
+    its User-Agent, each as sent and cut to a sane length."""
+
+    address: str | None
+    user_agent: str | None
+
+
+request_source_var: ContextVar[RequestSource | None] = ContextVar("request_source", default=None)
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 

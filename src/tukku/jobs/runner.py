@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from tukku.core.clock import Clock, real_now
 from tukku.core.db import Database, insert_ignoring_conflicts
-from tukku.core.logging import tracking_id_var
+from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso
 from tukku.jobs import registry
@@ -172,6 +172,8 @@ class Worker:
     def execute(self, job: Claimed) -> None:
         """Run a claimed job; commit its effects with its completion, or record the failure."""
         token = tracking_id_var.set(job.tracking_id or f"JOB_{job.id}_{job.attempt}")
+        # The platform makes a job's changes, from no client, even when a request's thread runs it.
+        source = request_source_var.set(None)
         try:
             spec = registry.kind(job.kind)
             if spec is None:
@@ -184,6 +186,7 @@ class Worker:
             with self._current_lock:
                 self._current = None
             tracking_id_var.reset(token)
+            request_source_var.reset(source)
 
     def _run_handler(self, job: Claimed, spec: registry.JobKind) -> None:
         started = time.perf_counter()
