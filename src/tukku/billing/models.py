@@ -11,7 +11,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tukku.core.db import Base, SeqType
 
 
-class PackageAssignment(Base):
+class _Holding:
+    """Who held which package, under whom: the columns the ledger and recorded usage share
+    (each adds its `customer_id`, indexed on the ledger only)."""
+
+    partner_org_id: Mapped[str] = mapped_column(String(128))
+    sub_partner_org_id: Mapped[str | None] = mapped_column(String(128))
+    holder_id: Mapped[str] = mapped_column(String(128))
+    subscriber_id: Mapped[str | None] = mapped_column(String(128))
+    workspace_id: Mapped[str | None] = mapped_column(String(128))
+    user_id: Mapped[str | None] = mapped_column(String(128))
+    location_id: Mapped[str | None] = mapped_column(String(128))
+    package: Mapped[str] = mapped_column(String(64))
+    sku: Mapped[str] = mapped_column(String(64))
+
+
+class PackageAssignment(_Holding, Base):
     """A package held by a subscriber or workspace (the holder) from `started_at` until
     `ended_at`.
 
@@ -23,16 +38,7 @@ class PackageAssignment(Base):
     __tablename__ = "package_assignments"
 
     id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
-    partner_org_id: Mapped[str] = mapped_column(String(128))
-    sub_partner_org_id: Mapped[str | None] = mapped_column(String(128))
     customer_id: Mapped[str] = mapped_column(String(128), index=True)
-    holder_id: Mapped[str] = mapped_column(String(128))
-    subscriber_id: Mapped[str | None] = mapped_column(String(128))
-    workspace_id: Mapped[str | None] = mapped_column(String(128))
-    user_id: Mapped[str | None] = mapped_column(String(128))
-    location_id: Mapped[str | None] = mapped_column(String(128))
-    package: Mapped[str] = mapped_column(String(64))
-    sku: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 
@@ -50,7 +56,7 @@ class PackageAssignment(Base):
     )
 
 
-class UsageRun(Base):
+class UsageRun(_Holding, Base):
     """Recorded daily usage, run-length encoded: the holder used `micro_per_day` micro
     user-days of the package on every day from `first_day` to `last_day` (day numbers; NULL
     `last_day`: every recorded day since `first_day`).
@@ -61,16 +67,7 @@ class UsageRun(Base):
     __tablename__ = "usage_runs"
 
     id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
-    partner_org_id: Mapped[str] = mapped_column(String(128))
-    sub_partner_org_id: Mapped[str | None] = mapped_column(String(128))
     customer_id: Mapped[str] = mapped_column(String(128))
-    holder_id: Mapped[str] = mapped_column(String(128))
-    subscriber_id: Mapped[str | None] = mapped_column(String(128))
-    workspace_id: Mapped[str | None] = mapped_column(String(128))
-    user_id: Mapped[str | None] = mapped_column(String(128))
-    location_id: Mapped[str | None] = mapped_column(String(128))
-    package: Mapped[str] = mapped_column(String(64))
-    sku: Mapped[str] = mapped_column(String(64))
     first_day: Mapped[int]
     last_day: Mapped[int | None]
     micro_per_day: Mapped[int]

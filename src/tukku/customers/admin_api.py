@@ -5,14 +5,11 @@ Restricted-by-partner mode is enforced here (in `customers.admin`), so the porta
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Depends, Response
 
-from tukku.core.deps import ClockDep, DbSession, LinkSecret, SettingsDep
-from tukku.core.http import base_url
+from tukku.core.deps import ClockDep, DbSession
 from tukku.core.timefmt import iso, iso_or_none
 from tukku.customers import admin, attach
 from tukku.customers.admin_schemas import (
@@ -32,21 +29,17 @@ from tukku.customers.admin_schemas import (
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
-from tukku.subscribers.service import Links
+from tukku.subscribers.api import LinksDep
 
 router = APIRouter(prefix="/v1/customer", tags=["Customer administration"])
 Reader = Annotated[Principal, Depends(requires(Scope.CUSTOMER_ADMIN_READ))]
 Writer = Annotated[Principal, Depends(requires(Scope.CUSTOMER_ADMIN_WRITE))]
 
 
-def _ctx(session: Session, principal: Principal) -> admin.CustomerContext:
-    return admin.context(session, principal)
-
-
 @router.get("/organization", response_model=OrganizationOut, summary="Your organization")
 def get_organization(session: DbSession, principal: Reader) -> OrganizationOut:
     """Settings, the restricted-mode banner flag, and what you may change."""
-    return admin.organization(_ctx(session, principal))
+    return admin.organization(admin.context(session, principal))
 
 
 @router.patch("/organization", response_model=OrganizationOut, summary="Rename")
@@ -54,7 +47,7 @@ def rename(
     body: OrganizationUpdate, session: DbSession, clock: ClockDep, principal: Writer
 ) -> OrganizationOut:
     """Change the company name (read-only in restricted mode)."""
-    ctx = _ctx(session, principal)
+    ctx = admin.context(session, principal)
     admin.rename(session, ctx, body.name, clock.now())
     return admin.organization(ctx)
 
@@ -64,7 +57,7 @@ def set_domains(
     body: DomainsIn, session: DbSession, clock: ClockDep, principal: Writer
 ) -> OrganizationOut:
     """Replace the verified domains (read-only in restricted mode)."""
-    ctx = _ctx(session, principal)
+    ctx = admin.context(session, principal)
     admin.set_domains(session, ctx, body.domains, clock.now())
     return admin.organization(ctx)
 
@@ -74,7 +67,7 @@ def set_email_settings(
     body: EmailSettingsIn, session: DbSession, clock: ClockDep, principal: Writer
 ) -> OrganizationOut:
     """Block admin invite e-mails, set the e-mail locale (read-only in restricted mode)."""
-    ctx = _ctx(session, principal)
+    ctx = admin.context(session, principal)
     admin.set_email_settings(
         session,
         ctx,
@@ -90,7 +83,7 @@ def set_authentication(
     body: AuthenticationIn, session: DbSession, clock: ClockDep, principal: Writer
 ) -> OrganizationOut:
     """Choose how users sign in (read-only in restricted mode)."""
-    ctx = _ctx(session, principal)
+    ctx = admin.context(session, principal)
     admin.set_authentication(session, ctx, body, clock.now())
     return admin.organization(ctx)
 
@@ -98,26 +91,15 @@ def set_authentication(
 @router.get("/users", response_model=CustomerUserPage, summary="Users")
 def list_users(session: DbSession, principal: Reader) -> CustomerUserPage:
     """The organization's users, with their packages."""
-    return CustomerUserPage(items=admin.users(session, _ctx(session, principal)))
+    return CustomerUserPage(items=admin.users(session, admin.context(session, principal)))
 
 
 @router.post("/users", status_code=201, summary="Add a user")
 def add_user(
-    body: UserCreate,
-    request: Request,
-    session: DbSession,
-    clock: ClockDep,
-    settings: SettingsDep,
-    secret: LinkSecret,
-    principal: Writer,
+    body: UserCreate, session: DbSession, clock: ClockDep, links: LinksDep, principal: Writer
 ) -> dict[str, str]:
     """Add a user, with a package if given (not in restricted mode)."""
-    links = Links(
-        base_url=base_url(request),
-        secret=secret,
-        consent_max_age=timedelta(seconds=settings.consent_link_max_age_seconds),
-    )
-    user_id = admin.add_user(session, _ctx(session, principal), body, clock.now(), links)
+    user_id = admin.add_user(session, admin.context(session, principal), body, clock.now(), links)
     return {"id": user_id}
 
 
@@ -126,7 +108,7 @@ def edit_user(
     user_id: str, body: UserUpdate, session: DbSession, clock: ClockDep, principal: Writer
 ) -> Response:
     """Names and primary e-mail always; the primary work number not in restricted mode."""
-    admin.edit_user(session, _ctx(session, principal), user_id, body, clock.now())
+    admin.edit_user(session, admin.context(session, principal), user_id, body, clock.now())
     return Response(status_code=204)
 
 
@@ -135,7 +117,7 @@ def change_package(
     user_id: str, body: PackageChange, session: DbSession, clock: ClockDep, principal: Writer
 ) -> Response:
     """Not in restricted mode, and never a downgrade (ask your partner)."""
-    admin.change_package(session, _ctx(session, principal), user_id, body, clock.now())
+    admin.change_package(session, admin.context(session, principal), user_id, body, clock.now())
     return Response(status_code=204)
 
 
