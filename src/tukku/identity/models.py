@@ -72,6 +72,8 @@ class ApiToken(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the token as shown (not enough to use it): to find a leaked one.
+    prefix: Mapped[str | None] = mapped_column(String(16), index=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(255))

@@ -25,5 +25,9 @@ class MailMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Whose mail this is, so the sandbox outbox shows each tenant only its own (NULL: platform).
+    partner_org_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    owner_org_id: Mapped[str | None] = mapped_column(String(128))
+    customer_org_id: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (Index("ix_mail_messages_status", "status"),)
