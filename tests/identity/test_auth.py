@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 
 from tests.conftest import Partner
 from tests.support import ADDRESS, customer_body, error_codes
@@ -16,7 +17,7 @@ from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.errors import DomainError
 from tukku.identity import service as identity
-from tukku.identity.models import User
+from tukku.identity.models import RoleAssignment, User
 from tukku.identity.rules import WHOLESALE_SCOPES, Role, Scope
 
 CUSTOMERS = "/v1/wholesale/customers"
@@ -85,7 +86,7 @@ def operator_token(db: Database, clock: ManualClock) -> str:
             now=clock.now(),
         )
         _, plain = identity.issue_token(
-            session, user=user, scopes={Scope.OPS}, name="ops", now=clock.now()
+            session, user=user, scopes={Scope.OPS}, name="ops", now=clock.now(), expires_at=None
         )
     return plain
 
@@ -266,7 +267,9 @@ def test_scopes_beyond_the_users_roles_cannot_be_issued(
                 now=clock.now(),
             )
             with pytest.raises(DomainError):
-                identity.issue_token(session, user=user, scopes=scopes, name="t", now=clock.now())
+                identity.issue_token(
+                    session, user=user, scopes=scopes, name="t", now=clock.now(), expires_at=None
+                )
 
 
 def test_partner_read_only_user_cannot_get_a_write_scope(
@@ -283,7 +286,9 @@ def test_partner_read_only_user_cannot_get_a_write_scope(
 
     for scope in WRITE_SCOPES:
         with pytest.raises(DomainError) as refused, db.unit_of_work() as session:
-            identity.issue_token(session, user=user, scopes=[scope], name="t", now=clock.now())
+            identity.issue_token(
+                session, user=user, scopes=[scope], name="t", now=clock.now(), expires_at=None
+            )
 
         assert scope.value in str(refused.value)
 
@@ -378,7 +383,7 @@ def test_operator_token_is_not_a_wholesale_partner(
             now=clock.now(),
         )
         _, token = identity.issue_token(
-            session, user=user, scopes=ALL_WHOLESALE, name="t", now=clock.now()
+            session, user=user, scopes=ALL_WHOLESALE, name="t", now=clock.now(), expires_at=None
         )
 
     response = app_client.get(CUSTOMERS, headers=bearer(token))
@@ -401,18 +406,20 @@ def test_a_demoted_user_loses_the_write_access_of_its_old_token(
         )
         user_id = user.id
         _, token = identity.issue_token(
-            session, user=user, scopes=ALL_WHOLESALE, name="t", now=clock.now()
+            session, user=user, scopes=ALL_WHOLESALE, name="t", now=clock.now(), expires_at=None
         )
     assert (
         app_client.post(CUSTOMERS, json=customer_body(partner), headers=bearer(token)).status_code
         == 202
     )
 
+    # Defence in depth: even when the role disappears without the identity service (which
+    # would revoke the token, see test_token_lifecycle.py), the token narrows to the roles held.
     with db.unit_of_work() as session:
+        session.execute(delete(RoleAssignment).where(RoleAssignment.user_id == user_id))
         demoted = session.get(User, user_id)
         assert demoted is not None
-        identity.revoke_roles(session, user=demoted)
-        identity.grant_role(session, user=demoted, role=Role.PARTNER_READ_ONLY)
+        identity.grant_role(session, user=demoted, role=Role.PARTNER_READ_ONLY, now=clock.now())
 
     refused = app_client.post(CUSTOMERS, json=customer_body(partner), headers=bearer(token))
     assert refused.status_code == 403

@@ -17,6 +17,7 @@ from tukku.audit.schemas import AuditEventOut
 from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
+from tukku.identity import events as identity_events
 from tukku.identity.models import Organization
 from tukku.identity.principal import Actor, Principal
 
@@ -76,6 +77,33 @@ def record(
             user_agent=source.user_agent if source else None,
         )
     )
+
+
+def _record_security_events(session: Session, events: list[identity_events.SecurityEvent]) -> None:
+    """Write identity's security events. A partner's or sub-partner's own users' events show in
+    its partner's log; every other organization's (customers, operators) in the operators' log."""
+    for item in events:
+        org = session.get(Organization, item.org_id)
+        partner = None
+        if org is not None and org.kind == "partner":
+            partner = org.id
+        elif org is not None and org.kind == "sub_partner":
+            partner = org.parent_id
+        record(
+            session,
+            action=item.action,
+            target_type=item.target_type,
+            target_id=item.target_id,
+            now=item.at,
+            principal=item.by,
+            partner_org_id=partner,
+            owner_org_id=item.org_id,
+            before=item.before,
+            after=item.after,
+        )
+
+
+identity_events.write_with(_record_security_events)
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.errors import Codes, DomainError, Problem, Unauthorized
 from tukku.identity import service
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 from tukku.identity.token_cache import TokenCache
+
+log = logging.getLogger("tukku.auth")
 
 
 async def authenticate(request: Request) -> Principal:
@@ -25,22 +29,48 @@ async def authenticate(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        _refused(request, "no bearer token")
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
     cache: TokenCache = request.app.state.token_cache
     token_hash = service.hash_token(token.strip())
     remembered = cache.get(token_hash)
-    if remembered is not None and remembered.expires_at is None:
+    if remembered is not None and (
+        remembered.expires_at is None or remembered.expires_at > _wall_clock(request).now()
+    ):
         return remembered.principal
     return await run_in_threadpool(_look_up, request, token.strip(), token_hash)
+
+
+def _wall_clock(request: Request) -> Clock:
+    """Token lifetimes run on real time, also in the sandbox: moving the virtual clock never
+    expires the token that moves it."""
+    clock: Clock = request.app.state.wall_clock
+    return clock
+
+
+def _refused(request: Request, reason: str) -> None:
+    """Log a refused authentication with where it came from (never the token itself)."""
+    client = request.client.host if request.client else None
+    log.warning(
+        "authentication refused",
+        extra={
+            "reason": reason,
+            "client": client,
+            "userAgent": request.headers.get("user-agent", "")[:200] or None,
+            "method": request.method,
+            "path": request.url.path,
+        },
+    )
 
 
 def _look_up(request: Request, token: str, token_hash: str) -> Principal:
     cache: TokenCache = request.app.state.token_cache
     db: Database = request.app.state.db
-    now = request.app.state.clock.now()
+    now = _wall_clock(request).now()
     with db.unit_of_work(write=False) as session:
         found = service.authenticate(session, token, now=now)
     if found is None:
+        _refused(request, "unknown, expired or revoked token")
         raise Unauthorized("the access token is invalid, expired or revoked")
     if found.touch_due:
         with db.unit_of_work() as writer:

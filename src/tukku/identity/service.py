@@ -19,12 +19,15 @@ from tukku.core.db import insert_ignoring_conflicts, raise_signal
 from tukku.core.errors import Codes, DomainError, Forbidden, Invalid, NotFound, Problem
 from tukku.core.ids import new_id
 from tukku.core.validation import normalize_email
+from tukku.identity.events import SecurityEvent, raise_event
 from tukku.identity.models import ApiToken, Organization, RoleAssignment, SigningKey, User
 from tukku.identity.principal import Actor, Principal
 from tukku.identity.rules import Role, Scope, grantable_scopes
 
 PARTNER_KINDS = frozenset({"partner", "sub_partner"})
 TOKEN_PREFIX = "tku_"  # noqa: S105 (a prefix, not a secret)
+SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # 48 of 256 bits: names a token, never unlocks it
+MIN_ID_PREFIX_LENGTH = 8
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 IDENTITY_CHANGED = "identity"
 
@@ -89,7 +92,7 @@ def create_user(
     session.add(user)
     session.flush()
     for role in roles:
-        grant_role(session, user=user, role=role)
+        grant_role(session, user=user, role=role, now=now)
     return user
 
 
@@ -114,7 +117,7 @@ def ensure_operator(
     org = session.scalars(select(Organization).where(Organization.kind == "operator")).first()
     if org is None:
         org = create_organization(session, kind="operator", name="tukku operator", now=now)
-    return create_user(
+    user = create_user(
         session,
         org_id=org.id,
         email=address,
@@ -123,20 +126,90 @@ def ensure_operator(
         last_name=last_name,
         roles=[Role.OPERATOR],
     )
+    raise_event(
+        session,
+        SecurityEvent("operator.create", "user", user.id, org.id, now, after={"email": address}),
+    )
+    return user
 
 
-def grant_role(session: Session, *, user: User, role: str) -> None:
+def grant_role(
+    session: Session, *, user: User, role: str, now: datetime, by: Principal | None = None
+) -> None:
     """Give `user` a role in its organization (idempotent)."""
     if session.get(RoleAssignment, (user.id, role)) is None:
         session.add(RoleAssignment(user_id=user.id, role=role, org_id=user.org_id))
         session.flush()
         raise_signal(session, IDENTITY_CHANGED)
+        raise_event(
+            session,
+            SecurityEvent(
+                "role.grant", "user", user.id, user.org_id, now, by, after={"role": role}
+            ),
+        )
 
 
-def revoke_roles(session: Session, *, user: User) -> None:
-    """Take every role away from `user` (it is leaving its organization)."""
+def revoke_roles(
+    session: Session, *, user: User, now: datetime, by: Principal | None = None
+) -> None:
+    """Take every role away from `user`, and with them the tokens that relied on them."""
+    held = sorted(roles_of(session, user.id))
+    if not held:
+        return
     session.execute(delete(RoleAssignment).where(RoleAssignment.user_id == user.id))
     raise_signal(session, IDENTITY_CHANGED)
+    raise_event(
+        session,
+        SecurityEvent("role.revoke", "user", user.id, user.org_id, now, by, before={"roles": held}),
+    )
+    _revoke_tokens_beyond(session, user=user, roles=frozenset(), now=now, by=by)
+
+
+def revoke_role(
+    session: Session, *, user: User, role: str, now: datetime, by: Principal | None = None
+) -> None:
+    """Take one role away from `user`; its tokens needing a scope only that role gave are revoked
+    (a token never outlives the role that allowed it)."""
+    assignment = session.get(RoleAssignment, (user.id, role))
+    if assignment is None:
+        return
+    session.delete(assignment)
+    session.flush()
+    raise_signal(session, IDENTITY_CHANGED)
+    raise_event(
+        session,
+        SecurityEvent("role.revoke", "user", user.id, user.org_id, now, by, before={"role": role}),
+    )
+    _revoke_tokens_beyond(session, user=user, roles=roles_of(session, user.id), now=now, by=by)
+
+
+def move_user(
+    session: Session, *, user: User, org_id: str, now: datetime, by: Principal | None = None
+) -> None:
+    """Move `user` into another organization: it leaves its roles and every token and session
+    it had behind, so nothing it could do in the old organization follows it."""
+    old_org = user.org_id
+    if old_org == org_id:
+        return
+    revoke_roles(session, user=user, now=now, by=by)
+    revoke_tokens_of(session, user_id=user.id, now=now, reason="user.move", by=by)
+    user.org_id = org_id
+    session.flush()
+    raise_signal(session, IDENTITY_CHANGED)
+    for org in (old_org, org_id):
+        raise_event(
+            session,
+            SecurityEvent(
+                "user.move",
+                "user",
+                user.id,
+                org,
+                now,
+                by,
+                before={"orgId": old_org},
+                after={"orgId": org_id},
+            ),
+        )
 
 
 def roles_of(session: Session, user_id: str) -> frozenset[str]:
@@ -163,9 +236,13 @@ def issue_token(
     scopes: Iterable[str],
     name: str,
     now: datetime,
-    expires_at: datetime | None = None,
+    expires_at: datetime | None,
+    by: Principal | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token for `user`, limited to what its roles allow; the plain token is shown once."""
+    """A new token for `user`, limited to what its roles allow; the plain token is shown once.
+
+    Every issuing path states when the token expires (None only for tests and explicit choices).
+    """
     wanted = frozenset(scopes)
     allowed = grantable_scopes(roles_of(session, user.id))
     if not wanted <= allowed:
@@ -175,6 +252,7 @@ def issue_token(
     token = ApiToken(
         id=str(uuid.uuid4()),
         token_hash=hash_token(plain),
+        prefix=plain[:SHOWN_PREFIX_LENGTH],
         org_id=user.org_id,
         user_id=user.id,
         name=name,
@@ -184,6 +262,24 @@ def issue_token(
     )
     session.add(token)
     session.flush()
+    raise_event(
+        session,
+        SecurityEvent(
+            "token.issue",
+            "token",
+            token.id,
+            user.org_id,
+            now,
+            by,
+            after={
+                "userId": user.id,
+                "name": name,
+                "prefix": token.prefix,
+                "scopes": token.scopes,
+                "expiresAt": expires_at.isoformat() if expires_at else None,
+            },
+        ),
+    )
     return token, plain
 
 
@@ -210,7 +306,8 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
     token, user, org = row
     if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
         return None
-    if user.status != "active":
+    # A token acts only in the organization its user still belongs to.
+    if user.status != "active" or token.org_id != user.org_id:
         return None
     roles = roles_of(session, user.id)
     principal = Principal(
@@ -234,13 +331,119 @@ def touch_token(session: Session, token_id: str, *, now: datetime) -> None:
         token.last_used_at = now
 
 
-def revoke_token(session: Session, token_id: str, *, now: datetime) -> None:
-    """Revoke a token; it answers 401 from then on."""
+def revoke_token(
+    session: Session,
+    token_id: str,
+    *,
+    now: datetime,
+    reason: str = "revoked",
+    by: Principal | None = None,
+) -> ApiToken:
+    """Revoke a token; it answers 401 from then on (in other processes once their cache of
+    authenticated tokens, `auth_cache_seconds` long, has passed)."""
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("token")
-    token.revoked_at = token.revoked_at or now
-    raise_signal(session, IDENTITY_CHANGED)
+    if token.revoked_at is None:
+        token.revoked_at = now
+        raise_signal(session, IDENTITY_CHANGED)
+        raise_event(
+            session,
+            SecurityEvent(
+                "token.revoke",
+                "token",
+                token.id,
+                token.org_id,
+                now,
+                by,
+                after={"userId": token.user_id, "prefix": token.prefix, "reason": reason},
+            ),
+        )
+    return token
+
+
+def revoke_tokens_of(
+    session: Session, *, user_id: str, now: datetime, reason: str, by: Principal | None = None
+) -> int:
+    """Revoke every live token of a user; how many were live."""
+    live = session.scalars(
+        select(ApiToken.id).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token_id in live:
+        revoke_token(session, token_id, now=now, reason=reason, by=by)
+    return len(live)
+
+
+def _revoke_tokens_beyond(
+    session: Session, *, user: User, roles: frozenset[str], now: datetime, by: Principal | None
+) -> None:
+    """Revoke the user's live tokens carrying a scope that `roles` no longer allow."""
+    allowed = grantable_scopes(roles)
+    live = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        if not frozenset(token.scopes) <= allowed:
+            revoke_token(session, token.id, now=now, reason="role.revoke", by=by)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What may be shown of a token: never the secret, only its first characters."""
+
+    token: ApiToken
+    email: str
+
+    def status(self, now: datetime) -> str:
+        """`active`, `expired` or `revoked`."""
+        if self.token.revoked_at is not None:
+            return "revoked"
+        if self.token.expires_at is not None and self.token.expires_at <= now:
+            return "expired"
+        return "active"
+
+
+def list_tokens(
+    session: Session,
+    *,
+    now: datetime,
+    email: str | None = None,
+    org_id: str | None = None,
+    include_inactive: bool = False,
+) -> list[TokenInfo]:
+    """Tokens newest first, optionally of one user or organization; live ones only unless
+    `include_inactive`."""
+    query = select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)
+    if email is not None:
+        query = query.where(User.email == email.strip().lower())
+    if org_id is not None:
+        query = query.where(ApiToken.org_id == org_id)
+    if not include_inactive:
+        query = query.where(
+            ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+        )
+    query = query.order_by(ApiToken.created_at.desc(), ApiToken.id)
+    return [TokenInfo(token, address) for token, address in session.execute(query)]
+
+
+def find_tokens(session: Session, key: str) -> list[ApiToken]:
+    """The tokens `key` names: a token ID or an ID prefix of at least 8 characters, the prefix a
+    token was shown with (`tku_` and 8 more), or a whole (leaked) token."""
+    key = key.strip()
+    if key.startswith(TOKEN_PREFIX):
+        if len(key) > SHOWN_PREFIX_LENGTH:
+            return list(
+                session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(key)))
+            )
+        if len(key) < SHOWN_PREFIX_LENGTH:
+            raise Invalid("token", f"give the first {SHOWN_PREFIX_LENGTH} characters shown")
+        return list(session.scalars(select(ApiToken).where(ApiToken.prefix == key)))
+    if len(key) < MIN_ID_PREFIX_LENGTH:
+        raise Invalid("token", f"give at least {MIN_ID_PREFIX_LENGTH} characters of the token ID")
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.id.startswith(key, autoescape=True)))
+    )
 
 
 def resolve_actor(session: Session, principal: Principal, on_behalf_of: str | None) -> Actor:

@@ -7,7 +7,10 @@ from typing import Annotated
 import typer
 
 from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
+from tukku.core.clock import real_now
+from tukku.core.timefmt import iso_or_none
 from tukku.identity import service as identity
+from tukku.identity.cli import expiry
 from tukku.identity.rules import WHOLESALE_SCOPES
 from tukku.partners.flows import create_partner
 
@@ -21,16 +24,26 @@ def create(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Create a partner with a subscription, a default onboarding template and an API token."""
-    with command_unit(settings_for(database_url)) as (session, clock):
+    """Create a partner with a subscription, a default onboarding template and an API token
+    (expiring after TUKKU_TOKEN_LIFETIME_DAYS)."""
+    settings = settings_for(database_url)
+    with command_unit(settings) as (session, clock):
         setup = create_partner(session, name=name, admin_email=admin_email, now=clock.now())
-        _, token = identity.issue_token(
-            session, user=setup.admin, scopes=WHOLESALE_SCOPES, name="cli", now=clock.now()
+        now = real_now()
+        issued, token = identity.issue_token(
+            session,
+            user=setup.admin,
+            scopes=WHOLESALE_SCOPES,
+            name="cli",
+            now=now,
+            expires_at=expiry(now, settings.token_lifetime_days),
         )
+        expires_at = issued.expires_at
     result = {
         "orgId": setup.org_id,
         "subscriptionId": setup.subscription_id,
         "token": token,
+        "tokenExpiresAt": iso_or_none(expires_at),
         "provisioningId": setup.provisioning_id,
     }
     if as_json:
