@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import Partner, drain
+from tests.mail.servers import SmtpServer
 from tests.support import outbox, provision_customer, provision_subscriber
 from tukku.app import create_app
 from tukku.core.clock import ManualClock, real_now
@@ -23,49 +19,10 @@ from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.jobs.models import Job
 from tukku.jobs.runner import Worker
+from tukku.jobs.service import enqueue
+from tukku.mail.models import MailMessage
 
 BRAND = "PizzaPhone"
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives, refusing unknown recipients."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], Message]] = []
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address.startswith("nobody"):
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        content = envelope.content
-        raw = content if isinstance(content, bytes) else (content or "").encode()
-        self.received.append((list(envelope.rcpt_tos), message_from_bytes(raw)))
-        return "250 Message accepted for delivery"
-
-
-class SmtpServer:
-    """A local SMTP server that can be stopped and started again on the same port."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port: int = probe.getsockname()[1]
-        self.inbox = Inbox()
-        self._controller: Controller | None = None
-
-    def start(self) -> None:
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
 
 
 @pytest.fixture
@@ -82,6 +39,7 @@ def settings(database_url: str, smtp: SmtpServer) -> Settings:
     return Settings(
         database_url=database_url,
         sandbox=False,
+        public_base_url="http://tukku.test",
         job_retry_base_seconds=0.5,
         smtp_host="127.0.0.1",
         smtp_port=smtp.port,
@@ -103,6 +61,31 @@ def mail_jobs(db: Database) -> list[Job]:
         jobs = list(session.scalars(select(Job).where(Job.kind == "mail.deliver")))
         session.expunge_all()
     return jobs
+
+
+def stored_mail(db: Database, to: str) -> MailMessage:
+    """The one message to `to`, as stored (with its `last_error`)."""
+    with db.unit_of_work(write=False) as session:
+        message = session.scalars(select(MailMessage).where(MailMessage.to_address == to)).one()
+        session.expunge(message)
+    return message
+
+
+def insert_mail(db: Database, clock: ManualClock, *, to: str, subject: str) -> None:
+    """A queued message and its delivery job, written directly (as no service would write it)."""
+    with db.unit_of_work() as session:
+        message = MailMessage(
+            kind="welcome",
+            to_address=to,
+            subject=subject,
+            body="Hello",
+            status="queued",
+            created_at=clock.now(),
+        )
+        session.add(message)
+        session.flush()
+        payload = {"messageId": message.id}
+        enqueue(session, "mail.deliver", payload, due_at=clock.now(), now=clock.now())
 
 
 def wait_until_due(db: Database) -> None:
@@ -137,6 +120,7 @@ def test_mail_waits_while_the_server_is_down_and_goes_once_it_is_back(
     drain(app_client)
 
     assert [m.status for m in outbox(app_client, sub["email"])] == ["queued"]
+    assert "ConnectionRefusedError" in (stored_mail(db, sub["email"]).last_error or "")
     (job,) = mail_jobs(db)
     assert job.status == "queued"
     assert job.attempts == 1
@@ -151,6 +135,7 @@ def test_mail_waits_while_the_server_is_down_and_goes_once_it_is_back(
     assert recipients == [sub["email"]]
     assert message["Subject"] == f"Welcome to {BRAND}"
     assert [m.status for m in outbox(app_client, sub["email"])] == ["sent"]
+    assert stored_mail(db, sub["email"]).last_error is None
     (job,) = mail_jobs(db)
     assert job.status == "done"
     assert job.attempts == 2
@@ -189,7 +174,10 @@ def test_mail_outlives_a_long_outage(
 def test_without_smtp_settings_mail_is_held_in_the_outbox(
     database_url: str, db: Database, clock: ManualClock, partner: Partner
 ) -> None:
-    app = create_app(Settings(database_url=database_url, sandbox=False), db=db, clock=clock)
+    settings = Settings(
+        database_url=database_url, sandbox=False, public_base_url="http://tukku.test"
+    )
+    app = create_app(settings, db=db, clock=clock)
     with TestClient(app, base_url="http://tukku.test") as client:
         customer = provision_customer(client, partner)
         sub = provision_subscriber(client, partner, customer["id"])
@@ -217,4 +205,29 @@ def test_a_recipient_the_server_refuses_fails_at_once_without_retries(
     (job,) = mail_jobs(db)
     assert (job.status, job.attempts) == ("failed", 1)
     assert "nobody@pizza.test" in (job.last_error or "")
+    assert smtp.inbox.received == []
+
+
+@pytest.mark.parametrize(
+    ("subject", "to"),
+    [
+        ("Welcome\r\nBcc: everyone@pizza.test", "ada@pizza.test"),
+        ("Welcome\u2028Bcc: everyone@pizza.test", "ada@pizza.test"),
+        ("Welcome", "ada@pizza.test\nBcc: everyone@pizza.test"),
+    ],
+    ids=["crlf-in-subject", "line-separator-in-subject", "newline-in-address"],
+)
+def test_a_message_email_refuses_fails_at_once_without_retries(
+    db: Database, clock: ManualClock, settings: Settings, smtp: SmtpServer, subject: str, to: str
+) -> None:
+    """A header e-mail cannot carry will not change by waiting: no two weeks of retries."""
+    insert_mail(db, clock, to=to, subject=subject)
+
+    assert Worker(db, clock, settings).run_one()
+
+    message = stored_mail(db, to)
+    assert message.status == "failed"
+    assert "cannot be sent as e-mail" in (message.last_error or "")
+    (job,) = mail_jobs(db)
+    assert (job.status, job.attempts) == ("failed", 1)
     assert smtp.inbox.received == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,7 +45,28 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_username: str | None = None
     smtp_password: str | None = None
-    smtp_starttls: bool = False
+    smtp_starttls: bool = Field(
+        default=False, description="Deprecated: `smtp_security=starttls` (true upgrades `none`)."
+    )
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="none",
+        description="`starttls` (port 587 or 25), `tls` (implicit TLS, port 465) or `none`; "
+        "the server's certificate and host name are always verified.",
+    )
+    smtp_ca_file: str | None = Field(
+        default=None,
+        description="PEM bundle of the CAs trusted for the SMTP server instead of the system's.",
+    )
+    smtp_allow_plaintext_auth: bool = Field(
+        default=False, description="Send the SMTP login over an unencrypted connection."
+    )
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _starttls_alias(cls, value: str, info: ValidationInfo) -> str:
+        """The deprecated `smtp_starttls=true` still asks for STARTTLS when `none` is named."""
+        return "starttls" if value == "none" and info.data.get("smtp_starttls") else value
+
     mail_from: str = "tukku <no-reply@tukku.test>"
 
     db_pool_size: int = 10
