@@ -27,6 +27,7 @@ from tukku.billing.rules import (
 from tukku.billing.storage import ReportStorage
 from tukku.billing.usage import record_through
 from tukku.catalog.packages import catalog
+from tukku.core.csvsafe import text_cell
 from tukku.core.db import Database
 from tukku.customers import service as customers
 
@@ -167,31 +168,25 @@ def _point_in_time(spec: ReportSpec) -> Select[Any]:
 
 
 def _rows(session: Session, spec: ReportSpec) -> Iterator[list[str]]:
+    """The report's rows: every text column through `text_cell`; dates and QUANTITY as they are."""
     reconciliation = spec.category is Category.RECONCILIATION
     query = _reconciliation(spec) if reconciliation else _point_in_time(spec)
     partner = [spec.partner_name, spec.partner_shown_id, spec.subscription_id]
     for row in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
-        who: list[str] = []
+        who: list[str | None] = []
         if spec.report_type in (ReportType.CUSTOMER, ReportType.USER):
-            who += [row.org_id or "", row.external_id or ""]
+            who += [row.org_id, row.external_id]
         if spec.report_type is ReportType.USER:
-            who += [
-                row.subscriber_id or "",
-                row.user_id or "",
-                row.workspace_id or "",
-                row.location_id or "",
-            ]
+            who += [row.subscriber_id, row.user_id, row.workspace_id, row.location_id]
         package = catalog().get(row.package)
+        description = package.description if package else None
+        text = [*partner, *who, row.package.upper(), row.sku, description]
         if reconciliation:
             first, last, micro = day_of(row.first), day_of(row.last), int(row.micro)
         else:
             first, last, micro = row.first.date(), spec.end, int(row.held) * MICRO
         yield [
-            *partner,
-            *who,
-            row.package.upper(),
-            row.sku,
-            package.description if package else "",
+            *(text_cell(value) for value in text),
             first.isoformat(),
             last.isoformat(),
             quantity_text(micro),

@@ -38,6 +38,7 @@ from tukku.billing.schemas import (
 )
 from tukku.billing.usage import record_through
 from tukku.catalog.packages import catalog
+from tukku.core.csvsafe import text_cell
 from tukku.core.db import Database
 from tukku.core.errors import Codes, Conflict, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
@@ -422,7 +423,11 @@ def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
 
 def invoice_csv(session: Session, invoice: Invoice) -> str:
     """The invoice as CSV: one row per SKU, then the total."""
-    out = invoice_out(session, invoice)
+    return csv_of(invoice_out(session, invoice))
+
+
+def csv_of(out: InvoiceOut) -> str:
+    """An invoice's CSV: text columns through `text_cell`; the month and the numbers as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -437,18 +442,19 @@ def invoice_csv(session: Session, invoice: Invoice) -> str:
             "AMOUNT",
         ]
     )
+    currency = text_cell(out.currency)
     for line in out.lines:
         writer.writerow(
             [
                 out.month,
-                line.sku,
-                line.service_name,
-                line.description,
+                text_cell(line.sku),
+                text_cell(line.service_name),
+                text_cell(line.description),
                 line.quantity,
                 line.monthly_price,
-                out.currency,
+                currency,
                 line.amount,
             ]
         )
-    writer.writerow([out.month, "", "TOTAL", "", "", "", out.currency, out.total])
+    writer.writerow([out.month, "", "TOTAL", "", "", "", currency, out.total])
     return buffer.getvalue()
