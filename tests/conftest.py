@@ -82,6 +82,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         sandbox=False,
+        public_base_url="http://tukku.test",
         job_retry_base_seconds=0.01,
         report_dir=str(tmp_path / "reports"),
     )

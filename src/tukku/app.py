@@ -17,7 +17,14 @@ from tukku.billing import api as billing_api
 from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
-from tukku.core.http import TrackingIdMiddleware, install_error_handlers
+from tukku.core.http import (
+    HeaderLimit,
+    HostCheck,
+    TrackingIdMiddleware,
+    default_allowed_hosts,
+    install_error_handlers,
+    trusted_link_base,
+)
 from tukku.core.settings import Settings
 from tukku.customers import admin_api as customer_admin_api
 from tukku.customers import api as customers_api
@@ -59,9 +66,16 @@ def create_app(
     db: Database | None = None,
     clock: Clock | None = None,
     run_worker: bool = False,
+    listen_url: str | None = None,
 ) -> FastAPI:
-    """The tukku application; with `run_worker`, a background worker runs inside the process."""
+    """The tukku application; with `run_worker`, a background worker runs inside the process.
+
+    `listen_url` is the embedded server's own address (`tukku serve` passes it): links in
+    e-mails use it when `TUKKU_PUBLIC_BASE_URL` is unset. With neither, raise
+    `ConfigurationError`: links are never built from the callers' `Host` header.
+    """
     settings = settings or Settings()
+    link_base_url = trusted_link_base(settings.public_base_url, listen_url)
     db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
     clock = clock or make_clock(settings, db)
     registry.load_all()
@@ -82,15 +96,18 @@ def create_app(
             if thread is not None:
                 thread.join()
 
+    api_docs = settings.api_docs or settings.sandbox
     app = FastAPI(
         title="tukku",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
-        openapi_url="/openapi.json",
+        docs_url="/docs" if api_docs else None,
+        redoc_url="/redoc" if api_docs else None,
+        openapi_url="/openapi.json" if api_docs else None,
     )
     app.state.settings = settings
+    app.state.link_base_url = link_base_url
     app.state.db = db
     app.state.clock = clock
     with db.unit_of_work() as session:
@@ -100,7 +117,7 @@ def create_app(
     app.state.drainer = Worker(db, clock, settings, name="sandbox-drain")
     app.state.token_cache = cache = TokenCache(settings.auth_cache_seconds)
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
-    app.add_middleware(TrackingIdMiddleware)
+    _add_middleware(app, settings, listen_url)
     install_error_handlers(app, authentication_gate)
     for router in (
         customers_api.router,
@@ -126,6 +143,17 @@ def create_app(
         app.include_router(sandbox_api.router)
     _add_health(app, db)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings, listen_url: str | None) -> None:
+    """The gates every request passes, outermost first: tracking ID (so refusals are logged
+    and traceable), header size, allowed hosts."""
+    hosts = settings.allowed_host_list or default_allowed_hosts(
+        settings.public_base_url, listen_url
+    )
+    app.add_middleware(HostCheck, allowed_hosts=hosts)
+    app.add_middleware(HeaderLimit, max_bytes=settings.max_header_bytes)
+    app.add_middleware(TrackingIdMiddleware)
 
 
 def _add_health(app: FastAPI, db: Database) -> None:

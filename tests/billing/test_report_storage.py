@@ -238,6 +238,7 @@ def settings(
     return Settings(
         database_url=database_url,
         sandbox=False,
+        public_base_url="http://tukku.test",
         job_retry_base_seconds=0.01,
         report_storage="s3",
         s3_bucket=bucket,

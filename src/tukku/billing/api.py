@@ -32,7 +32,7 @@ from tukku.core.deps import (
     SettingsDep,
 )
 from tukku.core.errors import Codes, Forbidden, Invalid, NotFound
-from tukku.core.http import base_url, trim_page
+from tukku.core.http import link_base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.timefmt import parse_day
 from tukku.identity.deps import authenticate, requires
@@ -54,7 +54,7 @@ def _out(
     link = None
     if report.status == ReportStatus.COMPLETED and report.storage_key:
         link = reports.download_url(
-            report, base_url=base_url(request), secret=secret, now=clock.now(), seconds=seconds
+            report, base_url=link_base_url(request), secret=secret, now=clock.now(), seconds=seconds
         )
     return reports.to_out(report, link)
 

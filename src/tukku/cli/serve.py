@@ -6,11 +6,35 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from tukku.app import create_app
 from tukku.cli.common import DatabaseUrl, Sandbox, console, require_current_schema, settings_for
 from tukku.cli.demo import ensure_demo
+from tukku.core.http import ConfigurationError
 from tukku.core.logging import configure_logging
+from tukku.core.settings import Settings
+
+
+WILDCARD_OR_LOOPBACK = ("0.0.0.0", "::", "", "127.0.0.1", "::1")  # noqa: S104
+
+
+def listen_url(host: str, port: int) -> str:
+    """The URL of a server listening on `host:port`, as a browser on this machine reaches it."""
+    shown = "localhost" if host in WILDCARD_OR_LOOPBACK else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def banner(settings: Settings, base: str) -> list[str]:
+    """The lines `tukku serve` prints on start; the database password shown as `***`."""
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    docs = f"{base}/docs" if settings.api_docs or settings.sandbox else "off (TUKKU_API_DOCS)"
+    return [
+        f"API base URL      {base}/v1",
+        f"API docs          {docs}",
+        f"database          {database}",
+        f"mode              {'sandbox (virtual clock)' if settings.sandbox else 'production'}",
+    ]
 
 
 def serve(
@@ -29,15 +53,13 @@ def serve(
     settings = settings_for(database_url, sandbox)
     configure_logging(settings.log_level)
     require_current_schema(settings)
-    app = create_app(settings, run_worker=not no_worker)
-    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
-    base = settings.public_base_url or f"http://{shown}:{port}"
-    lines = [
-        f"API base URL      {base}/v1",
-        f"API docs          {base}/docs",
-        f"database          {settings.database_url}",
-        f"mode              {'sandbox (virtual clock)' if settings.sandbox else 'production'}",
-    ]
+    try:
+        app = create_app(settings, run_worker=not no_worker, listen_url=listen_url(host, port))
+    except ConfigurationError as exc:
+        console.print(f"[red]{exc}[/]", highlight=False)
+        raise typer.Exit(2) from None
+    base: str = app.state.link_base_url
+    lines = banner(settings, base)
     if demo:
         with app.state.db.unit_of_work() as session:
             access = ensure_demo(session, app.state.clock)
@@ -59,4 +81,5 @@ def serve(
         log_config=None,
         proxy_headers=True,
         timeout_graceful_shutdown=30,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )

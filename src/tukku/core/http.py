@@ -1,17 +1,21 @@
-"""The HTTP protocol details integrators rely on: tracking IDs, the error body, base URLs."""
+"""The HTTP protocol details integrators rely on: tracking IDs, the error body, base URLs,
+and the request gates in front of the routes (allowed hosts, header size)."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,7 +64,7 @@ class TrackingIdMiddleware:
                 "request",
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": loggable_path(scope["path"]),
                     "status": status,
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 },
@@ -91,10 +95,123 @@ def tracking_id(request: Request) -> str:
     return value
 
 
+_SIGNED_LINK_SECRET = re.compile(r"(/v1/consent/|/v1/billing/downloads/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """`path` with the secret of a signed-link route (consent, report download) masked: whoever
+    reads the logs must not be able to use the link. Query strings are never logged."""
+    return _SIGNED_LINK_SECRET.sub(r"\1***", path)
+
+
 def base_url(request: Request) -> str:
-    """The URL prefix clients use to reach this server, without a trailing slash."""
+    """The URL prefix of `Location` and `Link` headers, which go back to the caller itself:
+    the public base URL, else the URL this request was sent to. Never for links that leave
+    the request (use `link_base_url`)."""
     configured: str | None = request.app.state.settings.public_base_url
     return (configured or str(request.base_url)).rstrip("/")
+
+
+def link_base_url(request: Request) -> str:
+    """The trusted URL prefix of links that leave the request (e-mails, download links,
+    webhooks), fixed when the app was built; never taken from the request's `Host`."""
+    value: str = request.app.state.link_base_url
+    return value
+
+
+class ConfigurationError(RuntimeError):
+    """The process cannot start with these settings."""
+
+
+def trusted_link_base(public_base_url: str | None, listen_url: str | None) -> str:
+    """The base of outgoing links: `TUKKU_PUBLIC_BASE_URL`, else the embedded server's own
+    address; with neither, refuse to start rather than trust the callers' `Host` header."""
+    base = (public_base_url or listen_url or "").rstrip("/")
+    if not base:
+        raise ConfigurationError(
+            "TUKKU_PUBLIC_BASE_URL is not set: set it to the URL clients use to reach tukku "
+            "(e.g. https://tukku.example.com); links in e-mails are built from it"
+        )
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"TUKKU_PUBLIC_BASE_URL must be an http(s) URL, not {base!r}")
+    return base
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def default_allowed_hosts(public_base_url: str | None, listen_url: str | None) -> list[str]:
+    """The Host values served when `TUKKU_ALLOWED_HOSTS` is unset: the public base URL's host
+    and, for `tukku serve`, its listen host and the loopback names."""
+    urls = [u for u in (public_base_url, listen_url) if u]
+    hosts = [_host_of(u) for u in urls]
+    if listen_url:
+        hosts += LOOPBACK_HOSTS
+    return list(dict.fromkeys(h for h in hosts if h))
+
+
+def _host_of(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return f"[{host}]" if ":" in host else host
+
+
+HOST_CHECK_EXEMPT = frozenset({"/healthz", "/readyz"})
+_HOST_OK = "tukku.host_ok"
+
+
+async def _mark_host_ok(scope: Scope, _receive: Receive, _send: Send) -> None:
+    scope[_HOST_OK] = True
+
+
+async def _discard(_message: Message) -> None:
+    return None
+
+
+class HostCheck:
+    """Refuse (400) a request whose `Host` is not allowed, as Starlette's `TrustedHostMiddleware`
+    decides, with the Webex error body. Health probes pass whatever Host they carry: load
+    balancers and Kubernetes send the pod's address."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]) -> None:
+        self.app = app
+        self.check = TrustedHostMiddleware(_mark_host_ok, list(allowed_hosts), www_redirect=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in HOST_CHECK_EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        await self.check(scope, receive, _discard)
+        if scope.pop(_HOST_OK, False):
+            await self.app(scope, receive, send)
+            return
+        await _refuse(scope, receive, send, 400, "Invalid host header (see TUKKU_ALLOWED_HOSTS)")
+
+
+class HeaderLimit:
+    """Refuse (431) a request whose request line and headers exceed `max_bytes`. uvicorn's
+    default parser (httptools) has no limit of its own; the proxy in front should have one too."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _head_size(scope) > self.max_bytes:
+            await _refuse(scope, receive, send, 431, "Request header fields too large")
+            return
+        await self.app(scope, receive, send)
+
+
+def _head_size(scope: Scope) -> int:
+    line = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+    return line + sum(len(name) + len(value) + 4 for name, value in scope.get("headers", []))
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+    problem = Problem(Code(status, status, message), message)
+    response = error_response(Request(scope), status, message, [problem])
+    await response(scope, receive, send)
 
 
 def error_response(

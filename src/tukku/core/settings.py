@@ -17,8 +17,26 @@ class Settings(BaseSettings):
     sandbox: bool = False
     public_base_url: str | None = Field(
         default=None,
-        description="Base URL clients use to reach this server; default: taken from each request.",
+        description="Base URL of links that leave a request (e-mails, download links); required "
+        "unless `tukku serve` supplies its own listen address.",
     )
+    allowed_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated Host header values served (`*.example.com` allowed); "
+        "default: the public base URL's host (and, for `tukku serve`, its own).",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024, description="Largest request line plus headers accepted, in bytes."
+    )
+    api_docs: bool = Field(
+        default=True, description="Serve /docs, /redoc and /openapi.json (always in sandbox)."
+    )
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        """`allowed_hosts` split at commas, blanks dropped (empty when unset)."""
+        return [h.strip() for h in (self.allowed_hosts or "").split(",") if h.strip()]
+
     secret_key: str | None = Field(
         default=None,
         description="Key for signed links; default: a random key kept in the database.",

@@ -19,7 +19,7 @@ from tukku.core.deps import (
     SettingsDep,
 )
 from tukku.core.errors import Codes, Invalid, invalid_all
-from tukku.core.http import base_url, trim_page
+from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.timefmt import parse_instant
 from tukku.customers.schemas import PrecheckInfoOut, PrecheckOut
@@ -46,7 +46,7 @@ SORT_FIELDS = ("created", "lastStatusChange")
 
 def _links(request: Request, settings: SettingsDep, secret: LinkSecret) -> service.Links:
     return service.Links(
-        base_url=base_url(request),
+        base_url=link_base_url(request),
         secret=secret,
         consent_max_age=timedelta(seconds=settings.consent_link_max_age_seconds),
     )
