@@ -3,8 +3,9 @@ SHELL := /bin/bash
 BIN := .venv/bin
 ARGS ?=
 PYTEST_ARGS ?=
+LOCK_ARGS ?=
 
-.PHONY: run test lint typecheck check-migrations bench install install-dev clean
+.PHONY: run test lint typecheck check-migrations check-locks bench install install-dev lock clean
 
 install:
 	@scripts/ensure-venv.sh
@@ -19,7 +20,7 @@ run: install
 	$(BIN)/tukku serve --demo $(ARGS)
 
 ## make test: lint, type-check, check migrations, and run the whole suite on SQLite and PostgreSQL
-test: install-dev lint typecheck check-migrations
+test: check-locks install-dev lint typecheck check-migrations
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev
@@ -31,6 +32,17 @@ typecheck: install-dev
 
 check-migrations: install-dev
 	$(BIN)/tukku db check
+
+# The locks in requirements/ were made from pyproject.toml's current dependency lists (no network).
+check-locks:
+	@$${PYTHON:-$$(command -v python3.11 || command -v python3)} scripts/locks.py check
+
+## make lock: re-resolve the hash-pinned locks in requirements/ from pyproject.toml (needs PyPI).
+## Keeps current pins where still allowed; LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves them.
+lock:
+	@scripts/ensure-venv.sh bare
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r requirements/uv.txt
+	$(BIN)/python scripts/locks.py update $(LOCK_ARGS)
 
 ## make bench: benchmarks (not part of make test); figures go to stdout and bench/results/
 bench: install-dev

@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Creates .venv with Python 3.11+ and installs tukku into it (with extras given as $1, e.g. "dev").
-# Re-installs only when pyproject.toml changed since the last install.
+# Creates .venv with Python 3.11+ and installs tukku into it from a hash-pinned lock:
+# requirements/run.txt, or requirements/dev.txt when $1 is "dev" (the dev extra, which holds s3).
+# Re-installs only when the lock, pyproject.toml or this script changed since the last install.
+# With "bare" it only creates .venv (for `make lock`). The locks are made by `make lock`
+# (docs/development.md).
 set -euo pipefail
 
-extras="${1:-}"
-stamp=".venv/.installed${extras:+-$extras}"
+mode="${1:-run}"
+case "$mode" in
+  run) lock=requirements/run.txt ;;
+  dev) lock=requirements/dev.txt ;;
+  bare) lock= ;;
+  *) echo "usage: $0 [run|dev|bare]" >&2; exit 2 ;;
+esac
+stamp=".venv/.installed-$mode"
 python="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 
 if [ ! -x .venv/bin/python ]; then
@@ -14,8 +23,15 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
   fi
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
-  touch "$stamp"
+[ -n "$lock" ] || exit 0
+want="$(cat "$lock" pyproject.toml "$0" | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  rm -f "$stamp"
+  echo "installing $lock into .venv (pip --require-hashes)"
+  # Every package at the pinned version with one of the pinned hashes; --no-deps: the lock is
+  # already the whole tree, pip resolves nothing. pip, setuptools and wheel are in the lock too.
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r "$lock"
+  # The project itself, editable, built by the locked setuptools instead of a freshly fetched one.
+  .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  echo "$want" > "$stamp"
 fi
