@@ -1,15 +1,39 @@
-"""Field checks shared by several domains: e-mail addresses, time zones, phone numbers."""
+"""Field checks shared by several domains: names, e-mail addresses, time zones, phone numbers."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
+from typing import Annotated
 from zoneinfo import available_timezones
 
 from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 EXTENSION = re.compile(r"[0-9]{2,10}")
+
+# Cc is C0 (with TAB, LF, CR), DEL and C1; Zl and Zp are U+2028 and U+2029, which e-mail and
+# many readers also take for line breaks.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether `value` holds a control character or a line or paragraph separator."""
+    return any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in value)
+
+
+def _no_control_characters(value: str) -> str:
+    if has_control_characters(value):
+        raise ValueError("must not contain control characters (line breaks, tabs)")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_no_control_characters)]
+"""A name people read (of a person, organization, template, brand...), which travels into
+e-mail headers, CSV reports and logs: any control character is refused with 400 naming the
+field, before it can split a header or make a mail that never goes."""
 
 
 def normalize_email(value: str) -> str | None:

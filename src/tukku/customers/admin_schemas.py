@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from tukku.core.schemas import CamelModel
+from tukku.core.validation import Name
 
 
 class OrganizationOut(CamelModel):
@@ -28,7 +29,7 @@ class OrganizationOut(CamelModel):
 class OrganizationUpdate(CamelModel):
     """Company name."""
 
-    name: str = Field(min_length=1, max_length=255)
+    name: Name = Field(min_length=1, max_length=255)
 
 
 class DomainsIn(CamelModel):
@@ -75,8 +76,8 @@ class UserCreate(CamelModel):
     """Add a user; with `package`, the user becomes a subscriber at once."""
 
     email: str
-    first_name: str = Field(min_length=1, max_length=255)
-    last_name: str = Field(min_length=1, max_length=255)
+    first_name: Name = Field(min_length=1, max_length=255)
+    last_name: Name = Field(min_length=1, max_length=255)
     package: str | None = None
     extension: str | None = None
     primary_phone_number: str | None = None
@@ -86,9 +87,9 @@ class UserCreate(CamelModel):
 class UserUpdate(CamelModel):
     """Edit a user (names and primary e-mail stay editable even in restricted mode)."""
 
-    first_name: str | None = Field(default=None, min_length=1, max_length=255)
-    last_name: str | None = Field(default=None, min_length=1, max_length=255)
-    display_name: str | None = Field(default=None, max_length=255)
+    first_name: Name | None = Field(default=None, min_length=1, max_length=255)
+    last_name: Name | None = Field(default=None, min_length=1, max_length=255)
+    display_name: Name | None = Field(default=None, max_length=255)
     email: str | None = None
     primary_phone_number: str | None = None
 

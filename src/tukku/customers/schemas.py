@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from tukku.core.schemas import CamelModel
+from tukku.core.validation import Name
 
 # Users' addresses are kept lower-case: the mail goes to the administrator as registered.
 AdminEmail = Annotated[str, AfterValidator(lambda value: value.strip().lower())]
@@ -26,7 +27,7 @@ class AddressIn(CamelModel):
 class CustomerInfoIn(CamelModel):
     """The new organization's name, primary contact and language."""
 
-    name: str
+    name: Name
     primary_email: str
     language: str | None = Field(default=None, description="`ll` or `ll_CC`, e.g. `en` or `fr_CA`.")
 
@@ -34,7 +35,7 @@ class CustomerInfoIn(CamelModel):
 class CallingLocationIn(CamelModel):
     """The headquarters calling location."""
 
-    name: str
+    name: Name
     address: AddressIn
     timezone: str
     language: str
@@ -93,7 +94,7 @@ class CustomerUpdate(CamelModel):
 class PrecheckCustomerInfoIn(CamelModel):
     """Customer info in a precheck: only the primary e-mail is required."""
 
-    name: str | None = None
+    name: Name | None = None
     primary_email: str
     language: str | None = None
 

@@ -7,21 +7,22 @@ from typing import Literal
 from pydantic import Field
 
 from tukku.core.schemas import CamelModel
+from tukku.core.validation import Name
 
 
 class OrgUserIn(CamelModel):
     """A user of an organization that exists outside wholesale."""
 
     email: str
-    first_name: str | None = None
-    last_name: str | None = None
+    first_name: Name | None = None
+    last_name: Name | None = None
     admin: bool = Field(default=False, description="The organization's full administrator.")
 
 
 class StandaloneOrgCreate(CamelModel):
     """An organization outside wholesale (a direct customer, a free account), e.g. migrated."""
 
-    name: str = Field(min_length=1, max_length=255)
+    name: Name = Field(min_length=1, max_length=255)
     country: str | None = None
     language: str | None = Field(default=None, description="Its locale, e.g. en_GB.")
     users: list[OrgUserIn] = Field(default_factory=list, max_length=5000)

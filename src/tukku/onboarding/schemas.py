@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from tukku.core.schemas import CamelModel
+from tukku.core.validation import Name
 
 AuthMode = Literal["webex", "partner_saml", "partner_oidc"]
 
@@ -14,7 +15,7 @@ AuthMode = Literal["webex", "partner_saml", "partner_oidc"]
 class TemplateWrite(CamelModel):
     """Body of create and replace; every field but `name` has a documented default."""
 
-    name: str = Field(
+    name: Name = Field(
         min_length=1, max_length=255, description="Template name, unique per partner."
     )
     country: str | None = Field(
@@ -30,12 +31,12 @@ class TemplateWrite(CamelModel):
         max_length=1024,
         description="IdP entity ID (SAML) or IdP name (OIDC); required unless authMode is webex.",
     )
-    pstn_provider: str | None = Field(
+    pstn_provider: Name | None = Field(
         default=None,
         max_length=255,
         description="Cloud-connected PSTN provider; required to provision calling packages.",
     )
-    brand_name: str | None = Field(
+    brand_name: Name | None = Field(
         default=None, max_length=255, description="Offer name in e-mails; default: partner name."
     )
     allow_admin_invite_emails_on_attach: bool = Field(

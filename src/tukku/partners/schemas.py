@@ -5,15 +5,16 @@ from __future__ import annotations
 from pydantic import Field
 
 from tukku.core.schemas import CamelModel
+from tukku.core.validation import Name
 
 
 class SubPartnerCreate(CamelModel):
     """Set up a sub-partner (a reseller) under a partner."""
 
-    name: str = Field(min_length=1, max_length=255)
+    name: Name = Field(min_length=1, max_length=255)
     admin_email: str
-    admin_first_name: str = Field(min_length=1, max_length=255)
-    admin_last_name: str = Field(min_length=1, max_length=255)
+    admin_first_name: Name = Field(min_length=1, max_length=255)
+    admin_last_name: Name = Field(min_length=1, max_length=255)
     subscription_id: str | None = Field(
         default=None, description="The partner's own subscription ID (shared); default: it."
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pydantic import Field
 
 from tukku.core.schemas import CamelModel
+from tukku.core.validation import Name
 
 
 class SubscriberParametersIn(CamelModel):
     """Who the subscriber is and, for calling packages, how to reach them."""
 
-    first_name: str | None = Field(default=None, max_length=255)
-    last_name: str | None = Field(default=None, max_length=255)
+    first_name: Name | None = Field(default=None, max_length=255)
+    last_name: Name | None = Field(default=None, max_length=255)
     primary_phone_number: str | None = None
     extension: str | None = None
     location_id: str | None = None
