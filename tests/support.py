@@ -15,7 +15,7 @@ from tukku.core.db import Database
 from tukku.core.pagination import PageRequest
 from tukku.identity import service as identity
 from tukku.identity.rules import Role, Scope
-from tukku.mail.service import list_outbox
+from tukku.mail.service import OutboxScope, list_outbox
 
 _n = itertools.count(1)
 
@@ -116,10 +116,12 @@ class Mail:
 
 
 def outbox(client: TestClient, to: str) -> list[Mail]:
-    """The messages queued for `to`, oldest first, read through the mail service."""
+    """The messages queued for `to`, oldest first, read through the mail service (as the
+    platform sees them: every tenant's)."""
     db: Database = client.app.state.db  # type: ignore[attr-defined]
     with db.unit_of_work(write=False) as session:
-        rows = list_outbox(session, page=PageRequest(offset=0, limit=100), to=to)
+        everything = OutboxScope.everything()
+        rows = list_outbox(session, scope=everything, page=PageRequest(offset=0, limit=100), to=to)
         return [Mail(m.kind, m.subject, m.body, m.status) for m in reversed(rows[:100])]
 
 

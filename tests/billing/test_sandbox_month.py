@@ -21,26 +21,23 @@ from tukku.core.settings import Settings
 
 @pytest.fixture
 def sandbox(database_url: str, db: Database, tmp_path: object) -> Iterator[TestClient]:
-    settings = Settings(
-        database_url=database_url,
-        sandbox=True,
-        public_base_url="http://tukku.test",
-        report_dir=f"{tmp_path}/reports",
-    )
+    settings = Settings(database_url=database_url, sandbox=True, report_dir=f"{tmp_path}/reports")
     with TestClient(create_app(settings, db=db), base_url="http://tukku.test") as client:
         yield client
 
 
-def move(client: TestClient, partner: Partner, instant: str) -> None:
-    response = client.post("/v1/sandbox/clock", json={"now": instant}, headers=partner.headers)
+def move(client: TestClient, operator: dict[str, str], instant: str) -> None:
+    response = client.post("/v1/sandbox/clock", json={"now": instant}, headers=operator)
     assert response.status_code == 200, response.text
 
 
-def report_rows(client: TestClient, partner: Partner, report_type: str) -> list[dict[str, str]]:
+def report_rows(
+    client: TestClient, partner: Partner, operator: dict[str, str], report_type: str
+) -> list[dict[str, str]]:
     body = {"billingStartDate": "2027-01-01", "billingEndDate": "2027-01-31", "type": report_type}
     created = client.post("/v1/wholesale/billing/reports", json=body, headers=partner.headers)
     assert created.status_code == 200, created.text
-    client.post("/v1/sandbox/clock", json={"advanceSeconds": 0}, headers=partner.headers)
+    client.post("/v1/sandbox/clock", json={"advanceSeconds": 0}, headers=operator)
     report = client.get(
         f"/v1/wholesale/billing/reports/{created.json()['id']}", headers=partner.headers
     )
@@ -53,7 +50,7 @@ def test_a_january_in_the_sandbox(sandbox: TestClient, db: Database) -> None:
     clock = sandbox.app.state.clock  # type: ignore[attr-defined]
     partner = make_partner(db, clock)
     operator = operator_headers(db, clock)
-    move(sandbox, partner, "2027-01-01T00:00:00Z")
+    move(sandbox, operator, "2027-01-01T00:00:00Z")
     prices = {
         "currency": "EUR",
         "effectiveFrom": "2027-01-01",
@@ -70,20 +67,20 @@ def test_a_january_in_the_sandbox(sandbox: TestClient, db: Database) -> None:
     )
     assert set_prices.status_code == 200, set_prices.text
 
-    move(sandbox, partner, "2027-01-03T09:00:00Z")
+    move(sandbox, operator, "2027-01-03T09:00:00Z")
     accepted = sandbox.post(
         "/v1/wholesale/customers",
         json=customer_body(partner, packages=["webex_calling", "webex_suite"]),
         headers=partner.headers,
     )
-    move(sandbox, partner, "2027-01-03T09:00:00Z")  # no time passes; due jobs run
+    move(sandbox, operator, "2027-01-03T09:00:00Z")  # no time passes; due jobs run
     customer = sandbox.get(accepted.json()["url"], headers=partner.headers).json()
     assert customer["status"] == "provisioned"
     subscriber = sandbox.post(
         "/v1/wholesale/subscribers", json=subscriber_body(customer["id"]), headers=partner.headers
     ).json()
 
-    move(sandbox, partner, "2027-01-10T12:00:00Z")
+    move(sandbox, operator, "2027-01-10T12:00:00Z")
     changed = sandbox.put(
         f"/v1/wholesale/subscribers/{subscriber['id']}",
         json={"packages": ["webex_suite"]},
@@ -91,20 +88,21 @@ def test_a_january_in_the_sandbox(sandbox: TestClient, db: Database) -> None:
     )
     assert changed.status_code == 200
 
-    move(sandbox, partner, "2027-01-20T18:00:00Z")
+    move(sandbox, operator, "2027-01-20T18:00:00Z")
     removed = sandbox.delete(
         f"/v1/wholesale/subscribers/{subscriber['id']}", headers=partner.headers
     )
     assert removed.status_code == 204
 
-    move(sandbox, partner, "2027-02-02T00:00:00Z")
+    move(sandbox, operator, "2027-02-02T00:00:00Z")
 
     # Held by hand: webex_calling 3 Jan 09:00 → 10 Jan 12:00 = 15/24 + 6 + 1/2 days;
     # webex_suite 10 Jan 12:00 → 20 Jan 18:00 = 1/2 + 9 + 18/24 days.
     calling, suite = Decimal("0.625") + 6 + Decimal("0.5"), Decimal("0.5") + 9 + Decimal("0.75")
     expected = {"WEBEX_CALLING": calling, "WEBEX_SUITE": suite}
     by_level = {
-        level: report_rows(sandbox, partner, level) for level in ("PARTNER", "CUSTOMER", "USER")
+        level: report_rows(sandbox, partner, operator, level)
+        for level in ("PARTNER", "CUSTOMER", "USER")
     }
     for level, rows in by_level.items():
         assert {r["SERVICE_NAME"]: Decimal(r["QUANTITY"]) for r in rows} == expected, level

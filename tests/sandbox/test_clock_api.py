@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain, make_partner
-from tests.support import customer_body, error_codes, subscriber_body
+from tests.support import customer_body, error_codes, operator_headers, subscriber_body
 from tukku.app import create_app
 from tukku.core.db import Database
 from tukku.core.settings import Settings
@@ -19,10 +19,7 @@ from tukku.core.timefmt import iso, parse_instant
 @pytest.fixture
 def sandbox(database_url: str, db: Database) -> Iterator[TestClient]:
     """The app in sandbox mode, with its virtual clock and no background worker of its own."""
-    settings = Settings(
-        database_url=database_url, sandbox=True, public_base_url="http://tukku.test"
-    )
-    app = create_app(settings, db=db)
+    app = create_app(Settings(database_url=database_url, sandbox=True), db=db)
     with TestClient(app, base_url="http://tukku.test") as client:
         yield client
 
@@ -30,6 +27,12 @@ def sandbox(database_url: str, db: Database) -> Iterator[TestClient]:
 @pytest.fixture
 def partner_in_sandbox(sandbox: TestClient, db: Database) -> Partner:
     return make_partner(db, sandbox.app.state.clock)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def ops(sandbox: TestClient, db: Database) -> dict[str, str]:
+    """An operator's token: only operators move the clock."""
+    return operator_headers(db, sandbox.app.state.clock)  # type: ignore[attr-defined]
 
 
 def now(client: TestClient, partner: Partner) -> str:
@@ -48,26 +51,25 @@ def test_the_clock_stands_still_until_moved(
 
 
 def test_moving_to_an_instant_and_by_seconds(
-    sandbox: TestClient, partner_in_sandbox: Partner
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
 ) -> None:
-    headers = partner_in_sandbox.headers
     start = parse_instant(now(sandbox, partner_in_sandbox))
     target = start + timedelta(days=30, hours=2)
 
-    moved = sandbox.post("/v1/sandbox/clock", json={"now": iso(target)}, headers=headers)
-    advanced = sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 90}, headers=headers)
+    moved = sandbox.post("/v1/sandbox/clock", json={"now": iso(target)}, headers=ops)
+    advanced = sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 90}, headers=ops)
 
     assert moved.json() == {"now": iso(target)}
     assert advanced.json() == {"now": iso(target + timedelta(seconds=90))}
     assert now(sandbox, partner_in_sandbox) == iso(target + timedelta(seconds=90))
 
 
-def test_the_clock_never_goes_back(sandbox: TestClient, partner_in_sandbox: Partner) -> None:
+def test_the_clock_never_goes_back(
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
+) -> None:
     earlier = parse_instant(now(sandbox, partner_in_sandbox)) - timedelta(seconds=1)
 
-    response = sandbox.post(
-        "/v1/sandbox/clock", json={"now": iso(earlier)}, headers=partner_in_sandbox.headers
-    )
+    response = sandbox.post("/v1/sandbox/clock", json={"now": iso(earlier)}, headers=ops)
 
     assert response.status_code == 409
     assert error_codes(response) == [9001]
@@ -83,26 +85,27 @@ def test_the_clock_never_goes_back(sandbox: TestClient, partner_in_sandbox: Part
     ],
 )
 def test_bad_moves_are_refused(
-    sandbox: TestClient, partner_in_sandbox: Partner, body: dict[str, object]
+    sandbox: TestClient, ops: dict[str, str], body: dict[str, object]
 ) -> None:
-    response = sandbox.post("/v1/sandbox/clock", json=body, headers=partner_in_sandbox.headers)
+    response = sandbox.post("/v1/sandbox/clock", json=body, headers=ops)
 
     assert response.status_code == 400
 
 
 def test_the_clock_needs_a_token(sandbox: TestClient) -> None:
     assert sandbox.get("/v1/sandbox/clock").status_code == 401
+    assert sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}).status_code == 401
 
 
 def test_platform_timestamps_follow_the_virtual_clock(
-    sandbox: TestClient, partner_in_sandbox: Partner
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
 ) -> None:
     headers = partner_in_sandbox.headers
     target = parse_instant(now(sandbox, partner_in_sandbox)) + timedelta(days=365)
     accepted = sandbox.post(
         "/v1/wholesale/customers", json=customer_body(partner_in_sandbox), headers=headers
     )
-    sandbox.post("/v1/sandbox/clock", json={"now": iso(target)}, headers=headers)
+    sandbox.post("/v1/sandbox/clock", json={"now": iso(target)}, headers=ops)
     customer = sandbox.get(accepted.json()["url"], headers=headers).json()
 
     subscriber = sandbox.post(
@@ -113,7 +116,7 @@ def test_platform_timestamps_follow_the_virtual_clock(
 
 
 def test_moving_the_clock_answers_after_due_jobs_have_run(
-    sandbox: TestClient, partner_in_sandbox: Partner
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
 ) -> None:
     headers = partner_in_sandbox.headers
     accepted = sandbox.post(
@@ -121,17 +124,19 @@ def test_moving_the_clock_answers_after_due_jobs_have_run(
     )
     assert sandbox.get(accepted.json()["url"], headers=headers).json()["status"] == "provisioning"
 
-    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 0}, headers=headers)
+    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 0}, headers=ops)
 
     assert sandbox.get(accepted.json()["url"], headers=headers).json()["status"] == "provisioned"
 
 
-def test_scripted_customer_error(sandbox: TestClient, partner_in_sandbox: Partner) -> None:
+def test_scripted_customer_error(
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
+) -> None:
     headers = partner_in_sandbox.headers
     body = customer_body(partner_in_sandbox, externalId="sandbox-fault-error-4019--a")
     url = sandbox.post("/v1/wholesale/customers", json=body, headers=headers).json()["url"]
 
-    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}, headers=headers)
+    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}, headers=ops)
     customer = sandbox.get(url, headers=headers).json()
 
     assert customer["status"] == "error"
@@ -140,7 +145,7 @@ def test_scripted_customer_error(sandbox: TestClient, partner_in_sandbox: Partne
 
 
 def test_scripted_package_maintenance_warning(
-    sandbox: TestClient, partner_in_sandbox: Partner
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
 ) -> None:
     headers = partner_in_sandbox.headers
     body = customer_body(
@@ -148,7 +153,7 @@ def test_scripted_package_maintenance_warning(
     )
     url = sandbox.post("/v1/wholesale/customers", json=body, headers=headers).json()["url"]
 
-    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}, headers=headers)
+    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}, headers=ops)
     customer = sandbox.get(url, headers=headers).json()
 
     assert customer["status"] == "provisioned_with_errors"
@@ -171,13 +176,13 @@ def test_fault_values_are_ordinary_outside_the_sandbox(
 
 
 def test_the_outbox_is_readable_in_the_sandbox(
-    sandbox: TestClient, partner_in_sandbox: Partner
+    sandbox: TestClient, partner_in_sandbox: Partner, ops: dict[str, str]
 ) -> None:
     headers = partner_in_sandbox.headers
     url = sandbox.post(
         "/v1/wholesale/customers", json=customer_body(partner_in_sandbox), headers=headers
     ).json()["url"]
-    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}, headers=headers)
+    sandbox.post("/v1/sandbox/clock", json={"advanceSeconds": 1}, headers=ops)
     customer_id = sandbox.get(url, headers=headers).json()["id"]
     body = subscriber_body(customer_id)
     sandbox.post("/v1/wholesale/subscribers", json=body, headers=headers)

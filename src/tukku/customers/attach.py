@@ -112,6 +112,9 @@ def provision_attached(
                 to=admin.email,
                 kind="attach_request",
                 now=now,
+                partner_org_id=actor.partner_org_id,
+                owner_org_id=actor.org_id,
+                customer_org_id=org.id,
                 subject=f"{checked.template.brand_name} asks to manage {org.name}",
                 body=(
                     f"Hello {admin.first_name or ''},\n\n{checked.template.brand_name} would like "

@@ -329,6 +329,10 @@ def complete_provisioning(
             to=customer.sub_partner_admin_email,
             kind="customer_ready",
             now=now,
+            partner_org_id=customer.partner_org_id,
+            owner_org_id=customer.owner_org_id,
+            # It goes to a sub-partner's administrator, none of the customer's people.
+            customer_org_id=None,
             subject=f"{customer.name} is ready",
             body=(
                 f"{customer.name} ({customer.external_id}) is provisioned with "
@@ -385,6 +389,9 @@ def _adopt_organization(
                 to=admin.email,
                 kind="admin_invite",
                 now=now,
+                partner_org_id=customer.partner_org_id,
+                owner_org_id=customer.owner_org_id,
+                customer_org_id=org.id,
                 subject=f"{org.name} now uses {template.brand_name}",
                 body=(
                     f"Hello {admin.first_name or ''},\n\n{template.brand_name} now provides "

@@ -155,6 +155,9 @@ def create_sub_partner(
         to=email,
         kind="invitation",
         now=now,
+        partner_org_id=parent.id,
+        owner_org_id=actor.org_id,
+        customer_org_id=None,
         subject=f"You are invited to administer {org.name} on {parent.name}",
         body=(
             f"Hello {data.admin_first_name.strip()},\n\n"

@@ -13,14 +13,16 @@ from tukku.core.errors import Codes, DomainError, Invalid, Problem
 from tukku.core.pagination import page_request
 from tukku.core.schemas import CamelModel
 from tukku.core.timefmt import iso, iso_or_none, parse_instant
-from tukku.identity.deps import authenticate
+from tukku.identity.deps import authenticate, requires
 from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope
 from tukku.jobs.runner import Worker
-from tukku.mail.service import list_outbox
+from tukku.mail.service import OutboxScope, list_outbox
 from tukku.sandbox.clock import SandboxClock
 
 router = APIRouter(prefix="/v1/sandbox", tags=["Sandbox"])
 Caller = Annotated[Principal, Depends(authenticate)]
+Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
 DRAIN_TIMEOUT_SECONDS = 120.0
 
 
@@ -72,9 +74,10 @@ def get_clock(request: Request, _caller: Caller) -> ClockOut:
 
 
 @router.post("/clock", response_model=ClockOut, summary="Move the sandbox clock forward")
-def move_clock(body: ClockMove, request: Request, _caller: Caller) -> ClockOut:
+def move_clock(body: ClockMove, request: Request, _operator: Operator) -> ClockOut:
     """Move the clock forward and answer once every job due by then has run (daily usage,
-    re-checks, escalations, reports)."""
+    re-checks, escalations, reports). Operators only (scope `tukku:ops`): the clock is every
+    tenant's."""
     clock = _clock(request)
     if (body.now is None) == (body.advance_seconds is None):
         raise Invalid("now", "give exactly one of now and advanceSeconds")
@@ -96,15 +99,16 @@ def move_clock(body: ClockMove, request: Request, _caller: Caller) -> ClockOut:
 @router.get("/mail", response_model=MailPage, summary="Read the mail outbox")
 def list_mail(
     session: DbSession,
-    _caller: Caller,
+    caller: Caller,
     to: Annotated[str | None, Query(description="Only messages to this address.")] = None,
     kind: Annotated[str | None, Query(description="welcome, consent, ...")] = None,
     max_: MaxParam = None,
     offset: OffsetParam = None,
 ) -> MailPage:
-    """Every message the platform sent or holds, newest first (to find consent links)."""
+    """The caller's tenants' messages, newest first (to find consent links); an operator's: all."""
     page = page_request(offset, max_, default=50, cap=500)
-    rows = list_outbox(session, page=page, to=to, kind=kind)[: page.limit]
+    scope = OutboxScope.of(caller)
+    rows = list_outbox(session, scope=scope, page=page, to=to, kind=kind)[: page.limit]
     return MailPage(
         items=[
             MailOut(

@@ -268,6 +268,9 @@ def _activate(
         ),
         kind="welcome",
         now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        customer_org_id=customer.org_id,
     )
 
 
@@ -294,6 +297,9 @@ def _send_consent(
         ),
         kind="consent",
         now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        customer_org_id=customer.org_id,
     )
 
 
