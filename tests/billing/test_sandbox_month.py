@@ -21,7 +21,12 @@ from tukku.core.settings import Settings
 
 @pytest.fixture
 def sandbox(database_url: str, db: Database, tmp_path: object) -> Iterator[TestClient]:
-    settings = Settings(database_url=database_url, sandbox=True, report_dir=f"{tmp_path}/reports")
+    settings = Settings(
+        database_url=database_url,
+        sandbox=True,
+        public_base_url="http://tukku.test",
+        report_dir=f"{tmp_path}/reports",
+    )
     with TestClient(create_app(settings, db=db), base_url="http://tukku.test") as client:
         yield client
 

@@ -19,7 +19,10 @@ from tukku.core.timefmt import iso, parse_instant
 @pytest.fixture
 def sandbox(database_url: str, db: Database) -> Iterator[TestClient]:
     """The app in sandbox mode, with its virtual clock and no background worker of its own."""
-    app = create_app(Settings(database_url=database_url, sandbox=True), db=db)
+    settings = Settings(
+        database_url=database_url, sandbox=True, public_base_url="http://tukku.test"
+    )
+    app = create_app(settings, db=db)
     with TestClient(app, base_url="http://tukku.test") as client:
         yield client
 
