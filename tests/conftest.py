@@ -91,7 +91,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def app_client(settings: Settings, db: Database, clock: ManualClock) -> Iterator[TestClient]:
     """The real ASGI app over HTTP semantics, without an in-process worker (tests drain jobs)."""
-    app = create_app(settings, db=db, clock=clock)
+    app = create_app(settings, db=db, clock=clock, wall_clock=clock)
     with TestClient(app, base_url="http://tukku.test") as client:
         yield client
 
@@ -118,7 +118,12 @@ def make_partner(db: Database, clock: ManualClock, name: str = "Acme Telecom") -
     with db.unit_of_work() as session:
         setup = create_partner(session, name=name, admin_email=email, now=clock.now())
         _, token = identity.issue_token(
-            session, user=setup.admin, scopes=WHOLESALE_SCOPES, name="test", now=clock.now()
+            session,
+            user=setup.admin,
+            scopes=WHOLESALE_SCOPES,
+            name="test",
+            now=clock.now(),
+            expires_at=None,
         )
     return Partner(setup.org_id, setup.subscription_id, token, setup.provisioning_id, email)
 

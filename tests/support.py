@@ -134,7 +134,9 @@ def _token_headers(
     session: Any, user: Any, scopes: Iterable[Scope] | None, clock: ManualClock
 ) -> dict[str, str]:
     granted = set(scopes) if scopes is not None else identity.grantable_for(session, user)
-    _, token = identity.issue_token(session, user=user, scopes=granted, name="t", now=clock.now())
+    _, token = identity.issue_token(
+        session, user=user, scopes=granted, name="t", now=clock.now(), expires_at=None
+    )
     return bearer(token)
 
 

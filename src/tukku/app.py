@@ -65,6 +65,7 @@ def create_app(
     *,
     db: Database | None = None,
     clock: Clock | None = None,
+    wall_clock: Clock | None = None,
     run_worker: bool = False,
     listen_url: str | None = None,
 ) -> FastAPI:
@@ -73,6 +74,7 @@ def create_app(
     `listen_url` is the embedded server's own address (`tukku serve` passes it): links in
     e-mails use it when `TUKKU_PUBLIC_BASE_URL` is unset. With neither, raise
     `ConfigurationError`: links are never built from the callers' `Host` header.
+    `wall_clock` times token lifetimes (real time, also in the sandbox; tests inject theirs).
     """
     settings = settings or Settings()
     link_base_url = trusted_link_base(settings.public_base_url, listen_url)
@@ -110,6 +112,7 @@ def create_app(
     app.state.link_base_url = link_base_url
     app.state.db = db
     app.state.clock = clock
+    app.state.wall_clock = wall_clock or SystemClock()
     with db.unit_of_work() as session:
         app.state.link_secret = link_secret(
             session, configured=settings.secret_key, now=clock.now()

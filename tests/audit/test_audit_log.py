@@ -79,7 +79,7 @@ def make_operator(db: Database, clock: ManualClock) -> Operator:
             session, org_id=org.id, email="ops@tukku.test", now=clock.now(), roles=[Role.OPERATOR]
         )
         _, token = identity.issue_token(
-            session, user=user, scopes={Scope.OPS}, name="ops", now=clock.now()
+            session, user=user, scopes={Scope.OPS}, name="ops", now=clock.now(), expires_at=None
         )
         return Operator({"Authorization": f"Bearer {token}"}, user.id, org.id)
 
@@ -93,7 +93,7 @@ def add_user(
             session, org_id=org_id, email=email, now=clock.now(), roles=[role]
         )
         _, token = identity.issue_token(
-            session, user=user, scopes=scopes, name="t", now=clock.now()
+            session, user=user, scopes=scopes, name="t", now=clock.now(), expires_at=None
         )
         return user.id, {"Authorization": f"Bearer {token}"}
 
@@ -106,7 +106,7 @@ def token_of(
         user = identity.find_user_by_email(session, email)
         assert user is not None
         _, token = identity.issue_token(
-            session, user=user, scopes=scopes, name="t", now=clock.now()
+            session, user=user, scopes=scopes, name="t", now=clock.now(), expires_at=None
         )
         return user.id, {"Authorization": f"Bearer {token}"}
 

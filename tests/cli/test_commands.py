@@ -162,7 +162,9 @@ def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     assert "tukku db upgrade" in result.stderr
 
 
-def _start_demo(url: str, log: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+def _start_demo(
+    url: str, log: Path, tokens_file: Path
+) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     port = free_port()
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -179,7 +181,12 @@ def _start_demo(url: str, log: Path) -> tuple[subprocess.Popen[bytes], dict[str,
             ],
             stderr=sink,
             stdout=subprocess.DEVNULL,
-            env={**os.environ, "COLUMNS": "200", "TUKKU_LOG_LEVEL": "warning"},
+            env={
+                **os.environ,
+                "COLUMNS": "200",
+                "TUKKU_LOG_LEVEL": "warning",
+                "TUKKU_DEMO_TOKENS_FILE": str(tokens_file),
+            },
         )
     banner: dict[str, str] = {}
     deadline = time.monotonic() + 30
@@ -201,10 +208,11 @@ def _wait_up(base: str) -> None:
     raise AssertionError("server did not come up")
 
 
-def test_serve_demo_prints_urls_and_working_tokens_on_every_start(
+def test_serve_demo_prints_urls_and_the_same_working_tokens_on_every_start(
     database_url: str, tmp_path: Path
 ) -> None:
-    first, banner = _start_demo(database_url, tmp_path / "first.log")
+    tokens_file = tmp_path / "state" / "demo-tokens.json"
+    first, banner = _start_demo(database_url, tmp_path / "first.log", tokens_file)
     try:
         base = banner["API base URL"].removesuffix("/v1")
         _wait_up(base)
@@ -216,7 +224,7 @@ def test_serve_demo_prints_urls_and_working_tokens_on_every_start(
         docs = httpx.get(banner["API docs"])
     finally:
         stop(first)
-    second, again = _start_demo(database_url, tmp_path / "second.log")
+    second, again = _start_demo(database_url, tmp_path / "second.log", tokens_file)
     try:
         _wait_up(again["API base URL"].removesuffix("/v1"))
         both_work = [
@@ -237,8 +245,14 @@ def test_serve_demo_prints_urls_and_working_tokens_on_every_start(
     assert template["provisioningId"] == banner["provisioningId"]
     assert docs.status_code == 200
     assert "text/html" in docs.headers["content-type"]
-    assert again["partner token"] != banner["partner token"]
+    # Restarts show the same tokens instead of minting more (they stay few, and revocable).
+    assert (again["partner token"], again["operator token"]) == (
+        banner["partner token"],
+        banner["operator token"],
+    )
     assert both_work == [200, 200]
+    assert tokens_file.stat().st_mode & 0o777 == 0o600
+    assert tokens_file.parent.stat().st_mode & 0o777 == 0o700
     assert [t["provisioningId"] for t in templates] == [banner["provisioningId"]]
     assert again["provisioningId"] == banner["provisioningId"]
 

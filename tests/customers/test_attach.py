@@ -396,7 +396,7 @@ def test_a_read_only_user_of_the_org_cannot_decide(
     with db.unit_of_work() as session:
         user = identity.find_user_by_email(session, org.others[0])
         assert user is not None
-        identity.grant_role(session, user=user, role=Role.CUSTOMER_READ_ONLY)
+        identity.grant_role(session, user=user, role=Role.CUSTOMER_READ_ONLY, now=clock.now())
     reader = user_headers(db, clock, org.others[0])
 
     response = app_client.post(f"{REQUESTS}/{request['id']}/approve", headers=reader)

@@ -403,7 +403,7 @@ def sub_partner_of(db: Database, clock: ManualClock, parent: Partner, name: str)
             now=clock.now(),
         )
         _, token = identity.issue_token(
-            session, user=admin, scopes=WHOLESALE_SCOPES, name="t", now=clock.now()
+            session, user=admin, scopes=WHOLESALE_SCOPES, name="t", now=clock.now(), expires_at=None
         )
         return org.id, token
 

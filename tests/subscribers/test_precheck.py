@@ -247,7 +247,7 @@ def test_only_partner_full_administrators_may_precheck(
             roles=[Role.WHOLESALE_ADMIN],
         )
         _, token = identity.issue_token(
-            session, user=user, scopes=WHOLESALE_SCOPES, name="ws", now=clock.now()
+            session, user=user, scopes=WHOLESALE_SCOPES, name="ws", now=clock.now(), expires_at=None
         )
     headers = {"Authorization": f"Bearer {token}"}
     customer = provision_customer(app_client, partner)

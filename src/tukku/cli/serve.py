@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +15,7 @@ from tukku.cli.demo import ensure_demo
 from tukku.core.http import ConfigurationError
 from tukku.core.logging import configure_logging
 from tukku.core.settings import Settings
-
+from tukku.core.timefmt import iso_or_none
 
 WILDCARD_OR_LOOPBACK = ("0.0.0.0", "::", "", "127.0.0.1", "::1")  # noqa: S104
 
@@ -62,12 +63,20 @@ def serve(
     lines = banner(settings, base)
     if demo:
         with app.state.db.unit_of_work() as session:
-            access = ensure_demo(session, app.state.clock)
+            access = ensure_demo(
+                session,
+                app.state.clock,
+                tokens_file=Path(settings.demo_tokens_file),
+                lifetime_days=settings.token_lifetime_days,
+            )
+        kept = f"kept in {settings.demo_tokens_file}" if access.reused else "new"
         lines += [
             f"demo partner      {access.partner_org_id}",
             f"partner token     {access.partner_token}",
             f"provisioningId    {access.provisioning_id}",
             f"operator token    {access.operator_token}",
+            f"tokens            {kept}; expire {iso_or_none(access.expires_at) or 'never'}; "
+            "revoke with `tukku tokens revoke`",
             f'Try:  curl -H "Authorization: Bearer <partner token>" {base}/v1/wholesale/customers',
         ]
     console.rule("tukku is starting")

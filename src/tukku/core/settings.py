@@ -43,7 +43,20 @@ class Settings(BaseSettings):
     )
     sip_domain_suffix: str = "calls.tukku.test"
     consent_link_max_age_seconds: int = 7 * 24 * 3600
-    auth_cache_seconds: float = 5.0
+    auth_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long a process remembers an authenticated token: a token revoked "
+        "elsewhere stops working here within this many seconds.",
+    )
+    token_lifetime_days: int = Field(
+        default=90, ge=1, le=3650, description="Lifetime of a newly issued API token."
+    )
+    demo_tokens_file: str = Field(
+        default="./.tukku/demo-tokens.json",
+        description="Where `tukku serve --demo` keeps the demo tokens it shows (owner-only).",
+    )
 
     job_lease_seconds: float = 30.0
     job_poll_interval_seconds: float = 0.5

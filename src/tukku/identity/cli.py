@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
@@ -142,7 +143,7 @@ def list_tokens(
                 )
             )
         )
-    console.print(table)
+    Console().print(table)
 
 
 def _described(token: ApiToken, email: str, status: str) -> dict[str, object]:

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.errors import Codes, DomainError, Problem, Unauthorized
+from tukku.core.http import loggable_path
 from tukku.identity import service
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
@@ -58,7 +59,7 @@ def _refused(request: Request, reason: str) -> None:
             "client": client,
             "userAgent": request.headers.get("user-agent", "")[:200] or None,
             "method": request.method,
-            "path": request.url.path,
+            "path": loggable_path(request.url.path),
         },
     )
 

@@ -71,6 +71,16 @@ def create_partner(
         now=now,
         by=None,
     )
+    audit.record(
+        session,
+        action="partner.create",
+        target_type="organization",
+        target_id=org.id,
+        now=now,
+        partner_org_id=org.id,
+        owner_org_id=org.id,
+        after={"name": org.name, "adminEmail": email, "subscriptionId": subscription_id},
+    )
     return PartnerSetup(org.id, subscription_id, admin, template.provisioning_id)
 
 

@@ -251,7 +251,7 @@ def _activate(
         attached=customer.attached, org_has_admin=_org_has_admin(session, customer.org_id)
     )
     if admin:
-        identity.grant_role(session, user=user, role=Role.CUSTOMER_FULL_ADMIN)
+        identity.grant_role(session, user=user, role=Role.CUSTOMER_FULL_ADMIN, now=now)
     subscriber.user_id = user.id
     subscriber.status = Status.PROVISIONED.value
     subscriber.last_status_change = now
@@ -597,8 +597,7 @@ def accept_consent(
             now=now,
         )
     else:
-        identity.revoke_roles(session, user=user)
-        user.org_id = customer.org_id
+        identity.move_user(session, user=user, org_id=customer.org_id, now=now)
     before = audit.snapshot(subscriber, AUDITED)
     _activate(session, subscriber, customer, user, now)
     session.flush()
