@@ -34,7 +34,7 @@ def test_partners_create_prints_exactly_the_documented_json(database_url: str) -
     )
 
     created = json.loads(out)
-    assert set(created) == {"orgId", "subscriptionId", "token", "provisioningId"}
+    assert set(created) == {"orgId", "subscriptionId", "token", "tokenExpiresAt", "provisioningId"}
     db = Database(database_url)
     try:
         with db.unit_of_work(write=False) as session:
@@ -290,7 +290,7 @@ def test_operators_create_gives_a_working_ops_token_and_is_repeatable(database_u
         )
     )
 
-    assert set(first) == {"userId", "token"}
+    assert set(first) == {"userId", "token", "expiresAt"}
     assert again["userId"] == first["userId"]
     assert again["token"] != first["token"]
     found = _authenticated(database_url, first["token"])
