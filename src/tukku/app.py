@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tukku import __version__
 from tukku.audit import api as audit_api
+from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
 from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
@@ -80,6 +81,7 @@ def create_app(
     link_base_url = trusted_link_base(settings.public_base_url, listen_url)
     db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
     clock = clock or make_clock(settings, db)
+    backends = backends_for_settings(settings)
     registry.load_all()
     stop = threading.Event()
 
@@ -87,7 +89,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         thread = None
         if run_worker:
-            worker = Worker(db, clock, settings)
+            worker = Worker(db, clock, settings, backends=backends)
             db.on_commit(lambda signals: worker.wake() if "jobs" in signals else None)
             thread = threading.Thread(target=worker.run, args=(stop,), name="tukku-worker")
             thread.start()
@@ -112,12 +114,13 @@ def create_app(
     app.state.link_base_url = link_base_url
     app.state.db = db
     app.state.clock = clock
+    app.state.backends = backends
     app.state.wall_clock = wall_clock or SystemClock()
     with db.unit_of_work() as session:
         app.state.link_secret = link_secret(
             session, configured=settings.secret_key, now=clock.now()
         )
-    app.state.drainer = Worker(db, clock, settings, name="sandbox-drain")
+    app.state.drainer = Worker(db, clock, settings, name="sandbox-drain", backends=backends)
     app.state.token_cache = cache = TokenCache(settings.auth_cache_seconds)
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
     _add_middleware(app, settings, listen_url)

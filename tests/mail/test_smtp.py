@@ -14,6 +14,7 @@ from tests.conftest import Partner, drain
 from tests.mail.servers import SmtpServer
 from tests.support import outbox, provision_customer, provision_subscriber
 from tukku.app import create_app
+from tukku.backends import for_settings
 from tukku.core.clock import ManualClock, real_now
 from tukku.core.db import Database
 from tukku.core.settings import Settings
@@ -150,7 +151,12 @@ def test_mail_outlives_a_long_outage(
     settings: Settings,
 ) -> None:
     """Many failed attempts (an outage of hours with real back-off) still lose no mail."""
-    worker = Worker(db, clock, settings.model_copy(update={"job_retry_max_seconds": 0.005}))
+    worker = Worker(
+        db,
+        clock,
+        settings.model_copy(update={"job_retry_max_seconds": 0.005}),
+        backends=for_settings(settings),
+    )
     customer = branded_customer(app_client, partner)
     smtp.stop()
     sub = provision_subscriber(app_client, partner, customer["id"])
@@ -223,7 +229,7 @@ def test_a_message_email_refuses_fails_at_once_without_retries(
     """A header e-mail cannot carry will not change by waiting: no two weeks of retries."""
     insert_mail(db, clock, to=to, subject=subject)
 
-    assert Worker(db, clock, settings).run_one()
+    assert Worker(db, clock, settings, backends=for_settings(settings)).run_one()
 
     message = stored_mail(db, to)
     assert message.status == "failed"

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.mail.servers import Pki, SmtpServer
+from tukku.backends import for_settings
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
@@ -76,7 +77,7 @@ def deliver_one(db: Database, clock: ManualClock, settings: Settings) -> tuple[M
         session.flush()
         payload = {"messageId": message.id}
         enqueue(session, "mail.deliver", payload, due_at=clock.now(), now=clock.now())
-    assert Worker(db, clock, settings).run_one()
+    assert Worker(db, clock, settings, backends=for_settings(settings)).run_one()
     with db.unit_of_work(write=False) as session:
         stored = session.scalars(select(MailMessage)).one()
         job = session.scalars(select(Job).where(Job.kind == "mail.deliver")).one()

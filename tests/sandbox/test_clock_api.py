@@ -7,13 +7,16 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from tests.conftest import Partner, drain, make_partner
 from tests.support import customer_body, error_codes, operator_headers, subscriber_body
 from tukku.app import create_app
+from tukku.core.clock import real_now
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso, parse_instant
+from tukku.jobs.models import Job
 
 
 @pytest.fixture
@@ -164,6 +167,36 @@ def test_scripted_package_maintenance_warning(
     assert packages["webex_calling"]["status"] == "error"
     assert [w["errorCode"] for w in packages["webex_calling"]["warnings"]] == [2560]
     assert packages["webex_meetings"]["status"] == "provisioned"
+
+
+def test_slow_provisioning_reschedules_its_job_instead_of_holding_a_worker(
+    sandbox: TestClient, partner_in_sandbox: Partner, db: Database
+) -> None:
+    headers = partner_in_sandbox.headers
+    body = customer_body(partner_in_sandbox, externalId="sandbox-fault-slow-300--d")
+    before = real_now()
+    url = sandbox.post("/v1/wholesale/customers", json=body, headers=headers).json()["url"]
+
+    drain(sandbox)  # at once: nobody waits the 300 seconds
+
+    assert sandbox.get(url, headers=headers).json()["status"] == "provisioning"
+    with db.unit_of_work(write=False) as session:
+        jobs = session.execute(
+            select(Job.status, Job.payload, Job.available_at)
+            .where(Job.kind == "customers.provision")
+            .order_by(Job.id)
+        ).all()
+    assert [(status, payload.get("resumed")) for status, payload, _ in jobs] == [
+        ("done", None),
+        ("queued", True),
+    ]
+    assert jobs[1].available_at >= before + timedelta(seconds=300)
+
+    with db.unit_of_work() as session:  # the 300 seconds have passed
+        session.execute(update(Job).where(Job.status == "queued").values(available_at=real_now()))
+    drain(sandbox)
+
+    assert sandbox.get(url, headers=headers).json()["status"] == "provisioned"
 
 
 def test_fault_values_are_ordinary_outside_the_sandbox(

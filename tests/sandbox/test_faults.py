@@ -1,4 +1,4 @@
-"""Sandbox scripted faults: the magic `externalId` values and the fault's job payload."""
+"""Sandbox scripted faults: the magic `externalId` values."""
 
 from __future__ import annotations
 
@@ -68,37 +68,3 @@ def test_only_the_sandbox_fault_prefix_asks_for_a_fault(external_id: str) -> Non
 @given(code=st.integers(0, 999_999), suffix=st.text(max_size=12))
 def test_an_error_fault_carries_any_code_of_up_to_six_digits(code: int, suffix: str) -> None:
     assert parse_fault(f"sandbox-fault-error-{code}--{suffix}") == Fault(error_code=code)
-
-
-faults = st.one_of(
-    st.builds(Fault, error_code=st.integers(0, 999_999)),
-    st.builds(
-        Fault,
-        package=st.sampled_from(["webex_calling", "webex_meetings", "cx_essentials"]),
-        package_code=st.integers(0, 999_999),
-    ),
-    st.builds(Fault, slow_seconds=st.integers(0, 300)),
-    st.just(Fault(compliance=True)),
-)
-
-
-@given(faults)
-def test_a_fault_survives_its_job_payload(fault: Fault) -> None:
-    assert Fault.from_payload(fault.to_payload()) == fault
-
-
-def test_the_payload_uses_camel_case_keys() -> None:
-    payload = Fault(package="webex_calling", package_code=2560).to_payload()
-
-    assert payload == {
-        "errorCode": None,
-        "package": "webex_calling",
-        "packageCode": 2560,
-        "slowSeconds": 0,
-        "compliance": False,
-    }
-
-
-@pytest.mark.parametrize("payload", [None, {}])
-def test_no_payload_means_no_fault(payload: dict[str, object] | None) -> None:
-    assert Fault.from_payload(payload) is None

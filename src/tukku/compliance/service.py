@@ -31,15 +31,6 @@ from tukku.core.ids import new_id
 from tukku.identity.principal import Principal
 
 BATCH = 1000
-SCRIPTED_MATCH = {
-    "ref": "sandbox-fault-compliance",
-    "source": "sandbox",
-    "listedName": "scripted sandbox fault",
-    "matchedName": "scripted sandbox fault",
-    "score": 100.0,
-    "threshold": 0.0,
-    "addressMatched": False,
-}
 
 
 @dataclass(frozen=True)
@@ -152,10 +143,12 @@ def _parties(session: Session, list_id: int) -> Iterable[ListedParty]:
 
 @dataclass(frozen=True)
 class Screening:
-    """The outcome of screening one candidate against the list in force."""
+    """The outcome of screening one candidate: against the list in force (`list_id`), or a
+    match the sandbox scripted (`scripted`; re-checks leave its case alone)."""
 
     list_id: int | None
     matches: list[Match]
+    scripted: bool = False
 
 
 def screen(session: Session, candidate: Candidate) -> Screening:
@@ -173,10 +166,10 @@ def open_case(
     partner_org_id: str,
     owner_org_id: str,
     candidate: Candidate,
-    screening: Screening | None,
+    screening: Screening,
     now: datetime,
 ) -> ScreeningCase:
-    """Open the review case of a possible match (`screening` None: a scripted sandbox match)."""
+    """Open the review case of a possible match."""
     case = ScreeningCase(
         id=new_id("SCREENING_CASE"),
         customer_id=customer_id,
@@ -185,9 +178,9 @@ def open_case(
         customer_name=candidate.name[:255],
         country=candidate.country,
         status=CaseStatus.PENDING.value,
-        scripted=screening is None,
-        list_id=screening.list_id if screening else None,
-        matches=[m.to_json() for m in screening.matches] if screening else [SCRIPTED_MATCH],
+        scripted=screening.scripted,
+        list_id=screening.list_id,
+        matches=[m.to_json() for m in screening.matches],
         opened_at=now,
         checked_at=now,
     )

@@ -1,4 +1,5 @@
-"""FastAPI dependencies shared by every domain's routes: the unit of work, clock and settings."""
+"""FastAPI dependencies shared by every domain's routes: the unit of work, clock, settings and
+backends."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from tukku.core.backends import Backends
 from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
@@ -56,6 +58,11 @@ async def _settings(request: Request) -> Settings:
     return settings
 
 
+async def _backends(request: Request) -> Backends:
+    backends: Backends = request.app.state.backends
+    return backends
+
+
 async def _link_secret(request: Request) -> str:
     secret: str = request.app.state.link_secret
     return secret
@@ -65,6 +72,7 @@ DbSession = Annotated[Session, Depends(_unit_of_work, scope="function")]
 ReadOnlySession = Annotated[Session, Depends(_read_only_unit_of_work, scope="function")]
 ClockDep = Annotated[Clock, Depends(_clock)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+BackendsDep = Annotated[Backends, Depends(_backends)]
 LinkSecret = Annotated[str, Depends(_link_secret)]
 OnBehalfOf = Annotated[
     str | None,

@@ -9,18 +9,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from tukku.core.deps import (
+    BackendsDep,
     ClockDep,
     DbSession,
     MaxParam,
     OffsetParam,
     OnBehalfOf,
     ReadOnlySession,
-    SettingsDep,
 )
 from tukku.core.errors import Codes, Invalid, invalid_all
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.customers import attach, flows, precheck, service
+from tukku.customers.backend import PROVISIONING
 from tukku.customers.models import Customer, Location
 from tukku.customers.rules import Status
 from tukku.customers.schemas import (
@@ -39,7 +40,6 @@ from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 from tukku.identity.service import resolve_actor
-from tukku.sandbox.faults import parse_fault
 
 router = APIRouter(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
 locations_router = APIRouter(prefix="/v1/locations", tags=["Locations"])
@@ -109,15 +109,16 @@ def provision_customer(
     request: Request,
     session: DbSession,
     clock: ClockDep,
-    settings: SettingsDep,
+    backends: BackendsDep,
     principal: Writer,
     on_behalf_of: OnBehalfOf = None,
 ) -> JSONResponse:
     """Accept a customer for asynchronous provisioning: 202, `Location` and `{url}` to poll."""
     actor = resolve_actor(session, principal, on_behalf_of)
-    fault = parse_fault(body.external_id) if settings.sandbox else None
     provision = attach.provision_attached if body.org_id is not None else service.provision
-    customer = provision(session, actor=actor, data=body, now=clock.now(), fault=fault)
+    customer = provision(
+        session, actor=actor, data=body, now=clock.now(), backend=backends.get(PROVISIONING)
+    )
     return _accepted(request, customer.id)
 
 
@@ -125,14 +126,15 @@ def provision_customer(
 def precheck_customer(
     body: CustomerPrecheck,
     session: ReadOnlySession,
-    settings: SettingsDep,
+    backends: BackendsDep,
     principal: Writer,
     on_behalf_of: OnBehalfOf = None,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
     actor = resolve_actor(session, principal, on_behalf_of)
-    fault = parse_fault(body.external_id) if settings.sandbox and body.external_id else None
-    problems = precheck.precheck(session, actor=actor, data=body, fault=fault)
+    problems = precheck.precheck(
+        session, actor=actor, data=body, backend=backends.get(PROVISIONING)
+    )
     if problems:
         raise invalid_all(problems, "Provisioning precheck failed")
     ok = Codes.PRECHECK_OK

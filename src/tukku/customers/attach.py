@@ -17,6 +17,7 @@ from tukku.compliance import service as compliance
 from tukku.core.errors import Codes, DomainError, InvalidState, NotFound, Problem
 from tukku.core.ids import new_id
 from tukku.customers import service
+from tukku.customers.backend import ProvisioningBackend
 from tukku.customers.models import AttachRequest, Customer
 from tukku.customers.rules import Status, approval_reasons
 from tukku.customers.schemas import CustomerCreate
@@ -28,7 +29,6 @@ from tukku.identity.rules import Role
 from tukku.identity.tenancy import visible_to
 from tukku.mail.service import queue_mail
 from tukku.partners import service as partners
-from tukku.sandbox.faults import Fault
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 WAITING = frozenset({Status.PROVISIONING, Status.PENDING_RPL_REVIEW})
@@ -67,7 +67,12 @@ def _attachable(session: Session, actor: Actor, org_id: str) -> Organization:
 
 
 def provision_attached(
-    session: Session, *, actor: Actor, data: CustomerCreate, now: datetime, fault: Fault | None
+    session: Session,
+    *,
+    actor: Actor,
+    data: CustomerCreate,
+    now: datetime,
+    backend: ProvisioningBackend,
 ) -> Customer:
     """Attach wholesale to an existing organization: at once, or once its administrator approves."""
     authorize(actor.principal, Permission.CUSTOMERS_WRITE)
@@ -91,7 +96,7 @@ def provision_attached(
         template=checked.template,
         plan=checked.plan,
         now=now,
-        fault=fault,
+        backend=backend,
         attach_to=org.id,
         start=not reasons,
     )

@@ -3,7 +3,6 @@ that complete provisioning, update and removal in the background."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -16,9 +15,10 @@ from tukku.catalog.packages import catalog
 from tukku.catalog.regions import geography
 from tukku.compliance import service as compliance
 from tukku.core.errors import Code, Codes, Conflict, InvalidState, Problem, invalid_all
-from tukku.core.ids import derived_id, id_uuid, new_id
+from tukku.core.ids import new_id
 from tukku.core.settings import Settings
 from tukku.customers import service
+from tukku.customers.backend import Enablement, Order, OrderKind, ProvisioningBackend
 from tukku.customers.models import Customer, CustomerPackage, Location, MeetingSite
 from tukku.customers.rules import (
     SETTLED,
@@ -43,7 +43,6 @@ from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.partners import service as partners
-from tukku.sandbox.faults import Fault
 from tukku.subscribers import service as subscribers
 
 MEETING_SITE_CAPABILITY = "meetings_basic"
@@ -219,27 +218,10 @@ def _unique_sip_domain(session: Session, name: str, suffix: str) -> str:
     return f"{label}{new_id('SIP')[-8:].lower()}.{suffix}"
 
 
-def _license_id(org_id: str, package: str) -> str:
-    return derived_id("LICENSE", f"{id_uuid(org_id)}:{catalog()[package].sku}_{new_id('L')[-12:]}")
-
-
-def _provision_package(row: CustomerPackage, org_id: str, fault: Fault | None) -> None:
-    if fault and fault.package == row.name and fault.package_code is not None:
-        entry = {"errorCode": fault.package_code, "description": _describe(fault.package_code)}
-        row.status = "error"
-        if fault.package_code == Codes.SERVICE_MAINTENANCE.number:
-            row.warnings = [entry]
-        else:
-            row.errors = [entry]
-        return
-    row.status = "provisioned"
-    row.license_id = _license_id(org_id, row.name)
-    row.errors, row.warnings = [], []
-
-
-def _describe(code: int) -> str:
-    known = {c.number: c.meaning for c in Codes.all()}
-    return known.get(code, "Scripted sandbox fault.")
+def _enable(row: CustomerPackage, enablement: Enablement) -> None:
+    row.status = "provisioned" if enablement.license_id else "error"
+    row.license_id = enablement.license_id
+    row.errors, row.warnings = list(enablement.errors), list(enablement.warnings)
 
 
 def _site_url(sip_domain: str) -> str:
@@ -274,18 +256,26 @@ def _ensure_meeting_site(
 
 
 def complete_provisioning(
-    session: Session, *, customer_id: str, now: datetime, settings: Settings, fault: Fault | None
+    session: Session,
+    *,
+    customer_id: str,
+    now: datetime,
+    settings: Settings,
+    backend: ProvisioningBackend,
+    resumed: bool = False,
 ) -> None:
-    """Create the organization and everything it comes with; safe to run twice."""
-    if fault and fault.slow_seconds:
-        time.sleep(fault.slow_seconds)
+    """Create the organization and everything it comes with; safe to run twice. When the
+    backends ask to be asked again later, nothing changes but a job queued for then."""
     customer = service.lock(session, customer_id)
     if customer is None or customer.status != Status.PROVISIONING:
         return
-    if fault and fault.error_code is not None:
-        customer.errors = [
-            {"errorCode": fault.error_code, "description": _describe(fault.error_code)}
-        ]
+    order = Order(customer.id, customer.external_id, OrderKind.NEW, resumed=resumed)
+    admission = backend.admit(order)
+    if admission.retry_at is not None:
+        service.start_provisioning(session, customer.id, now, resume_at=admission.retry_at)
+        return
+    if admission.error is not None:
+        customer.errors = [admission.error]
         for row in service.packages_of(session, [customer.id])[customer.id]:
             row.status = "error"
         service.set_status(session, customer, Status.ERROR, now)
@@ -320,7 +310,7 @@ def complete_provisioning(
             now=now,
         )
     for row in rows:
-        _provision_package(row, org.id, fault)
+        _enable(row, backend.enable(order, org.id, row.name))
     _ensure_meeting_site(session, customer, names, now)
     service.set_status(session, customer, settle([r.status for r in rows]), now)
     if customer.sub_partner_admin_email:
@@ -401,12 +391,15 @@ def _adopt_organization(
     return org, partner_admin_level(org.license_statuses)
 
 
-def complete_update(session: Session, *, customer_id: str, now: datetime) -> None:
+def complete_update(
+    session: Session, *, customer_id: str, now: datetime, backend: ProvisioningBackend
+) -> None:
     """Provision added packages and drop removed ones; safe to run twice."""
     customer = service.lock(session, customer_id)
     if customer is None or customer.status != Status.UPDATING:
         return
     assert customer.org_id is not None
+    order = Order(customer.id, customer.external_id, OrderKind.CHANGE)
     rows = service.packages_of(session, [customer.id])[customer.id]
     kept = []
     for row in rows:
@@ -414,7 +407,7 @@ def complete_update(session: Session, *, customer_id: str, now: datetime) -> Non
             session.delete(row)
             continue
         if row.status == "provisioning":
-            _provision_package(row, customer.org_id, None)
+            _enable(row, backend.enable(order, customer.org_id, row.name))
         kept.append(row)
     names = [r.name for r in kept]
     org = identity.get_org(session, customer.org_id)

@@ -6,11 +6,11 @@ from sqlalchemy.orm import Session
 
 from tukku.catalog.locales import resolve_locale
 from tukku.catalog.packages import catalog
-from tukku.compliance import service as compliance
 from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Problem
 from tukku.core.validation import normalize_email
 from tukku.customers import attach, service
+from tukku.customers.backend import Order, OrderKind, ProvisioningBackend
 from tukku.customers.rules import (
     Address,
     calling_requirements,
@@ -23,11 +23,10 @@ from tukku.customers.schemas import CustomerPrecheck
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.onboarding import service as onboarding
-from tukku.sandbox.faults import Fault
 
 
 def precheck(
-    session: Session, *, actor: Actor, data: CustomerPrecheck, fault: Fault | None = None
+    session: Session, *, actor: Actor, data: CustomerPrecheck, backend: ProvisioningBackend
 ) -> list[Problem]:
     """Every problem provisioning this customer would meet (empty: likely to succeed)."""
     authorize(actor.principal, Permission.PRECHECK)
@@ -80,15 +79,16 @@ def precheck(
                 )
             )
     name = (info.name if info else None) or org_name
-    if address is not None and name and _may_be_listed(session, name, address, fault):
+    order = Order(None, (data.external_id or "").strip(), OrderKind.NEW)
+    if address is not None and name and _may_be_listed(session, backend, order, name, address):
         where = "customerInfo.name"
         reason = f"{where}: may match a restricted party; provisioning would wait for a review"
         problems.append(Problem(Codes.SCREENING_POSSIBLE_MATCH, reason, where))
     return problems
 
 
-def _may_be_listed(session: Session, name: str, address: Address, fault: Fault | None) -> bool:
-    if fault is not None and fault.compliance:
-        return True
+def _may_be_listed(
+    session: Session, backend: ProvisioningBackend, order: Order, name: str, address: Address
+) -> bool:
     candidate = Candidate.of(name, address.line1, address.line2, address.city, address.country)
-    return bool(compliance.screen(session, candidate).matches)
+    return bool(backend.screen(session, order, candidate).matches)

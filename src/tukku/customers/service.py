@@ -16,6 +16,7 @@ from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Conflict, InvalidState, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
+from tukku.customers.backend import Order, OrderKind, ProvisioningBackend
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.customers.rules import (
     SETTLED,
@@ -42,7 +43,6 @@ from tukku.jobs.service import enqueue
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.partners import service as partners
-from tukku.sandbox.faults import Fault
 
 LIVE = Customer.removed_at.is_(None)
 AUDITED = ("external_id", "name", "status", "country", "locale", "address_line1", "city")
@@ -281,7 +281,12 @@ def add_location(
 
 
 def provision(
-    session: Session, *, actor: Actor, data: CustomerCreate, now: datetime, fault: Fault | None
+    session: Session,
+    *,
+    actor: Actor,
+    data: CustomerCreate,
+    now: datetime,
+    backend: ProvisioningBackend,
 ) -> Customer:
     """Accept a new customer organization: its rows in `provisioning` and the job finishing them."""
     authorize(actor.principal, Permission.CUSTOMERS_WRITE)
@@ -294,7 +299,7 @@ def provision(
         template=checked.template,
         plan=checked.plan,
         now=now,
-        fault=fault,
+        backend=backend,
     )
 
 
@@ -306,7 +311,7 @@ def accept(
     template: OnboardingTemplate,
     plan: NewCustomer,
     now: datetime,
-    fault: Fault | None,
+    backend: ProvisioningBackend,
     attach_to: str | None = None,
     start: bool = True,
 ) -> Customer:
@@ -339,8 +344,9 @@ def accept(
     )
     set_address(customer, plan.address)
     candidate = screening_candidate(customer)
-    screening = None if fault and fault.compliance else compliance.screen(session, candidate)
-    held = screening is None or bool(screening.matches)
+    order = Order(customer.id, customer.external_id, OrderKind.NEW)
+    screening = backend.screen(session, order, candidate)
+    held = bool(screening.matches)
     if held:
         customer.status = Status.PENDING_RPL_REVIEW.value
     session.add(customer)
@@ -385,7 +391,7 @@ def accept(
             now=now,
         )
     elif start:
-        start_provisioning(session, customer.id, now, fault)
+        start_provisioning(session, customer.id, now)
     session.flush()
     return customer
 
@@ -434,11 +440,21 @@ def screening_candidate(customer: Customer) -> Candidate:
 
 
 def start_provisioning(
-    session: Session, customer_id: str, now: datetime, fault: Fault | None = None
+    session: Session, customer_id: str, now: datetime, *, resume_at: datetime | None = None
 ) -> None:
-    """Queue the background job that completes a customer's provisioning."""
-    payload = {"customerId": customer_id, "fault": fault.to_payload() if fault else None}
-    enqueue(session, "customers.provision", payload, due_at=now, now=now)
+    """Queue the background job that completes a customer's provisioning; with `resume_at`
+    (wall-clock time), the backends asked to be asked again then."""
+    if resume_at is None:
+        enqueue(session, "customers.provision", {"customerId": customer_id}, due_at=now, now=now)
+        return
+    enqueue(
+        session,
+        "customers.provision",
+        {"customerId": customer_id, "resumed": True},
+        due_at=now,
+        now=now,
+        available_at=resume_at,
+    )
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tukku.customers import flows
+from tukku.customers.backend import PROVISIONING
 from tukku.jobs.registry import JobContext, job
-from tukku.sandbox.faults import Fault
 
 
 def _failed(ctx: JobContext, payload: dict[str, Any], _error: str) -> None:
@@ -21,14 +21,20 @@ def provision(ctx: JobContext, payload: dict[str, Any]) -> None:
         customer_id=payload["customerId"],
         now=ctx.clock.now(),
         settings=ctx.settings,
-        fault=Fault.from_payload(payload.get("fault")),
+        backend=ctx.backends.get(PROVISIONING),
+        resumed=payload.get("resumed", False),
     )
 
 
 @job("customers.update", on_failure=_failed)
 def update(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Complete a package change accepted by `PUT /customers/{id}`."""
-    flows.complete_update(ctx.session, customer_id=payload["customerId"], now=ctx.clock.now())
+    flows.complete_update(
+        ctx.session,
+        customer_id=payload["customerId"],
+        now=ctx.clock.now(),
+        backend=ctx.backends.get(PROVISIONING),
+    )
 
 
 @job("customers.remove")

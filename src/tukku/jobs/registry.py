@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from tukku.core.backends import Backends
 from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
@@ -29,6 +30,7 @@ class JobContext:
 
     `db` is for handlers that must read or write in transactions of their own (long reads that
     must not hold the job's write transaction open, or work committed step by step).
+    `backends` are the external systems the process's settings chose (`tukku.backends`).
     """
 
     session: Session
@@ -38,6 +40,7 @@ class JobContext:
     job_id: int
     attempt: int
     max_attempts: int
+    backends: Backends = field(default_factory=Backends)
 
 
 class Handler(Protocol):

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from tukku.core.backends import Backends
 from tukku.core.clock import Clock, real_now
 from tukku.core.db import Database, insert_ignoring_conflicts
 from tukku.core.logging import request_source_var, tracking_id_var
@@ -62,11 +63,22 @@ def backoff_seconds(attempt: int, settings: Settings) -> float:
 class Worker:
     """Runs jobs from the shared queue until stopped."""
 
-    def __init__(self, db: Database, clock: Clock, settings: Settings, name: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        name: str = "",
+        *,
+        backends: Backends | None = None,
+    ) -> None:
+        """Handlers reach external systems through `backends` (the app and `tukku worker` pass
+        those the settings choose, `tukku.backends.for_settings`)."""
         registry.load_all()
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.backends = backends or Backends()
         self.id = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease = timedelta(seconds=settings.job_lease_seconds)
         self._wake = threading.Event()
@@ -222,6 +234,7 @@ class Worker:
             job_id=job.id,
             attempt=job.attempt,
             max_attempts=job.max_attempts,
+            backends=self.backends,
         )
 
     def _guarded(self, job: Claimed) -> Any:

@@ -26,10 +26,13 @@ def enqueue(
     now: datetime,
     dedupe_key: str | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    available_at: datetime | None = None,
 ) -> bool:
     """Add a job to the queue in the current transaction; it exists only if the caller commits.
 
     With a `dedupe_key`, a second enqueue of the same key is a no-op (returns False).
+    `available_at` (wall-clock time, like back-off) holds the job back until then, also in the
+    sandbox.
     """
     spec = registry.kind(kind)
     values: dict[str, Any] = {
@@ -37,7 +40,7 @@ def enqueue(
         "payload": payload,
         "status": "queued",
         "due_at": due_at,
-        "available_at": real_now(),
+        "available_at": available_at or real_now(),
         "attempts": 0,
         "max_attempts": (spec.max_attempts if spec and spec.max_attempts else max_attempts),
         "dedupe_key": dedupe_key,

@@ -1,12 +1,13 @@
 """Scripted faults: magic customer `externalId` values that make provisioning misbehave on purpose.
 
-Only honoured when the server runs with `--sandbox`. The fault is decided when the request is
-accepted and travels in the job, so every worker obeys it whatever its own mode.
+Only honoured by processes started with `--sandbox`: their provisioning backend
+(`tukku.sandbox.provisioning`) reads the fault from the customer's `externalId` each time it acts.
 
 - `sandbox-fault-error-<code>[--anything]`: the customer ends in `error` with `<code>`.
 - `sandbox-fault-package-<package>-<code>[--anything]`: that package ends in `error` with `<code>`
   (the customer becomes `provisioned_with_errors`, or `error` if it was its only package).
-- `sandbox-fault-slow-<seconds>[--anything]`: provisioning takes that long (at most 300 s).
+- `sandbox-fault-slow-<seconds>[--anything]`: provisioning takes that long (at most 300 s of
+  real time; the job is rescheduled, no worker waits).
 - `sandbox-fault-compliance[--anything]`: screening reports a possible denied-party match, so the
   customer waits in `pending_rpl_review` (and escalates after 72 hours) whatever list is loaded.
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 PATTERN = re.compile(
     r"sandbox-fault-(?:"
@@ -31,36 +31,13 @@ MAX_SLOW_SECONDS = 300
 
 @dataclass(frozen=True)
 class Fault:
-    """One scripted misbehaviour of a provisioning job."""
+    """One scripted misbehaviour of provisioning."""
 
     error_code: int | None = None
     package: str | None = None
     package_code: int | None = None
     slow_seconds: int = 0
     compliance: bool = False
-
-    def to_payload(self) -> dict[str, Any]:
-        """The JSON form carried in the job payload."""
-        return {
-            "errorCode": self.error_code,
-            "package": self.package,
-            "packageCode": self.package_code,
-            "slowSeconds": self.slow_seconds,
-            "compliance": self.compliance,
-        }
-
-    @classmethod
-    def from_payload(cls, data: dict[str, Any] | None) -> Fault | None:
-        """Inverse of `to_payload`; None passes through."""
-        if not data:
-            return None
-        return cls(
-            error_code=data.get("errorCode"),
-            package=data.get("package"),
-            package_code=data.get("packageCode"),
-            slow_seconds=int(data.get("slowSeconds") or 0),
-            compliance=bool(data.get("compliance")),
-        )
 
 
 def parse_fault(external_id: str) -> Fault | None:
