@@ -147,11 +147,12 @@ def test_malformed_numbers_and_missing_numbers_are_reported(
     app_client: TestClient, partner: Partner
 ) -> None:
     customer = provision_customer(app_client, partner)
+    names = {"firstName": "Ada", "lastName": "Lovelace"}
     malformed = subscriber_body(
         customer["id"],
-        provisioningParameters={"extension": "1", "primaryPhoneNumber": "555-0100"},
+        provisioningParameters={**names, "extension": "1", "primaryPhoneNumber": "555-0100"},
     )
-    missing = subscriber_body(customer["id"], provisioningParameters={})
+    missing = subscriber_body(customer["id"], provisioningParameters=names)
 
     bad = validate(app_client, partner, malformed)
     none = validate(app_client, partner, missing)

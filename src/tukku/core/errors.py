@@ -99,7 +99,7 @@ class Codes:
     LOCATION_UNKNOWN = Code(5007, 400, "The customer has no location with this locationId.")
     PACKAGE_LIMIT_REACHED = Code(5008, 409, "The customer's limit for this package is reached.")
     CUSTOMER_NOT_READY = Code(5009, 409, "The customer is not provisioned (yet or any more).")
-    PHONE_NUMBER_INVALID = Code(5010, 400, "The phone number is not in E.164 format.")
+    PHONE_NUMBER_INVALID = Code(5010, 400, "The phone number cannot be read as an E.164 number.")
     EXTENSION_INVALID = Code(5011, 400, "The extension must be 2 to 10 digits.")
     NOT_PENDING_MIGRATION = Code(5012, 409, "The subscriber is not waiting for a user's consent.")
     SUBSCRIBER_NOT_FOUND = Code(5013, 404, "No subscriber of yours has this ID.")
@@ -167,7 +167,11 @@ class DomainError(Exception):
 
 
 def _describe(field_name: str | None, reason: str) -> str:
-    return f"{field_name}: {reason}" if field_name else reason
+    """`field: reason`, naming the field once even if `reason` already does (as the description
+    of a `Problem` passed on does)."""
+    if not field_name or reason.startswith(f"{field_name}: "):
+        return reason
+    return f"{field_name}: {reason}"
 
 
 class Invalid(DomainError):

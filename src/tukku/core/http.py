@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Match
@@ -233,6 +234,23 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=sent)
 
 
+def _body_errors(request: Request, errors: Sequence[Any]) -> list[Any]:
+    """`errors`, with a missing body (FastAPI reports it as one field-less error) replaced by
+    the errors of an empty object: one per required field, so the answer names them."""
+    route = request.scope.get("route")
+    body_field = getattr(route, "body_field", None)
+    if body_field is None or not any(
+        e.get("type") == "missing" and tuple(e.get("loc", ())) == ("body",) for e in errors
+    ):
+        return list(errors)
+    try:
+        TypeAdapter(body_field.field_info.annotation).validate_python({})
+    except ValidationError as empty:
+        fields = [{**e, "loc": ("body", *e["loc"])} for e in empty.errors()]
+        return [e for e in errors if tuple(e.get("loc", ())) != ("body",)] + fields
+    return list(errors)
+
+
 def _validation_problem(error: MutableMapping[str, Any]) -> Problem:
     loc = [str(part) for part in error.get("loc", ())]
     where, path = (loc[0], loc[1:]) if loc else ("body", [])
@@ -242,8 +260,10 @@ def _validation_problem(error: MutableMapping[str, Any]) -> Problem:
         return Problem(Codes.MALFORMED_BODY, "the request body is not valid JSON")
     if where == "query":
         return Problem(Codes.INVALID_QUERY, f"{field}: {error.get('msg', 'invalid')}", field)
-    if kind == "missing":
+    if kind == "missing" and field:
         return Problem(Codes.MISSING_FIELD, f"{field}: is required", field)
+    if kind == "missing":
+        return Problem(Codes.MISSING_FIELD, "the request body is missing: send a JSON object")
     if not field:
         return Problem(Codes.INVALID_FIELD, "the request body must be a JSON object")
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
@@ -289,20 +309,25 @@ def install_error_handlers(app: FastAPI, gate: Gate) -> None:
         if request.method in ("POST", "PUT") and content_type and "json" not in content_type:
             problem = Problem(Codes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json")
             return error_response(request, 415, problem.description, [problem])
-        problems = [_validation_problem(e) for e in exc.errors()]
+        problems = [_validation_problem(e) for e in _body_errors(request, exc.errors())]
         message = "; ".join(p.description for p in problems)
         return error_response(request, 400, message, problems)
 
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        code = {404: Codes.NOT_FOUND, 405: Codes.METHOD_NOT_ALLOWED}.get(
-            exc.status_code, Code(exc.status_code, exc.status_code, str(exc.detail))
-        )
-        problem = Problem(code, str(exc.detail))
+        code = {
+            400: Codes.MALFORMED_BODY,  # FastAPI could not parse the body (not UTF-8, say)
+            404: Codes.NOT_FOUND,
+            405: Codes.METHOD_NOT_ALLOWED,
+        }.get(exc.status_code, Code(exc.status_code, exc.status_code, str(exc.detail)))
+        detail = str(exc.detail)
+        if isinstance(exc.__cause__, UnicodeDecodeError):
+            detail = "the request body is not valid JSON: it is not UTF-8 text"
+        problem = Problem(code, detail)
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
-        return error_response(request, exc.status_code, str(exc.detail), [problem], headers)
+        return error_response(request, exc.status_code, detail, [problem], headers)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)

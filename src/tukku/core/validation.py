@@ -12,6 +12,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator
 
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+# What people write between digits: `+1 (240) 555-1212`, `+1.240.555.1212`, `+44 20 7946 0958`.
+PHONE_SEPARATORS = re.compile(r"[ \u00a0.()-]")
 EXTENSION = re.compile(r"[0-9]{2,10}")
 
 # Cc is C0 (with TAB, LF, CR), DEL and C1; Zl and Zp are U+2028 and U+2029, which e-mail and
@@ -59,6 +61,14 @@ def is_timezone(value: str) -> bool:
 def is_e164(value: str) -> bool:
     """Whether `value` is an E.164 number: `+`, country code, up to 15 digits in all."""
     return E164.fullmatch(value) is not None
+
+
+def normalize_phone_number(value: str) -> str | None:
+    """`value` as an E.164 number once spaces, dashes, dots and parentheses are dropped
+    (`+1-240-555-1212` is `+12405551212`); None if it cannot be one (no `+` and country code,
+    letters, too few or too many digits)."""
+    number = PHONE_SEPARATORS.sub("", value.strip())
+    return number if is_e164(number) else None
 
 
 def is_extension(value: str) -> bool:

@@ -151,14 +151,18 @@ def precheck_customer(
 )
 def get_customer(
     customer_id: str,
+    request: Request,
+    response: Response,
     session: DbSession,
     principal: Reader,
     on_behalf_of: OnBehalfOf = None,
     include_licenses: Annotated[bool, Query(alias="includePackageLicenseInfo")] = False,
 ) -> CustomerOut:
-    """One customer with per-package status (and license IDs on request)."""
+    """One customer with per-package status (and license IDs on request); `Location` is its URL,
+    as the contract lists."""
     actor = resolve_actor(session, principal, on_behalf_of)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id)
+    response.headers["Location"] = f"{base_url(request)}/v1/wholesale/customers/{customer.id}"
     packages = service.packages_of(session, [customer.id])[customer.id]
     return service.to_out(
         customer,

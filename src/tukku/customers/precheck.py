@@ -41,9 +41,7 @@ def precheck(
     if data.packages is not None:
         problems += check_packages(catalog(), packages)
     parameters, found = check_parameters(data.provisioning_parameters, packages)
-    problems += [
-        p for p in found if data.packages is not None or p.code != Codes.PACKAGE_LIMIT_INVALID
-    ]
+    problems += found
     if data.packages is not None:
         pstn = template.pstn_provider if template else "unknown until a template is named"
         problems += calling_requirements(catalog(), packages, parameters, pstn, False)

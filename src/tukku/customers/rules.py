@@ -200,7 +200,8 @@ class Parameters:
 def check_parameters(
     data: ProvisioningParametersIn | None, packages: list[str]
 ) -> tuple[Parameters, list[Problem]]:
-    """Validate optional provisioning parameters against the package list they come with."""
+    """Validate optional provisioning parameters against the package list they come with;
+    limits of packages not in the list are dropped (never an error)."""
     if data is None:
         return Parameters(), []
     problems: list[Problem] = []
@@ -219,14 +220,14 @@ def check_parameters(
     limits = dict(data.packages.limits or {}) if data.packages else {}
     for name, value in limits.items():
         where = f"provisioningParameters.packages.limits.{name}"
-        if name not in packages:
-            reason = f"{where}: {name} is not in the package list"
-            problems.append(Problem(Codes.PACKAGE_LIMIT_INVALID, reason, where))
-        elif value < 0:
+        if value < 0:
             problems.append(
                 Problem(Codes.PACKAGE_LIMIT_INVALID, f"{where}: must be 0 or more", where)
             )
-    return Parameters(location, timezone, limits), problems
+    # Limits of packages left out of the list are ignored: the official request examples give
+    # one for every package whatever the list holds.
+    kept = {name: value for name, value in limits.items() if name in packages}
+    return Parameters(location, timezone, kept), problems
 
 
 @dataclass(frozen=True)

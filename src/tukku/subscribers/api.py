@@ -190,11 +190,18 @@ def precheck_subscriber(
     summary="Get a subscriber",
 )
 def get_subscriber(
-    subscriber_id: str, session: DbSession, principal: Reader, on_behalf_of: OnBehalfOf = None
+    subscriber_id: str,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    principal: Reader,
+    on_behalf_of: OnBehalfOf = None,
 ) -> SubscriberOut:
-    """One subscriber."""
+    """One subscriber; `Location` is its URL, as the contract lists."""
     actor = resolve_actor(session, principal, on_behalf_of)
-    return _one(session, service.get_or_404(session, actor=actor, subscriber_id=subscriber_id))
+    subscriber = service.get_or_404(session, actor=actor, subscriber_id=subscriber_id)
+    response.headers["Location"] = f"{base_url(request)}/v1/wholesale/subscribers/{subscriber.id}"
+    return _one(session, subscriber)
 
 
 @router.put(

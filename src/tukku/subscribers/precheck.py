@@ -19,7 +19,7 @@ from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.onboarding import service as onboarding
 from tukku.subscribers import service
-from tukku.subscribers.rules import EmailOwner, check_numbers, choose_package
+from tukku.subscribers.rules import EmailOwner, check_numbers, choose_package, name_problems
 from tukku.subscribers.schemas import SubscriberParametersIn, SubscriberPrecheck
 
 
@@ -101,6 +101,9 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Out
         package, problems = choose_package(catalog(), data.package, data.packages)
         outcome.problems += problems
     params = data.provisioning_parameters or SubscriberParametersIn()
+    if "provisioning_parameters" in data.model_fields_set:
+        # Sent (even as null), they are checked as provisioning checks them: names required.
+        outcome.problems += name_problems(params.first_name, params.last_name)
     if data.customer_id is not None:
         try:
             customer = customers.get_or_404(

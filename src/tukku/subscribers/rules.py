@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from tukku.catalog.packages import Catalog
 from tukku.core.errors import Codes, Problem
-from tukku.core.validation import is_e164, is_extension
+from tukku.core.validation import is_extension, normalize_phone_number
 
 
 class Status(StrEnum):
@@ -37,6 +37,16 @@ def choose_package(
     return name, []
 
 
+def name_problems(first_name: str | None, last_name: str | None) -> list[Problem]:
+    """A subscriber is provisioned with `provisioningParameters.firstName` and `lastName`."""
+    problems = []
+    for name, value in (("firstName", first_name), ("lastName", last_name)):
+        if not (value or "").strip():
+            where = f"provisioningParameters.{name}"
+            problems.append(Problem(Codes.NAME_REQUIRED, f"{where}: is required", where))
+    return problems
+
+
 @dataclass(frozen=True)
 class Numbers:
     """A checked extension and/or E.164 number (either may be None)."""
@@ -49,22 +59,24 @@ def check_numbers(
     extension: str | None, phone_number: str | None, *, required: bool, prefix: str
 ) -> tuple[Numbers | None, list[Problem]]:
     """Calling packages need an extension, a primary number or both; each must be well-formed.
+    The number is kept in E.164 (`+1-240-555-1212` becomes `+12405551212`).
 
     Problems name `<prefix>.extension` and `<prefix>.primaryPhoneNumber` (no prefix: the bare
     field names)."""
     ext = (extension or "").strip() or None
-    number = (phone_number or "").strip().replace(" ", "") or None
+    given = (phone_number or "").strip() or None
+    number = normalize_phone_number(given) if given is not None else None
     problems = []
-    if required and ext is None and number is None:
+    if required and ext is None and given is None:
         where = prefix or "primaryPhoneNumber"
         reason = f"{where}: an extension, a primaryPhoneNumber or both are required"
         problems.append(Problem(Codes.NUMBER_REQUIRED, reason, where))
     if ext is not None and not is_extension(ext):
         where = f"{prefix}.extension" if prefix else "extension"
         problems.append(Problem(Codes.EXTENSION_INVALID, f"{where}: must be 2 to 10 digits", where))
-    if number is not None and not is_e164(number):
+    if given is not None and number is None:
         where = f"{prefix}.primaryPhoneNumber" if prefix else "primaryPhoneNumber"
-        reason = f"{where}: must be E.164, e.g. +14085550100"
+        reason = f"{where}: must be an E.164 number, e.g. +14085550100 or +1 408-555-0100"
         problems.append(Problem(Codes.PHONE_NUMBER_INVALID, reason, where))
     if problems:
         return None, problems

@@ -46,6 +46,7 @@ from tukku.subscribers.rules import (
     check_numbers,
     choose_package,
     email_owner,
+    name_problems,
 )
 from tukku.subscribers.schemas import (
     SubscriberCreate,
@@ -315,10 +316,7 @@ class Provisioned:
 def _checked_create(data: SubscriberCreate) -> tuple[str, str, SubscriberParametersIn]:
     package, problems = choose_package(catalog(), data.package, data.packages)
     params = data.provisioning_parameters or SubscriberParametersIn()
-    for name, value in (("firstName", params.first_name), ("lastName", params.last_name)):
-        if not (value or "").strip():
-            where = f"provisioningParameters.{name}"
-            problems.append(Problem(Codes.NAME_REQUIRED, f"{where}: is required", where))
+    problems += name_problems(params.first_name, params.last_name)
     email = normalize_email(data.email)
     if email is None:
         problems.append(Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email"))
