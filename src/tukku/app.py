@@ -33,14 +33,13 @@ from tukku.identity import api as identity_api
 from tukku.identity.deps import authentication_gate
 from tukku.identity.service import IDENTITY_CHANGED, link_secret
 from tukku.identity.token_cache import TokenCache
-from tukku.jobs import registry
-from tukku.jobs.runner import Worker
 from tukku.onboarding import api as onboarding_api
 from tukku.partners import api as partners_api
 from tukku.sandbox import api as sandbox_api
-from tukku.sandbox.clock import SandboxClock
+from tukku.sandbox.clock import make_clock
 from tukku.subscribers import api as subscribers_api
 from tukku.subscribers import pages as subscribers_pages
+from tukku.worker import make_worker
 
 log = logging.getLogger("tukku.app")
 
@@ -50,15 +49,6 @@ Webex Wholesale API: the same paths, camelCase fields, status codes, asynchronou
 `Link` pagination and error bodies. Routes under `/v1/partner`, `/v1/ops` and `/v1/sandbox` are
 tukku's own extensions. Authenticate with `Authorization: Bearer <token>`.
 """
-
-
-def make_clock(settings: Settings, db: Database) -> Clock:
-    """The sandbox's virtual clock with `--sandbox`, wall-clock time otherwise."""
-    if settings.sandbox:
-        clock = SandboxClock(db)
-        clock.ensure()
-        return clock
-    return SystemClock()
 
 
 def create_app(
@@ -82,14 +72,13 @@ def create_app(
     db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
     clock = clock or make_clock(settings, db)
     backends = backends_for_settings(settings)
-    registry.load_all()
     stop = threading.Event()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         thread = None
         if run_worker:
-            worker = Worker(db, clock, settings, backends=backends)
+            worker = make_worker(db, clock, settings, backends=backends)
             db.on_commit(lambda signals: worker.wake() if "jobs" in signals else None)
             thread = threading.Thread(target=worker.run, args=(stop,), name="tukku-worker")
             thread.start()
@@ -120,7 +109,7 @@ def create_app(
         app.state.link_secret = link_secret(
             session, configured=settings.secret_key, now=clock.now()
         )
-    app.state.drainer = Worker(db, clock, settings, name="sandbox-drain", backends=backends)
+    app.state.drainer = make_worker(db, clock, settings, name="sandbox-drain", backends=backends)
     app.state.token_cache = cache = TokenCache(settings.auth_cache_seconds)
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
     _add_middleware(app, settings, listen_url)

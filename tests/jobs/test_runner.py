@@ -13,11 +13,9 @@ from sqlalchemy import func, select, update
 from tukku.core.clock import ManualClock, real_now
 from tukku.core.db import Database
 from tukku.core.settings import Settings
-from tukku.jobs import registry
 from tukku.jobs.models import Job, JobSchedule
-from tukku.jobs.registry import JobContext, PermanentJobError
+from tukku.jobs.registry import JobContext, JobKind, PeriodicKind, PermanentJobError, Scheduled
 from tukku.jobs.runner import Worker
-from tukku.jobs.service import enqueue
 from tukku.jobs.tasks import purge_finished
 from tukku.mail.models import MailMessage
 
@@ -39,7 +37,15 @@ def _effect(ctx: JobContext, marker: str) -> None:
     ctx.session.flush()
 
 
-@registry.job("test.flaky")
+Payload = dict[str, Any]
+FLAKY = JobKind[Payload]("test.flaky")
+ALWAYS_FAILS = JobKind[Payload]("test.always_fails", max_attempts=3)
+PERMANENT = JobKind[Payload]("test.permanent")
+SLOW = JobKind[Payload]("test.slow")
+DAILY = PeriodicKind("test.daily", every=timedelta(days=1), offset=timedelta(hours=1))
+
+
+@FLAKY.handler()
 def _flaky(ctx: JobContext, payload: dict[str, Any]) -> None:
     if ctx.attempt <= payload["failures"]:
         raise RuntimeError(f"boom on attempt {ctx.attempt}")
@@ -50,25 +56,25 @@ def _record_failure(ctx: JobContext, payload: dict[str, Any], error: str) -> Non
     _effect(ctx, payload["marker"] + ":failed:" + error.splitlines()[-1][:40])
 
 
-@registry.job("test.always_fails", on_failure=_record_failure, max_attempts=3)
+@ALWAYS_FAILS.handler(on_failure=_record_failure)
 def _always_fails(ctx: JobContext, payload: dict[str, Any]) -> None:
     _effect(ctx, payload["marker"])  # rolled back with the failure
     raise RuntimeError("never works")
 
 
-@registry.job("test.permanent")
+@PERMANENT.handler()
 def _permanent(_ctx: JobContext, _payload: dict[str, Any]) -> None:
     raise PermanentJobError("bad payload, do not retry")
 
 
-@registry.job("test.slow")
+@SLOW.handler()
 def _slow(ctx: JobContext, payload: dict[str, Any]) -> None:
     time.sleep(payload["seconds"])
     _effect(ctx, payload["marker"])
 
 
-@registry.periodic("test.daily", every=timedelta(days=1), offset=timedelta(hours=1))
-def _daily(ctx: JobContext, payload: dict[str, Any]) -> None:
+@DAILY.handler()
+def _daily(ctx: JobContext, payload: Scheduled) -> None:
     _effect(ctx, "daily@" + payload["scheduledFor"])
 
 
@@ -78,10 +84,10 @@ def clock() -> ManualClock:
 
 
 def _enqueue(
-    db: Database, clock: ManualClock, kind: str, payload: dict[str, Any], **kw: Any
+    db: Database, clock: ManualClock, kind: JobKind[Payload], payload: Payload, **kw: Any
 ) -> None:
     with db.unit_of_work() as session:
-        enqueue(session, kind, payload, due_at=kw.pop("due_at", clock.now()), now=clock.now(), **kw)
+        kind.enqueue(session, payload, due_at=kw.pop("due_at", clock.now()), now=clock.now(), **kw)
 
 
 def _effects(db: Database, marker: str) -> list[str]:
@@ -93,9 +99,9 @@ def _effects(db: Database, marker: str) -> list[str]:
         )
 
 
-def _job(db: Database, kind: str) -> Job:
+def _job(db: Database, kind: JobKind[Any]) -> Job:
     with db.unit_of_work(write=False) as session:
-        job = session.scalars(select(Job).where(Job.kind == kind)).one()
+        job = session.scalars(select(Job).where(Job.kind == kind.name)).one()
         session.expunge(job)
         return job
 
@@ -118,11 +124,11 @@ def _waiting(worker: Worker) -> bool:
 def test_a_failing_job_is_retried_until_it_succeeds_and_its_effect_happens_once(
     db: Database, clock: ManualClock
 ) -> None:
-    _enqueue(db, clock, "test.flaky", {"failures": 2, "marker": "flaky"})
+    _enqueue(db, clock, FLAKY, {"failures": 2, "marker": "flaky"})
 
     _drain_with_retries(Worker(db, clock, FAST))
 
-    job = _job(db, "test.flaky")
+    job = _job(db, FLAKY)
     assert (job.status, job.attempts, job.last_error) == ("done", 3, None)
     assert _effects(db, "flaky") == ["flaky"]
 
@@ -130,33 +136,33 @@ def test_a_failing_job_is_retried_until_it_succeeds_and_its_effect_happens_once(
 def test_a_job_failing_every_attempt_ends_failed_and_calls_its_failure_hook_once(
     db: Database, clock: ManualClock
 ) -> None:
-    _enqueue(db, clock, "test.always_fails", {"marker": "doomed"})
+    _enqueue(db, clock, ALWAYS_FAILS, {"marker": "doomed"})
 
     _drain_with_retries(Worker(db, clock, FAST))
 
-    job = _job(db, "test.always_fails")
+    job = _job(db, ALWAYS_FAILS)
     assert (job.status, job.attempts, job.max_attempts) == ("failed", 3, 3)
     assert "never works" in (job.last_error or "")
     assert _effects(db, "doomed") == ["doomed:failed:RuntimeError: never works"]
 
 
 def test_a_permanent_error_fails_at_once_without_retry(db: Database, clock: ManualClock) -> None:
-    _enqueue(db, clock, "test.permanent", {})
+    _enqueue(db, clock, PERMANENT, {})
 
     Worker(db, clock, FAST).drain(5)
 
-    job = _job(db, "test.permanent")
+    job = _job(db, PERMANENT)
     assert (job.status, job.attempts) == ("failed", 1)
     assert job.last_error == "bad payload, do not retry"
 
 
 def test_retry_waits_for_its_back_off(db: Database, clock: ManualClock) -> None:
     slow_retry = Settings(job_retry_base_seconds=60, job_retry_max_seconds=120)
-    _enqueue(db, clock, "test.flaky", {"failures": 1, "marker": "later"})
+    _enqueue(db, clock, FLAKY, {"failures": 1, "marker": "later"})
 
     Worker(db, clock, slow_retry).drain(5)
 
-    job = _job(db, "test.flaky")
+    job = _job(db, FLAKY)
     assert (job.status, job.attempts) == ("queued", 1)
     assert job.available_at - real_now() > timedelta(seconds=25)
     assert _effects(db, "later") == []
@@ -166,7 +172,7 @@ def test_a_job_due_later_waits_for_the_platform_clock(db: Database, clock: Manua
     _enqueue(
         db,
         clock,
-        "test.flaky",
+        FLAKY,
         {"failures": 0, "marker": "future"},
         due_at=clock.now() + timedelta(hours=2),
     )
@@ -184,7 +190,7 @@ def test_a_job_due_later_waits_for_the_platform_clock(db: Database, clock: Manua
 def test_a_worker_that_lost_its_lease_cannot_complete_the_job(
     db: Database, clock: ManualClock
 ) -> None:
-    _enqueue(db, clock, "test.flaky", {"failures": 0, "marker": "lease"})
+    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "lease"})
     stale, fresh = Worker(db, clock, FAST, name="stale"), Worker(db, clock, FAST, name="fresh")
     claimed = stale.claim()
     assert claimed is not None
@@ -194,7 +200,7 @@ def test_a_worker_that_lost_its_lease_cannot_complete_the_job(
     assert fresh.run_one()
     stale.execute(claimed)
 
-    job = _job(db, "test.flaky")
+    job = _job(db, FLAKY)
     assert (job.status, job.attempts, job.lease_owner) == ("done", 2, "fresh")
     assert _effects(db, "lease") == ["lease"]
 
@@ -203,14 +209,14 @@ def test_a_held_lease_keeps_other_workers_away_while_the_heartbeat_runs(
     db: Database, clock: ManualClock
 ) -> None:
     short = Settings(job_lease_seconds=0.3, job_poll_interval_seconds=0.05)
-    _enqueue(db, clock, "test.slow", {"seconds": 1.2, "marker": "slow"})
+    _enqueue(db, clock, SLOW, {"seconds": 1.2, "marker": "slow"})
     holder, other = Worker(db, clock, short, name="holder"), Worker(db, clock, short, name="other")
     stop = threading.Event()
     thread = threading.Thread(target=holder.run, args=(stop,))
     thread.start()
     stolen = []
     try:
-        while _job(db, "test.slow").lease_owner != "holder":
+        while _job(db, SLOW).lease_owner != "holder":
             time.sleep(0.01)
         deadline = time.monotonic() + 1.0
         while time.monotonic() < deadline:
@@ -223,14 +229,14 @@ def test_a_held_lease_keeps_other_workers_away_while_the_heartbeat_runs(
         thread.join()
 
     assert stolen == []
-    assert _job(db, "test.slow").status == "done"
+    assert _job(db, SLOW).status == "done"
     assert _effects(db, "slow") == ["slow"]
 
 
 def test_a_job_abandoned_by_crashed_workers_too_often_fails(
     db: Database, clock: ManualClock
 ) -> None:
-    _enqueue(db, clock, "test.flaky", {"failures": 0, "marker": "crashy"}, max_attempts=2)
+    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "crashy"}, max_attempts=2)
     with db.unit_of_work() as session:
         session.execute(
             update(Job).values(
@@ -243,7 +249,7 @@ def test_a_job_abandoned_by_crashed_workers_too_often_fails(
 
     Worker(db, clock, FAST).drain(5)
 
-    job = _job(db, "test.flaky")
+    job = _job(db, FLAKY)
     assert (job.status, job.attempts) == ("failed", 3)
     assert "abandoned" in (job.last_error or "")
     assert _effects(db, "crashy") == []
@@ -267,17 +273,15 @@ def test_periodic_tasks_run_once_per_occurrence_as_the_clock_moves(
         "daily@2027-03-04T01:00:00.000Z",
     ]
     with db.unit_of_work(write=False) as session:
-        nxt = session.scalar(
-            select(JobSchedule.next_run_at).where(JobSchedule.name == "test.daily")
-        )
+        nxt = session.scalar(select(JobSchedule.next_run_at).where(JobSchedule.name == DAILY.name))
     assert nxt == datetime(2027, 3, 5, 1, 0, tzinfo=UTC)
 
 
 def test_purge_removes_old_finished_jobs_and_keeps_failed_ones(
     db: Database, clock: ManualClock
 ) -> None:
-    _enqueue(db, clock, "test.flaky", {"failures": 0, "marker": "old"})
-    _enqueue(db, clock, "test.permanent", {})
+    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "old"})
+    _enqueue(db, clock, PERMANENT, {})
     worker = Worker(db, clock, FAST)
     worker.drain(5)
     with db.unit_of_work() as session:
@@ -287,16 +291,16 @@ def test_purge_removes_old_finished_jobs_and_keeps_failed_ones(
         ctx = JobContext(
             session=session, db=db, clock=clock, settings=FAST, job_id=0, attempt=1, max_attempts=1
         )
-        purge_finished(ctx, {})
+        purge_finished(ctx, {"scheduledFor": "2027-03-01T03:00:00.000Z"})
 
     with db.unit_of_work(write=False) as session:
         left = sorted(session.scalars(select(Job.kind)))
-    assert left == ["test.permanent"]
+    assert left == [PERMANENT.name]
 
 
 def test_enqueue_with_the_same_dedupe_key_adds_one_job(db: Database, clock: ManualClock) -> None:
-    _enqueue(db, clock, "test.flaky", {"failures": 0, "marker": "d"}, dedupe_key="k1")
-    _enqueue(db, clock, "test.flaky", {"failures": 0, "marker": "d"}, dedupe_key="k1")
+    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "d"}, dedupe_key="k1")
+    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "d"}, dedupe_key="k1")
 
     with db.unit_of_work(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Job)) == 1

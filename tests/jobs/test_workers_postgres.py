@@ -21,6 +21,7 @@ from tukku.core.clock import SystemClock
 from tukku.core.db import Database
 from tukku.customers import service as customers
 from tukku.customers.backend import LocalProvisioning
+from tukku.customers.job_kinds import PROVISION
 from tukku.customers.models import Customer
 from tukku.customers.schemas import CustomerCreate
 from tukku.identity.models import Organization
@@ -118,9 +119,7 @@ def test_four_worker_processes_provision_500_customers_each_exactly_once(
     assert codes == [0, 0, 0, 0]  # graceful shutdown
     with db.unit_of_work(write=False) as session:
         jobs = session.execute(
-            select(Job.status, Job.attempts, Job.lease_owner).where(
-                Job.kind == "customers.provision"
-            )
+            select(Job.status, Job.attempts, Job.lease_owner).where(Job.kind == PROVISION.name)
         ).all()
         org_ids = session.scalars(select(Customer.org_id).where(Customer.id.in_(ids))).all()
         customer_orgs = session.scalar(
@@ -164,7 +163,7 @@ def test_a_job_of_a_killed_worker_completes_exactly_once_after_its_lease_expires
     with db.unit_of_work(write=False) as session:
         status, attempts, owner, started = session.execute(
             select(Job.status, Job.attempts, Job.lease_owner, Job.started_at).where(
-                Job.kind == "customers.provision"
+                Job.kind == PROVISION.name
             )
         ).one()
         customer_status = session.scalar(select(Customer.status).where(Customer.id == customer_id))

@@ -14,14 +14,13 @@ from tests.conftest import Partner, drain
 from tests.mail.servers import SmtpServer
 from tests.support import outbox, provision_customer, provision_subscriber
 from tukku.app import create_app
-from tukku.backends import for_settings
 from tukku.core.clock import ManualClock, real_now
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.jobs.models import Job
-from tukku.jobs.runner import Worker
-from tukku.jobs.service import enqueue
+from tukku.mail.job_kinds import DELIVER
 from tukku.mail.models import MailMessage
+from tukku.worker import make_worker
 
 BRAND = "PizzaPhone"
 
@@ -59,7 +58,7 @@ def branded_customer(client: TestClient, partner: Partner) -> dict[str, Any]:
 
 def mail_jobs(db: Database) -> list[Job]:
     with db.unit_of_work(write=False) as session:
-        jobs = list(session.scalars(select(Job).where(Job.kind == "mail.deliver")))
+        jobs = list(session.scalars(select(Job).where(Job.kind == DELIVER.name)))
         session.expunge_all()
     return jobs
 
@@ -85,8 +84,7 @@ def insert_mail(db: Database, clock: ManualClock, *, to: str, subject: str) -> N
         )
         session.add(message)
         session.flush()
-        payload = {"messageId": message.id}
-        enqueue(session, "mail.deliver", payload, due_at=clock.now(), now=clock.now())
+        DELIVER.enqueue(session, {"messageId": message.id}, due_at=clock.now(), now=clock.now())
 
 
 def wait_until_due(db: Database) -> None:
@@ -151,12 +149,7 @@ def test_mail_outlives_a_long_outage(
     settings: Settings,
 ) -> None:
     """Many failed attempts (an outage of hours with real back-off) still lose no mail."""
-    worker = Worker(
-        db,
-        clock,
-        settings.model_copy(update={"job_retry_max_seconds": 0.005}),
-        backends=for_settings(settings),
-    )
+    worker = make_worker(db, clock, settings.model_copy(update={"job_retry_max_seconds": 0.005}))
     customer = branded_customer(app_client, partner)
     smtp.stop()
     sub = provision_subscriber(app_client, partner, customer["id"])
@@ -229,7 +222,7 @@ def test_a_message_email_refuses_fails_at_once_without_retries(
     """A header e-mail cannot carry will not change by waiting: no two weeks of retries."""
     insert_mail(db, clock, to=to, subject=subject)
 
-    assert Worker(db, clock, settings, backends=for_settings(settings)).run_one()
+    assert make_worker(db, clock, settings).run_one()
 
     message = stored_mail(db, to)
     assert message.status == "failed"

@@ -10,14 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.mail.servers import Pki, SmtpServer
-from tukku.backends import for_settings
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.jobs.models import Job
-from tukku.jobs.runner import Worker
-from tukku.jobs.service import enqueue
+from tukku.mail.job_kinds import DELIVER
 from tukku.mail.models import MailMessage
+from tukku.worker import make_worker
 
 LOGIN = ("mailer@tukku.test", "s3cret-pass")
 TO = "ada@pizza.test"
@@ -75,12 +74,11 @@ def deliver_one(db: Database, clock: ManualClock, settings: Settings) -> tuple[M
         )
         session.add(message)
         session.flush()
-        payload = {"messageId": message.id}
-        enqueue(session, "mail.deliver", payload, due_at=clock.now(), now=clock.now())
-    assert Worker(db, clock, settings, backends=for_settings(settings)).run_one()
+        DELIVER.enqueue(session, {"messageId": message.id}, due_at=clock.now(), now=clock.now())
+    assert make_worker(db, clock, settings).run_one()
     with db.unit_of_work(write=False) as session:
         stored = session.scalars(select(MailMessage)).one()
-        job = session.scalars(select(Job).where(Job.kind == "mail.deliver")).one()
+        job = session.scalars(select(Job).where(Job.kind == DELIVER.name)).one()
         session.expunge_all()
     return stored, job
 

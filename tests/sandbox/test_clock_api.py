@@ -16,6 +16,7 @@ from tukku.core.clock import real_now
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso, parse_instant
+from tukku.customers.job_kinds import PROVISION
 from tukku.jobs.models import Job
 
 
@@ -183,7 +184,7 @@ def test_slow_provisioning_reschedules_its_job_instead_of_holding_a_worker(
     with db.unit_of_work(write=False) as session:
         jobs = session.execute(
             select(Job.status, Job.payload, Job.available_at)
-            .where(Job.kind == "customers.provision")
+            .where(Job.kind == PROVISION.name)
             .order_by(Job.id)
         ).all()
     assert [(status, payload.get("resumed")) for status, payload, _ in jobs] == [

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.billing.generation import ReportSpec
+from tukku.billing.job_kinds import DELETE_REPORT_FILE, GENERATE_REPORT, ReportFilePayload
 from tukku.billing.models import BillingReport
 from tukku.billing.rules import Category, ReportStatus, ReportType, check_period
 from tukku.billing.schemas import ReportCreate, ReportErrorOut, ReportOut
@@ -23,7 +24,6 @@ from tukku.core.timefmt import iso
 from tukku.identity import service as identity
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
-from tukku.jobs.service import enqueue
 from tukku.partners import service as partners
 
 DOWNLOAD_PURPOSE = "billing-report-download"
@@ -104,7 +104,7 @@ def create(session: Session, *, actor: Actor, data: ReportCreate, now: datetime)
     )
     session.add(report)
     session.flush()
-    enqueue(session, "billing.generate_report", {"reportId": report.id}, due_at=now, now=now)
+    GENERATE_REPORT.enqueue(session, {"reportId": report.id}, due_at=now, now=now)
     audit.record(
         session,
         actor=actor,
@@ -177,8 +177,8 @@ def delete(session: Session, *, actor: Actor, report_id: str, now: datetime) -> 
     authorize(actor.principal, Permission.BILLING_WRITE)
     report = get_or_404(session, actor=actor, report_id=report_id)
     if report.storage_key:
-        payload = {"storageKey": report.storage_key}
-        enqueue(session, "billing.delete_report_file", payload, due_at=now, now=now)
+        payload: ReportFilePayload = {"storageKey": report.storage_key}
+        DELETE_REPORT_FILE.enqueue(session, payload, due_at=now, now=now)
     audit.record(
         session,
         actor=actor,

@@ -3,34 +3,45 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from tukku.billing import invoices, reports
 from tukku.billing.generation import generate
+from tukku.billing.job_kinds import (
+    DELETE_REPORT_FILE,
+    GENERATE_REPORT,
+    ReportFilePayload,
+    ReportPayload,
+)
 from tukku.billing.models import BillingReport
 from tukku.billing.rules import ReportStatus, day_containing
 from tukku.billing.storage import storage_from_settings
 from tukku.billing.usage import record_through
 from tukku.core.errors import Codes
-from tukku.jobs.registry import JobContext, job, periodic
-from tukku.jobs.service import enqueue
+from tukku.jobs.registry import JobContext, PeriodicKind, Scheduled
+
+RECORD_USAGE = PeriodicKind(
+    "billing.record_usage", every=timedelta(days=1), offset=timedelta(minutes=5)
+)
+ISSUE_INVOICES = PeriodicKind(
+    "billing.issue_invoices", every=timedelta(days=1), offset=timedelta(hours=2)
+)
 
 
-@periodic("billing.record_usage", every=timedelta(days=1), offset=timedelta(minutes=5))
-def record_usage(ctx: JobContext, _payload: dict[str, Any]) -> None:
+@RECORD_USAGE.handler()
+def record_usage(ctx: JobContext, _payload: Scheduled) -> None:
     """Record every past day not recorded yet (normally just yesterday), as of the clock."""
     record_through(ctx.db, day_containing(ctx.clock.now()) - 1)
 
 
-@periodic("billing.issue_invoices", every=timedelta(days=1), offset=timedelta(hours=2))
-def issue_invoices(ctx: JobContext, _payload: dict[str, Any]) -> None:
+@ISSUE_INVOICES.handler()
+def issue_invoices(ctx: JobContext, _payload: Scheduled) -> None:
     """Issue each partner's invoice for every complete month not invoiced yet."""
     invoices.issue_due(ctx.db, ctx.clock.now())
 
 
-def _failed(ctx: JobContext, payload: dict[str, Any], _error: str) -> None:
+def _failed(ctx: JobContext, payload: ReportPayload, _error: str) -> None:
     report = ctx.session.scalars(
         select(BillingReport).where(BillingReport.id == payload["reportId"])
     ).first()
@@ -43,8 +54,8 @@ def _failed(ctx: JobContext, payload: dict[str, Any], _error: str) -> None:
         report.completed_at = ctx.clock.now()
 
 
-@job("billing.generate_report", on_failure=_failed, max_attempts=3)
-def generate_report(ctx: JobContext, payload: dict[str, Any]) -> None:
+@GENERATE_REPORT.handler(on_failure=_failed)
+def generate_report(ctx: JobContext, payload: ReportPayload) -> None:
     """Generate a requested report. The long read runs in its own read-only transaction; the
     job's own transaction only records the outcome, so writers are never held up meanwhile."""
     with ctx.db.unit_of_work(write=False) as session:
@@ -59,9 +70,8 @@ def generate_report(ctx: JobContext, payload: dict[str, Any]) -> None:
         select(BillingReport).where(BillingReport.id == spec.id).with_for_update()
     ).first()
     if report is None:  # deleted while it was being generated
-        enqueue(
+        DELETE_REPORT_FILE.enqueue(
             ctx.session,
-            "billing.delete_report_file",
             {"storageKey": generated.key},
             due_at=ctx.clock.now(),
             now=ctx.clock.now(),
@@ -74,7 +84,7 @@ def generate_report(ctx: JobContext, payload: dict[str, Any]) -> None:
     report.completed_at = ctx.clock.now()
 
 
-@job("billing.delete_report_file")
-def delete_report_file(ctx: JobContext, payload: dict[str, Any]) -> None:
+@DELETE_REPORT_FILE.handler()
+def delete_report_file(ctx: JobContext, payload: ReportFilePayload) -> None:
     """Remove a deleted report's file from storage."""
     storage_from_settings(ctx.settings).delete(payload["storageKey"])

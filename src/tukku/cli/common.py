@@ -16,6 +16,7 @@ from tukku.core.db import Database
 from tukku.core.errors import DomainError
 from tukku.core.migrate import is_current
 from tukku.core.settings import Settings
+from tukku.sandbox.clock import make_clock
 
 console = Console(stderr=True)
 
@@ -52,8 +53,6 @@ def require_current_schema(settings: Settings) -> None:
 @contextmanager
 def command_unit(settings: Settings) -> Iterator[tuple[Session, Clock]]:
     """One unit of work for a CLI command, with the platform clock; domain errors end it."""
-    from tukku.app import make_clock
-
     require_current_schema(settings)
     db = Database(settings.database_url, pool_size=2)
     clock = make_clock(settings, db)

@@ -6,9 +6,9 @@ import typer
 
 from tukku.cli import db, docs
 from tukku.cli.serve import serve
+from tukku.cli.worker import worker
 from tukku.compliance import cli as screening
 from tukku.identity import cli as tokens
-from tukku.jobs.cli import worker
 from tukku.partners import cli as partners
 
 app = typer.Typer(

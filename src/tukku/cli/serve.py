@@ -9,10 +9,8 @@ import typer
 import uvicorn
 from sqlalchemy.engine import make_url
 
-from tukku.app import create_app
 from tukku.cli.common import DatabaseUrl, Sandbox, console, require_current_schema, settings_for
 from tukku.cli.demo import ensure_demo
-from tukku.core.http import ConfigurationError
 from tukku.core.logging import configure_logging
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso_or_none
@@ -51,6 +49,11 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API, the docs and (unless --no-worker) a background worker."""
+    # Imported here: every `tukku` command loads this module, and `tukku worker` and the admin
+    # commands must not load the API (nor FastAPI).
+    from tukku.app import create_app
+    from tukku.core.http import ConfigurationError
+
     settings = settings_for(database_url, sandbox)
     configure_logging(settings.log_level)
     require_current_schema(settings)

@@ -19,6 +19,7 @@ from tukku.core.ids import new_id
 from tukku.core.settings import Settings
 from tukku.customers import service
 from tukku.customers.backend import Enablement, Order, OrderKind, ProvisioningBackend
+from tukku.customers.job_kinds import REMOVE, UPDATE
 from tukku.customers.models import Customer, CustomerPackage, Location, MeetingSite
 from tukku.customers.rules import (
     SETTLED,
@@ -38,7 +39,6 @@ from tukku.identity import service as identity
 from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
-from tukku.jobs.service import enqueue
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
@@ -158,7 +158,7 @@ def update_customer(
         )
     service.transition(customer, Status.UPDATING, now)
     customer.errors = []
-    enqueue(session, "customers.update", {"customerId": customer.id}, due_at=now, now=now)
+    UPDATE.enqueue(session, {"customerId": customer.id}, due_at=now, now=now)
     session.flush()
     audit.record(
         session,
@@ -202,7 +202,7 @@ def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: da
     for row in service.packages_of(session, [customer.id])[customer.id]:
         row.status = "deleting"
     billing.close_customer_assignments(session, customer_id=customer.id, at=now)
-    enqueue(session, "customers.remove", {"customerId": customer.id}, due_at=now, now=now)
+    REMOVE.enqueue(session, {"customerId": customer.id}, due_at=now, now=now)
 
 
 # -- background side ----------------------------------------------------------------------------

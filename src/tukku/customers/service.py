@@ -17,6 +17,7 @@ from tukku.core.errors import Codes, Conflict, InvalidState, NotFound, Problem, 
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
 from tukku.customers.backend import Order, OrderKind, ProvisioningBackend
+from tukku.customers.job_kinds import PROVISION
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.customers.rules import (
     SETTLED,
@@ -39,7 +40,6 @@ from tukku.identity import service as identity
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor, Principal
 from tukku.identity.tenancy import owned_by, visible_to
-from tukku.jobs.service import enqueue
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.partners import service as partners
@@ -445,11 +445,10 @@ def start_provisioning(
     """Queue the background job that completes a customer's provisioning; with `resume_at`
     (wall-clock time), the backends asked to be asked again then."""
     if resume_at is None:
-        enqueue(session, "customers.provision", {"customerId": customer_id}, due_at=now, now=now)
+        PROVISION.enqueue(session, {"customerId": customer_id}, due_at=now, now=now)
         return
-    enqueue(
+    PROVISION.enqueue(
         session,
-        "customers.provision",
         {"customerId": customer_id, "resumed": True},
         due_at=now,
         now=now,

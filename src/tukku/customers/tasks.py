@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tukku.customers import flows
 from tukku.customers.backend import PROVISIONING
-from tukku.jobs.registry import JobContext, job
+from tukku.customers.job_kinds import PROVISION, REMOVE, UPDATE, CustomerPayload
+from tukku.jobs.registry import JobContext
 
 
-def _failed(ctx: JobContext, payload: dict[str, Any], _error: str) -> None:
+def _failed(ctx: JobContext, payload: CustomerPayload, _error: str) -> None:
     flows.fail_provisioning(ctx.session, customer_id=payload["customerId"], now=ctx.clock.now())
 
 
-@job("customers.provision", on_failure=_failed)
-def provision(ctx: JobContext, payload: dict[str, Any]) -> None:
+@PROVISION.handler(on_failure=_failed)
+def provision(ctx: JobContext, payload: CustomerPayload) -> None:
     """Complete a customer accepted by `POST /customers`."""
     flows.complete_provisioning(
         ctx.session,
@@ -26,8 +25,8 @@ def provision(ctx: JobContext, payload: dict[str, Any]) -> None:
     )
 
 
-@job("customers.update", on_failure=_failed)
-def update(ctx: JobContext, payload: dict[str, Any]) -> None:
+@UPDATE.handler(on_failure=_failed)
+def update(ctx: JobContext, payload: CustomerPayload) -> None:
     """Complete a package change accepted by `PUT /customers/{id}`."""
     flows.complete_update(
         ctx.session,
@@ -37,7 +36,7 @@ def update(ctx: JobContext, payload: dict[str, Any]) -> None:
     )
 
 
-@job("customers.remove")
-def remove(ctx: JobContext, payload: dict[str, Any]) -> None:
+@REMOVE.handler()
+def remove(ctx: JobContext, payload: CustomerPayload) -> None:
     """Complete a removal accepted by `DELETE /customers/{id}`."""
     flows.complete_removal(ctx.session, customer_id=payload["customerId"], now=ctx.clock.now())

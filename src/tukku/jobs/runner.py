@@ -33,7 +33,6 @@ from tukku.core.timefmt import iso
 from tukku.jobs import registry
 from tukku.jobs.models import Job, JobSchedule
 from tukku.jobs.registry import JobContext, PermanentJobError
-from tukku.jobs.service import enqueue
 
 log = logging.getLogger("tukku.jobs")
 
@@ -72,9 +71,12 @@ class Worker:
         *,
         backends: Backends | None = None,
     ) -> None:
-        """Handlers reach external systems through `backends` (the app and `tukku worker` pass
-        those the settings choose, `tukku.backends.for_settings`)."""
-        registry.load_all()
+        """Refuses to start while a declared job kind has no handler (`tukku.worker` imports
+        every domain's tasks), rather than failing those jobs for good one by one. Handlers
+        reach external systems through `backends` (`tukku.worker.make_worker` passes those the
+        settings choose)."""
+        if missing := registry.unhandled():
+            raise RuntimeError(f"job kinds without a handler: {', '.join(missing)}")
         self.db = db
         self.clock = clock
         self.settings = settings
@@ -188,7 +190,7 @@ class Worker:
         source = request_source_var.set(None)
         try:
             spec = registry.kind(job.kind)
-            if spec is None:
+            if spec is None or not spec.handled:
                 self._fail(job, f"no handler registered for {job.kind}", permanent=True)
             elif job.attempt > job.max_attempts:
                 self._fail(job, "abandoned by crashed workers too often", permanent=True)
@@ -200,11 +202,11 @@ class Worker:
             tracking_id_var.reset(token)
             request_source_var.reset(source)
 
-    def _run_handler(self, job: Claimed, spec: registry.JobKind) -> None:
+    def _run_handler(self, job: Claimed, spec: registry.JobKind[Any]) -> None:
         started = time.perf_counter()
         try:
             with self.db.unit_of_work() as session:
-                spec.handler(self._context(session, job), job.payload)
+                spec.run(self._context(session, job), job.payload)
                 self._complete(session, job)
         except LeaseLost:
             log.warning("lease lost; result discarded", extra={"job": job.id, "kind": job.kind})
@@ -268,8 +270,8 @@ class Worker:
             if getattr(result, "rowcount", 0) != 1:
                 return
             spec = registry.kind(job.kind)
-            if final and spec and spec.on_failure:
-                spec.on_failure(self._context(session, job), job.payload, error)
+            if final and spec:
+                spec.failed(self._context(session, job), job.payload, error)
         level = logging.ERROR if final else logging.WARNING
         log.log(level, "job failed", extra={"job": job.id, "kind": job.kind, "final": final})
 
@@ -316,9 +318,8 @@ class Worker:
                     schedule.next_run_at = task.next_after(now) - task.every
                 while schedule.next_run_at <= now:
                     when = schedule.next_run_at
-                    enqueue(
+                    task.enqueue(
                         session,
-                        task.name,
                         {"scheduledFor": iso(when)},
                         due_at=when,
                         now=now,

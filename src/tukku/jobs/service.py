@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -11,16 +11,18 @@ from sqlalchemy.orm import Session
 from tukku.core.clock import real_now
 from tukku.core.db import insert_ignoring_conflicts, raise_signal
 from tukku.core.logging import tracking_id_var
-from tukku.jobs import registry
 from tukku.jobs.models import Job
+
+if TYPE_CHECKING:  # the registry's `JobKind.enqueue` calls this module
+    from tukku.jobs.registry import JobKind, P
 
 DEFAULT_MAX_ATTEMPTS = 5
 
 
 def enqueue(
     session: Session,
-    kind: str,
-    payload: dict[str, Any],
+    kind: JobKind[P],
+    payload: P,
     *,
     due_at: datetime,
     now: datetime,
@@ -30,19 +32,20 @@ def enqueue(
 ) -> bool:
     """Add a job to the queue in the current transaction; it exists only if the caller commits.
 
-    With a `dedupe_key`, a second enqueue of the same key is a no-op (returns False).
-    `available_at` (wall-clock time, like back-off) holds the job back until then, also in the
-    sandbox.
+    Callers write `KIND.enqueue(session, payload, ...)`, which checks the payload's type.
+
+    With a `dedupe_key`, a second enqueue of the same key is a no-op (returns False). The kind's
+    own `max_attempts`, where it declares one, wins over the argument. `available_at` (wall-clock
+    time, like back-off) holds the job back until then, also in the sandbox.
     """
-    spec = registry.kind(kind)
     values: dict[str, Any] = {
-        "kind": kind,
-        "payload": payload,
+        "kind": kind.name,
+        "payload": dict(payload),
         "status": "queued",
         "due_at": due_at,
         "available_at": available_at or real_now(),
         "attempts": 0,
-        "max_attempts": (spec.max_attempts if spec and spec.max_attempts else max_attempts),
+        "max_attempts": kind.max_attempts or max_attempts,
         "dedupe_key": dedupe_key,
         "tracking_id": tracking_id_var.get(),
         "created_at": now,

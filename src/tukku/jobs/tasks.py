@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import delete
 
 from tukku.core.clock import real_now
 from tukku.jobs.models import Job
-from tukku.jobs.registry import JobContext, periodic
+from tukku.jobs.registry import JobContext, PeriodicKind, Scheduled
+
+PURGE_FINISHED = PeriodicKind(
+    "jobs.purge_finished", every=timedelta(days=1), offset=timedelta(hours=3), coalesce=True
+)
 
 
-@periodic("jobs.purge_finished", every=timedelta(days=1), offset=timedelta(hours=3), coalesce=True)
-def purge_finished(ctx: JobContext, _payload: dict[str, Any]) -> None:
+@PURGE_FINISHED.handler()
+def purge_finished(ctx: JobContext, _payload: Scheduled) -> None:
     """Delete completed jobs older than the retention period; failed ones stay for operators."""
     cutoff = real_now() - timedelta(days=ctx.settings.job_keep_finished_days)
     ctx.session.execute(delete(Job).where(Job.status == "done", Job.finished_at < cutoff))

@@ -13,7 +13,7 @@ from tukku.core.pagination import PageRequest
 from tukku.identity.permissions import CUSTOMER_ROLES
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
-from tukku.jobs.service import enqueue
+from tukku.mail.job_kinds import DELIVER
 from tukku.mail.models import MailMessage
 
 CUSTOMER_KINDS = frozenset({"customer", "standalone"})
@@ -53,7 +53,7 @@ def queue_mail(
         )
         .returning(MailMessage.id)
     ).scalar_one()
-    enqueue(session, "mail.deliver", {"messageId": message_id}, due_at=now, now=now)
+    DELIVER.enqueue(session, {"messageId": message_id}, due_at=now, now=now)
     return message_id
 
 

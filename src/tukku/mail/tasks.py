@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from tukku.core.db import Database
-from tukku.jobs.registry import JobContext, PermanentJobError, job
+from tukku.jobs.registry import JobContext, PermanentJobError
+from tukku.mail.job_kinds import DELIVER, DeliverPayload
 from tukku.mail.models import MailMessage
 from tukku.mail.transport import (
     MAIL_TRANSPORT,
@@ -27,20 +27,15 @@ def _note_failure(db: Database, message_id: int, error: str) -> None:
             message.last_error = error[-1000:]
 
 
-# No mail may be lost while the server is down (PRODUCT.md 15): keep retrying for days, not for
-# the half hour that a dozen back-off steps last (10 to 14 days at the default 10-minute cap).
-DELIVERY_ATTEMPTS = 2 * 7 * 24 * 6
-
-
-def _undeliverable(ctx: JobContext, payload: dict[str, Any], error: str) -> None:
+def _undeliverable(ctx: JobContext, payload: DeliverPayload, error: str) -> None:
     message = ctx.session.get(MailMessage, payload["messageId"])
     if message is not None and message.status == "queued":
         message.status = "failed"
         message.last_error = error[-1000:]
 
 
-@job("mail.deliver", max_attempts=DELIVERY_ATTEMPTS, on_failure=_undeliverable)
-def deliver(ctx: JobContext, payload: dict[str, Any]) -> None:
+@DELIVER.handler(on_failure=_undeliverable)
+def deliver(ctx: JobContext, payload: DeliverPayload) -> None:
     """Hand one message to the process's mail transport: sent over SMTP, or held in the outbox
     when no SMTP server is configured.
 

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from tukku.core.clock import real_now
+from tukku.core.clock import Clock, SystemClock, real_now
 from tukku.core.db import Database, insert_ignoring_conflicts
 from tukku.core.errors import Codes, Conflict
+from tukku.core.settings import Settings
 from tukku.core.timefmt import iso
 from tukku.sandbox.models import PlatformClock
 
@@ -49,3 +50,13 @@ class SandboxClock:
                 raise Conflict("now", reason, Codes.SANDBOX_CLOCK_BACKWARDS)
             session.execute(update(PlatformClock).where(PlatformClock.id == 1).values(now=value))
         return value
+
+
+def make_clock(settings: Settings, db: Database) -> Clock:
+    """The platform clock of a process (API, worker, CLI command): the sandbox's virtual clock
+    with `--sandbox`, wall-clock time otherwise."""
+    if settings.sandbox:
+        clock = SandboxClock(db)
+        clock.ensure()
+        return clock
+    return SystemClock()

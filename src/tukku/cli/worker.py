@@ -1,4 +1,4 @@
-"""`tukku worker`: run background workers without the API."""
+"""`tukku worker`: run background workers without the API (nothing here imports it)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from typing import Annotated
 
 import typer
 
-from tukku.app import make_clock
-from tukku.backends import for_settings as backends_for_settings
 from tukku.cli.common import DatabaseUrl, Sandbox, console, require_current_schema, settings_for
 from tukku.core.db import Database
 from tukku.core.logging import configure_logging
-from tukku.jobs.runner import Worker
+from tukku.sandbox.clock import make_clock
+from tukku.worker import make_worker
 
 
 def worker(
@@ -35,12 +34,11 @@ def worker(
         concurrency = 1
     db = Database(settings.database_url, pool_size=concurrency + 2)
     clock = make_clock(settings, db)
-    backends = backends_for_settings(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     threads = [
-        threading.Thread(target=Worker(db, clock, settings, backends=backends).run, args=(stop,))
+        threading.Thread(target=make_worker(db, clock, settings).run, args=(stop,))
         for _ in range(concurrency)
     ]
     for thread in threads:

@@ -1,0 +1,46 @@
+"""The workers' catalogue: every domain's `tasks.py`, so a worker knows every job kind's handler.
+
+The API's embedded worker and `tukku worker` both get their workers here; this module imports no
+route or web module, so `tukku worker` starts without the API. A new domain with background work
+adds its `tasks` module to `TASK_MODULES` (a worker refuses to start while a declared kind has no
+handler, so a forgotten one shows at once).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from tukku.backends import for_settings as backends_for_settings
+from tukku.billing import tasks as billing_tasks
+from tukku.compliance import tasks as compliance_tasks
+from tukku.core.backends import Backends
+from tukku.core.clock import Clock
+from tukku.core.db import Database
+from tukku.core.settings import Settings
+from tukku.customers import tasks as customers_tasks
+from tukku.jobs import tasks as jobs_tasks
+from tukku.jobs.runner import Worker
+from tukku.mail import tasks as mail_tasks
+
+TASK_MODULES: tuple[ModuleType, ...] = (
+    billing_tasks,
+    compliance_tasks,
+    customers_tasks,
+    jobs_tasks,
+    mail_tasks,
+)
+
+
+def make_worker(
+    db: Database,
+    clock: Clock,
+    settings: Settings,
+    *,
+    name: str = "",
+    backends: Backends | None = None,
+) -> Worker:
+    """A worker that runs every domain's jobs, with the external systems the settings choose
+    (or those given, to share the app's)."""
+    return Worker(
+        db, clock, settings, name=name, backends=backends or backends_for_settings(settings)
+    )
