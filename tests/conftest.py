@@ -143,3 +143,42 @@ def other_partner(db: Database, clock: ManualClock) -> Partner:
 def drain(client: TestClient) -> None:
     """Run every due background job, as the worker would."""
     assert client.app.state.drainer.drain(30)  # type: ignore[attr-defined]
+
+
+# -- the suite leaves nothing behind in the repository ---------------------------------------------
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+LITTER = ("tukku.db*", "tukku-reports", ".tukku")  # what tukku writes at its relative defaults
+_found_at_start = pytest.StashKey[set[Path]]()
+
+
+def _litter() -> set[Path]:
+    found: set[Path] = set()
+    for pattern in LITTER:
+        for path in REPOSITORY.glob(pattern):
+            found.add(path)
+            if path.is_dir():
+                found.update(path.rglob("*"))
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note what lies in the repository root already (xdist: in the controller only)."""
+    if not hasattr(session.config, "workerinput"):
+        session.config.stash[_found_at_start] = _litter()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run if a test wrote a database, reports or demo tokens in the repository root:
+    commands run with `cwd=` a temporary directory, and `Settings` get a `report_dir` of theirs."""
+    if hasattr(session.config, "workerinput") or _found_at_start not in session.config.stash:
+        return
+    new = sorted(_litter() - session.config.stash[_found_at_start])
+    if not new:
+        return
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", "tests left files in the repository", red=True)
+        for path in new:
+            reporter.write_line(str(path.relative_to(REPOSITORY)))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import free_port, stop, tukku
+from tests.e2e.conftest import free_port, run_dir, stop, tukku
 from tukku.compliance import service as compliance
 from tukku.core.clock import SystemClock
 from tukku.core.db import Database
@@ -121,6 +121,7 @@ def test_partner_with_a_taken_admin_email_is_refused(database_url: str) -> None:
         capture_output=True,
         text=True,
         check=False,
+        cwd=run_dir(),
     )
 
     assert result.returncode == 1
@@ -136,6 +137,7 @@ def test_db_upgrade_and_check_on_a_new_file(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        cwd=tmp_path,
     )
 
     assert check.returncode == 0, check.stderr
@@ -156,6 +158,7 @@ def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
         text=True,
         check=False,
         timeout=30,
+        cwd=tmp_path,
     )
 
     assert result.returncode == 2
@@ -181,6 +184,7 @@ def _start_demo(
             ],
             stderr=sink,
             stdout=subprocess.DEVNULL,
+            cwd=log.parent,
             env={
                 **os.environ,
                 "COLUMNS": "200",
@@ -326,6 +330,7 @@ def test_operators_create_refuses_a_partner_admins_email(database_url: str) -> N
         capture_output=True,
         text=True,
         check=False,
+        cwd=run_dir(),
     )
 
     assert result.returncode == 1
@@ -337,7 +342,11 @@ CSL_HEADER = "_id,source,name,addresses,alt_names,citizenships\n"
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tukku", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "tukku", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=run_dir(),
     )
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import tukku
+from tests.e2e.conftest import run_dir, tukku
 from tukku.audit import service as audit
 from tukku.audit.service import AuditFilters
 from tukku.cli.demo import ensure_demo
@@ -50,7 +50,11 @@ def _works(database_url: str, token: str) -> bool:
 
 def _failing(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tukku", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "tukku", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=run_dir(),
     )
 
 

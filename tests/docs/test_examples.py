@@ -54,7 +54,7 @@ def live(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
             database_url,
         )
     )
-    process, base = start_server(database_url, "--sandbox")
+    process, base = start_server(database_url, "--sandbox", cwd=tmp_path)
     yield {
         "TUKKU": f"{base}/v1",
         "TOKEN": created["token"],
@@ -73,7 +73,7 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 @pytest.mark.parametrize(
     "document", [d for d in DOCUMENTS if runnable_blocks(d)], ids=lambda d: d.name
 )
-def test_shell_examples_run(document: Path, live: dict[str, str]) -> None:
+def test_shell_examples_run(document: Path, live: dict[str, str], tmp_path: Path) -> None:
     script = "set -euo pipefail\n" + runnable_blocks(document)
 
     result = subprocess.run(
@@ -83,6 +83,7 @@ def test_shell_examples_run(document: Path, live: dict[str, str]) -> None:
         text=True,
         timeout=120,
         check=False,
+        cwd=tmp_path,
     )
 
     assert result.returncode == 0, f"{document.name} failed:\n{result.stdout}\n{result.stderr}"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,14 +28,25 @@ def free_port() -> int:
         return port
 
 
-def tukku(*args: str, env: dict[str, str] | None = None) -> str:
-    """Run the `tukku` command and return its stdout."""
+@functools.cache
+def run_dir() -> Path:
+    """This test process's directory for `tukku` commands that need no test's own: what they
+    write at relative default paths (`./tukku.db`, `./tukku-reports`, `./.tukku/`) lands there,
+    never in the repository. Removed when the process ends."""
+    path = Path(tempfile.mkdtemp(prefix="tukku-tests-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def tukku(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
+    """Run the `tukku` command (in `cwd`, by default `run_dir()`) and return its stdout."""
     result = subprocess.run(
         [sys.executable, "-m", "tukku", *args],
         check=True,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
+        cwd=cwd or run_dir(),
     )
     return result.stdout
 
@@ -49,8 +65,9 @@ class Server:
 SERVER_ENV = {"TUKKU_LOG_LEVEL": "warning", "TUKKU_JOB_POLL_INTERVAL_SECONDS": "0.05"}
 
 
-def start_server(database_url: str, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `tukku serve` and wait until it answers."""
+def start_server(database_url: str, *extra: str, cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `tukku serve` in the test's directory `cwd` (its report files and anything else it
+    writes at a relative path go there) and wait until it answers."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -67,6 +84,7 @@ def start_server(database_url: str, *extra: str) -> tuple[subprocess.Popen[bytes
         env={**os.environ, **SERVER_ENV},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        cwd=cwd,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -89,7 +107,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def server(database_url: str) -> Iterator[Server]:
+def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     """A server on a fresh database (each backend) and a partner from `tukku partners create`."""
     created = json.loads(
         tukku(
@@ -104,6 +122,6 @@ def server(database_url: str) -> Iterator[Server]:
             database_url,
         )
     )
-    process, base = start_server(database_url)
+    process, base = start_server(database_url, cwd=tmp_path)
     yield Server(base, created["token"], created["provisioningId"], created["orgId"], database_url)
     stop(process)

@@ -19,7 +19,7 @@ def base(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """One server on a SQLite copy for the whole module (the gates do not touch data)."""
     path = tmp_path_factory.mktemp("gates") / "tukku.db"
     shutil.copy(sqlite_template, path)
-    process, url = start_server(f"sqlite:///{path}", "--no-worker")
+    process, url = start_server(f"sqlite:///{path}", "--no-worker", cwd=path.parent)
     yield url
     stop(process)
 

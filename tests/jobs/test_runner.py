@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,7 +42,7 @@ Payload = dict[str, Any]
 FLAKY = JobKind[Payload]("test.flaky")
 ALWAYS_FAILS = JobKind[Payload]("test.always_fails", max_attempts=3)
 PERMANENT = JobKind[Payload]("test.permanent")
-SLOW = JobKind[Payload]("test.slow")
+HELD = JobKind[Payload]("test.held")
 DAILY = PeriodicKind("test.daily", every=timedelta(days=1), offset=timedelta(hours=1))
 
 
@@ -67,9 +68,13 @@ def _permanent(_ctx: JobContext, _payload: dict[str, Any]) -> None:
     raise PermanentJobError("bad payload, do not retry")
 
 
-@SLOW.handler()
-def _slow(ctx: JobContext, payload: dict[str, Any]) -> None:
-    time.sleep(payload["seconds"])
+_gates: dict[str, threading.Event] = {}
+
+
+@HELD.handler()
+def _held(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """Runs until the test opens the gate the payload names."""
+    assert _gates[payload["gate"]].wait(timeout=60)
     _effect(ctx, payload["marker"])
 
 
@@ -106,9 +111,17 @@ def _job(db: Database, kind: JobKind[Any]) -> Job:
         return job
 
 
+def _until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Wait for something another thread does; the timeout only stops a hung test."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def _drain_with_retries(worker: Worker, rounds: int = 50) -> None:
     for _ in range(rounds):
-        worker.drain(5)
+        worker.drain(60)
         if worker.pending_due() == 0 and not _waiting(worker):
             return
         time.sleep(0.02)
@@ -149,7 +162,7 @@ def test_a_job_failing_every_attempt_ends_failed_and_calls_its_failure_hook_once
 def test_a_permanent_error_fails_at_once_without_retry(db: Database, clock: ManualClock) -> None:
     _enqueue(db, clock, PERMANENT, {})
 
-    Worker(db, clock, FAST).drain(5)
+    Worker(db, clock, FAST).drain(60)
 
     job = _job(db, PERMANENT)
     assert (job.status, job.attempts) == ("failed", 1)
@@ -159,12 +172,16 @@ def test_a_permanent_error_fails_at_once_without_retry(db: Database, clock: Manu
 def test_retry_waits_for_its_back_off(db: Database, clock: ManualClock) -> None:
     slow_retry = Settings(job_retry_base_seconds=60, job_retry_max_seconds=120)
     _enqueue(db, clock, FLAKY, {"failures": 1, "marker": "later"})
+    wall = ManualClock(real_now())  # after the enqueue: the job is available at once
+    worker = Worker(db, clock, slow_retry, wall_clock=wall)
 
-    Worker(db, clock, slow_retry).drain(5)
+    worker.drain(60)
+    wall.advance(timedelta(seconds=59))
+    worker.drain(60)
 
     job = _job(db, FLAKY)
     assert (job.status, job.attempts) == ("queued", 1)
-    assert job.available_at - real_now() > timedelta(seconds=25)
+    assert job.available_at - wall.now() >= timedelta(seconds=1)  # 60 to 120 s after the failure
     assert _effects(db, "later") == []
 
 
@@ -178,10 +195,10 @@ def test_a_job_due_later_waits_for_the_platform_clock(db: Database, clock: Manua
     )
     worker = Worker(db, clock, FAST)
 
-    worker.drain(5)
+    worker.drain(60)
     before = _effects(db, "future")
     clock.advance(timedelta(hours=2))
-    worker.drain(5)
+    worker.drain(60)
 
     assert before == []
     assert _effects(db, "future") == ["future"]
@@ -208,29 +225,37 @@ def test_a_worker_that_lost_its_lease_cannot_complete_the_job(
 def test_a_held_lease_keeps_other_workers_away_while_the_heartbeat_runs(
     db: Database, clock: ManualClock
 ) -> None:
-    short = Settings(job_lease_seconds=0.3, job_poll_interval_seconds=0.05)
-    _enqueue(db, clock, SLOW, {"seconds": 1.2, "marker": "slow"})
-    holder, other = Worker(db, clock, short, name="holder"), Worker(db, clock, short, name="other")
+    """Leases run on a wall clock the test moves, so a heartbeat that waits for the CPU cannot
+    lose one: each round moves time to just before the lease ends, waits for the heartbeat to
+    extend it, then moves past the old end, where only the extension keeps the job held."""
+    beating = Settings(job_lease_seconds=0.3, job_poll_interval_seconds=0.05)
+    lease = timedelta(seconds=beating.job_lease_seconds)
+    _enqueue(db, clock, HELD, {"gate": "lease", "marker": "held"})
+    wall = ManualClock(real_now())  # after the enqueue: the job is available at once
+    holder = Worker(db, clock, beating, name="holder", wall_clock=wall)
+    other = Worker(db, clock, beating, name="other", wall_clock=wall)
+    gate = _gates["lease"] = threading.Event()
     stop = threading.Event()
     thread = threading.Thread(target=holder.run, args=(stop,))
     thread.start()
     stolen = []
     try:
-        while _job(db, SLOW).lease_owner != "holder":
-            time.sleep(0.01)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            claim = other.claim()
-            if claim is not None:
-                stolen.append(claim)
-            time.sleep(0.05)
+        _until(lambda: _job(db, HELD).lease_owner == "holder")
+        for _ in range(3):
+            ends = _job(db, HELD).lease_expires_at
+            wall.set(ends - lease / 10)
+            _until(lambda ends=ends: _job(db, HELD).lease_expires_at > ends)
+            wall.set(ends + lease / 10)
+            stolen.append(other.claim())
     finally:
+        gate.set()
         stop.set()
         thread.join()
 
-    assert stolen == []
-    assert _job(db, SLOW).status == "done"
-    assert _effects(db, "slow") == ["slow"]
+    assert stolen == [None, None, None]
+    job = _job(db, HELD)
+    assert (job.status, job.attempts, job.lease_owner) == ("done", 1, "holder")
+    assert _effects(db, "held") == ["held"]
 
 
 def test_a_job_abandoned_by_crashed_workers_too_often_fails(
@@ -247,7 +272,7 @@ def test_a_job_abandoned_by_crashed_workers_too_often_fails(
             )
         )
 
-    Worker(db, clock, FAST).drain(5)
+    Worker(db, clock, FAST).drain(60)
 
     job = _job(db, FLAKY)
     assert (job.status, job.attempts) == ("failed", 3)
@@ -264,7 +289,7 @@ def test_periodic_tasks_run_once_per_occurrence_as_the_clock_moves(
     clock.advance(timedelta(days=3))
     first.tick_schedule()
     second.tick_schedule()
-    first.drain(5)
+    first.drain(60)
 
     ran = sorted(_effects(db, "daily@"))
     assert ran == [
@@ -283,7 +308,7 @@ def test_purge_removes_old_finished_jobs_and_keeps_failed_ones(
     _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "old"})
     _enqueue(db, clock, PERMANENT, {})
     worker = Worker(db, clock, FAST)
-    worker.drain(5)
+    worker.drain(60)
     with db.unit_of_work() as session:
         session.execute(update(Job).values(finished_at=real_now() - timedelta(days=30)))
 

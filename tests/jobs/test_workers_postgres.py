@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import make_partner
+from tests.e2e.conftest import run_dir
 from tests.pgcluster import PostgresCluster
 from tests.support import customer_body
 from tukku.core.clock import SystemClock
@@ -82,7 +83,10 @@ def _start_worker(url: str, **env: str) -> subprocess.Popen[bytes]:
         **env,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "tukku", "worker"], env=environment, stdout=subprocess.DEVNULL
+        [sys.executable, "-m", "tukku", "worker"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        cwd=run_dir(),
     )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tukku.core.backends import Backends
-from tukku.core.clock import Clock, real_now
+from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database, insert_ignoring_conflicts
 from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.settings import Settings
@@ -70,17 +70,20 @@ class Worker:
         name: str = "",
         *,
         backends: Backends | None = None,
+        wall_clock: Clock | None = None,
     ) -> None:
         """Refuses to start while a declared job kind has no handler (`tukku.worker` imports
         every domain's tasks), rather than failing those jobs for good one by one. Handlers
         reach external systems through `backends` (`tukku.worker.make_worker` passes those the
-        settings choose)."""
+        settings choose). Leases and retry back-off run on `wall_clock`: real time, never the
+        sandbox's; tests inject a clock they move themselves."""
         if missing := registry.unhandled():
             raise RuntimeError(f"job kinds without a handler: {', '.join(missing)}")
         self.db = db
         self.clock = clock
         self.settings = settings
         self.backends = backends or Backends()
+        self.wall_clock = wall_clock or SystemClock()
         self.id = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease = timedelta(seconds=settings.job_lease_seconds)
         self._wake = threading.Event()
@@ -135,7 +138,7 @@ class Worker:
     # -- claiming ---------------------------------------------------------------------------
 
     def _eligible(self) -> Any:
-        now, real = self.clock.now(), real_now()
+        now, real = self.clock.now(), self.wall_clock.now()
         return or_(
             and_(Job.status == "queued", Job.due_at <= now, Job.available_at <= real),
             and_(Job.status == "running", Job.lease_expires_at < real),
@@ -147,7 +150,7 @@ class Worker:
             candidate = select(Job.id).where(self._eligible()).order_by(Job.due_at, Job.id).limit(1)
             if self.db.dialect == "postgresql":
                 candidate = candidate.with_for_update(skip_locked=True)
-            real = real_now()
+            real = self.wall_clock.now()
             row = session.execute(
                 update(Job)
                 .where(Job.id.in_(candidate.scalar_subquery()))
@@ -173,7 +176,7 @@ class Worker:
 
     def pending_due(self) -> int:
         """How many jobs are due now or being run by some worker."""
-        now, real = self.clock.now(), real_now()
+        now, real = self.clock.now(), self.wall_clock.now()
         with self.db.unit_of_work(write=False) as session:
             due = or_(
                 and_(Job.status == "queued", Job.due_at <= now, Job.available_at <= real),
@@ -246,7 +249,7 @@ class Worker:
         result = session.execute(
             update(Job)
             .where(self._guarded(job))
-            .values(status="done", finished_at=real_now(), last_error=None)
+            .values(status="done", finished_at=self.wall_clock.now(), last_error=None)
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) != 1:
@@ -256,10 +259,10 @@ class Worker:
         final = permanent or job.attempt >= job.max_attempts
         values: dict[str, Any] = {"last_error": error}
         if final:
-            values |= {"status": "failed", "finished_at": real_now()}
+            values |= {"status": "failed", "finished_at": self.wall_clock.now()}
         else:
-            retry_at = real_now() + timedelta(seconds=backoff_seconds(job.attempt, self.settings))
-            values |= {"status": "queued", "available_at": retry_at}
+            delay = timedelta(seconds=backoff_seconds(job.attempt, self.settings))
+            values |= {"status": "queued", "available_at": self.wall_clock.now() + delay}
         with self.db.unit_of_work() as session:
             result = session.execute(
                 update(Job)
@@ -289,7 +292,7 @@ class Worker:
                         .where(
                             Job.id == current, Job.lease_owner == self.id, Job.status == "running"
                         )
-                        .values(lease_expires_at=real_now() + self.lease)
+                        .values(lease_expires_at=self.wall_clock.now() + self.lease)
                         .execution_options(synchronize_session=False)
                     )
             except Exception:
