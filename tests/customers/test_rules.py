@@ -217,6 +217,13 @@ def test_settle_examples() -> None:
     assert settle(["provisioned", "error", "provisioned"]) is Status.PROVISIONED_WITH_ERRORS
 
 
+def test_after_an_update_all_failed_is_provisioned_with_errors_which_updating_may_reach() -> None:
+    assert settle(["error"], after_update=True) is Status.PROVISIONED_WITH_ERRORS
+    assert settle(["provisioned"], after_update=True) is Status.PROVISIONED
+    for statuses in (["error"], ["error", "provisioned"], ["provisioned"]):
+        assert can_transition(Status.UPDATING, settle(statuses, after_update=True))
+
+
 # --- addresses ----------------------------------------------------------------------------------
 
 

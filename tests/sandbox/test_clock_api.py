@@ -200,6 +200,29 @@ def test_slow_provisioning_reschedules_its_job_instead_of_holding_a_worker(
     assert sandbox.get(url, headers=headers).json()["status"] == "provisioned"
 
 
+def test_an_update_keeping_only_failed_packages_stays_provisioned_with_errors(
+    sandbox: TestClient, partner_in_sandbox: Partner
+) -> None:
+    headers = partner_in_sandbox.headers
+    body = customer_body(
+        partner_in_sandbox, externalId="sandbox-fault-package-webex_calling-4020--e"
+    )
+    url = sandbox.post("/v1/wholesale/customers", json=body, headers=headers).json()["url"]
+    drain(sandbox)
+    assert sandbox.get(url, headers=headers).json()["status"] == "provisioned_with_errors"
+
+    response = sandbox.put(url, json={"packages": ["webex_calling"]}, headers=headers)
+    assert response.status_code == 202, response.text
+    drain(sandbox)
+
+    # `error` would mean provisioning failed; the organization is provisioned all the same.
+    customer = sandbox.get(url, headers=headers).json()
+    assert customer["status"] == "provisioned_with_errors"
+    assert [(p["name"], p["status"]) for p in customer["resourceDetails"]["packages"]] == [
+        ("webex_calling", "error")
+    ]
+
+
 def test_fault_values_are_ordinary_outside_the_sandbox(
     app_client: TestClient, partner: Partner
 ) -> None:

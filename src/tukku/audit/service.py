@@ -20,6 +20,7 @@ from tukku.core.timefmt import iso
 from tukku.identity import events as identity_events
 from tukku.identity.models import Organization
 from tukku.identity.principal import Actor, Principal
+from tukku.identity.rules import OrgKind
 
 
 def snapshot(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -85,9 +86,9 @@ def _record_security_events(session: Session, events: list[identity_events.Secur
     for item in events:
         org = session.get(Organization, item.org_id)
         partner = None
-        if org is not None and org.kind == "partner":
+        if org is not None and org.kind == OrgKind.PARTNER:
             partner = org.id
-        elif org is not None and org.kind == "sub_partner":
+        elif org is not None and org.kind == OrgKind.SUB_PARTNER:
             partner = org.parent_id
         record(
             session,
@@ -152,7 +153,7 @@ def own_people(session: Session, principal: Principal) -> frozenset[str]:
     log shows: its own and, for a parent, its sub-partners'. Operators' and customers' stay
     private."""
     children = select(Organization.id).where(
-        Organization.parent_id == principal.org_id, Organization.kind == "sub_partner"
+        Organization.parent_id == principal.org_id, Organization.kind == OrgKind.SUB_PARTNER
     )
     return frozenset([principal.org_id, *session.scalars(children)])
 

@@ -37,7 +37,7 @@ from tukku.core.pagination import page_request
 from tukku.core.timefmt import parse_day
 from tukku.identity.deps import authenticate, requires
 from tukku.identity.principal import Principal
-from tukku.identity.rules import Scope
+from tukku.identity.rules import OrgKind, Scope
 from tukku.identity.service import resolve_actor
 
 router = APIRouter(prefix="/v1/wholesale/billing/reports", tags=["Wholesale billing reports"])
@@ -200,7 +200,7 @@ def _partner_of(principal: Principal, partner_org_id: str | None, scope: Scope) 
         return partner_org_id
     if scope.value not in principal.scopes:
         raise Forbidden(f"the token lacks scope {scope.value}", Codes.MISSING_SCOPE)
-    if principal.org_kind != "partner" or partner_org_id not in (None, principal.org_id):
+    if principal.org_kind != OrgKind.PARTNER or partner_org_id not in (None, principal.org_id):
         raise NotFound("price book", Codes.PRICE_BOOK_NOT_FOUND)
     return principal.org_id
 

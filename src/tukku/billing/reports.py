@@ -24,6 +24,7 @@ from tukku.core.timefmt import iso
 from tukku.identity import service as identity
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
+from tukku.identity.rules import OrgKind
 from tukku.partners import service as partners
 
 DOWNLOAD_PURPOSE = "billing-report-download"
@@ -54,7 +55,7 @@ def _scope(session: Session, actor: Actor, requested: str | None) -> str | None:
     if requested is None:
         return None
     org = identity.get_org(session, requested)
-    if org is None or org.kind != "sub_partner" or org.parent_id != actor.org_id:
+    if org is None or org.kind != OrgKind.SUB_PARTNER or org.parent_id != actor.org_id:
         raise NotFound("sub-partner", Codes.SUB_PARTNER_NOT_FOUND, "subPartnerOrgId")
     return org.id
 

@@ -6,9 +6,20 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    create_engine,
+    event,
+)
+from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -177,6 +188,18 @@ def raise_signal(session: Session, name: str) -> None:
 
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
 """Integer primary keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite."""
+
+
+def str_enum(enum: type[StrEnum], length: int) -> SqlEnum:
+    """A column of `enum`'s values in a VARCHAR(`length`), as a `String` column would be (no
+    database enum type, no CHECK): the schema stays as migrations made it; rows read as members."""
+    return SqlEnum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any]) -> bool:

@@ -47,6 +47,7 @@ from tukku.identity.permissions import (
     effective_permissions,
 )
 from tukku.identity.principal import Principal
+from tukku.identity.rules import CUSTOMER_KINDS
 from tukku.subscribers import service as subscribers
 from tukku.subscribers.schemas import (
     SubscriberCreate,
@@ -88,11 +89,7 @@ class CustomerContext:
 def context(session: Session, principal: Principal) -> CustomerContext:
     """The caller as a customer administrator (403 for anyone else)."""
     org = identity.get_org(session, principal.org_id)
-    if (
-        org is None
-        or org.kind not in ("customer", "standalone")
-        or not principal.roles & CUSTOMER_ROLES
-    ):
+    if org is None or org.kind not in CUSTOMER_KINDS or not principal.roles & CUSTOMER_ROLES:
         raise Forbidden("only a customer organization's administrators use this API")
     return CustomerContext(principal, org, service.by_org(session, org.id))
 

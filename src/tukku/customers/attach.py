@@ -25,7 +25,7 @@ from tukku.identity import service as identity
 from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor, Principal
-from tukku.identity.rules import Role
+from tukku.identity.rules import CUSTOMER_KINDS, OrgKind, Role
 from tukku.identity.tenancy import visible_to
 from tukku.mail.service import queue_mail
 from tukku.partners import service as partners
@@ -46,13 +46,13 @@ def attach_problem(
     unknown = Problem(
         Codes.ORG_NOT_ATTACHABLE, "orgId: no organization with this ID can be attached", "orgId"
     )
-    if org is None or org.kind not in ("standalone", "customer"):
+    if org is None or org.kind not in CUSTOMER_KINDS:
         return None, unknown
     live = select(Customer.id).where(Customer.org_id == org.id, Customer.removed_at.is_(None))
     if session.scalar(live.where(visible_to(Customer.owner_org_id, actor))) is not None:
         reason = "orgId: the organization is already managed for wholesale by you"
         return org, Problem(Codes.ORG_ALREADY_MANAGED, reason, "orgId")
-    if org.kind != "standalone" or session.scalar(live) is not None:
+    if org.kind != OrgKind.STANDALONE or session.scalar(live) is not None:
         return None, unknown
     return org, None
 

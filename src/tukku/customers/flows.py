@@ -24,6 +24,7 @@ from tukku.customers.models import Customer, CustomerPackage, Location, MeetingS
 from tukku.customers.rules import (
     SETTLED,
     CallingLocation,
+    PackageStatus,
     Status,
     calling_requirements,
     check_address,
@@ -39,6 +40,7 @@ from tukku.identity import service as identity
 from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
+from tukku.identity.rules import OrgKind
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
@@ -57,7 +59,7 @@ def _audited(session: Session, customer: Customer) -> dict[str, object]:
     rows = service.packages_of(session, [customer.id])[customer.id]
     return {
         **audit.snapshot(customer, service.AUDITED),
-        "packages": [r.name for r in rows if r.status != "deleting"],
+        "packages": [r.name for r in rows if r.status != PackageStatus.DELETING],
     }
 
 
@@ -72,7 +74,7 @@ def update_customer(
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
     partners.ensure_may_change(session, customer.owner_org_id)
     before = _audited(session, customer)
-    if Status(customer.status) not in SETTLED:
+    if customer.status not in SETTLED:
         reason = f"the customer is {customer.status}; wait until it is provisioned"
         raise InvalidState("customerId", reason, Codes.CUSTOMER_BUSY)
     rows = service.packages_of(session, [customer.id])[customer.id]
@@ -141,7 +143,7 @@ def update_customer(
             _update_location(hq, parameters.calling_location)
     for row in rows:
         if row.name in change.remove:
-            row.status = "deleting"
+            row.status = PackageStatus.DELETING
         if row.name in parameters.limits:
             row.limit = parameters.limits[row.name]
     for name in change.add:
@@ -149,7 +151,7 @@ def update_customer(
             CustomerPackage(
                 customer_id=customer.id,
                 name=name,
-                status="provisioning",
+                status=PackageStatus.PROVISIONING,
                 limit=parameters.limits.get(name),
                 errors=[],
                 warnings=[],
@@ -195,12 +197,12 @@ def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: da
         target_id=customer.id,
         now=now,
         before={"status": customer.status},
-        after={"status": Status.DELETING.value},
+        after={"status": Status.DELETING},
     )
     service.transition(customer, Status.DELETING, now)
     compliance.withdraw(session, customer.id, now)
     for row in service.packages_of(session, [customer.id])[customer.id]:
-        row.status = "deleting"
+        row.status = PackageStatus.DELETING
     billing.close_customer_assignments(session, customer_id=customer.id, at=now)
     REMOVE.enqueue(session, {"customerId": customer.id}, due_at=now, now=now)
 
@@ -219,7 +221,7 @@ def _unique_sip_domain(session: Session, name: str, suffix: str) -> str:
 
 
 def _enable(row: CustomerPackage, enablement: Enablement) -> None:
-    row.status = "provisioned" if enablement.license_id else "error"
+    row.status = PackageStatus.PROVISIONED if enablement.license_id else PackageStatus.ERROR
     row.license_id = enablement.license_id
     row.errors, row.warnings = list(enablement.errors), list(enablement.warnings)
 
@@ -277,7 +279,7 @@ def complete_provisioning(
     if admission.error is not None:
         customer.errors = [admission.error]
         for row in service.packages_of(session, [customer.id])[customer.id]:
-            row.status = "error"
+            row.status = PackageStatus.ERROR
         service.set_status(session, customer, Status.ERROR, now)
         return
     template = onboarding.get_by_id(session, customer.template_id)
@@ -341,7 +343,7 @@ def _new_organization(
 ) -> Organization:
     """A new organization with the customer's name, country, region and locale, and the
     template's sign-in."""
-    org = identity.create_organization(session, kind="customer", name=customer.name, now=now)
+    org = identity.create_organization(session, kind=OrgKind.CUSTOMER, name=customer.name, now=now)
     org.country = customer.country
     org.locale = customer.locale
     org.region = geography().region_of(customer.country).name
@@ -365,7 +367,7 @@ def _adopt_organization(
     assert customer.org_id is not None
     org = identity.get_org(session, customer.org_id)
     assert org is not None
-    org.kind = "customer"
+    org.kind = OrgKind.CUSTOMER
     org.country = org.country or customer.country
     org.region = org.region or geography().region_of(org.country).name
     org.locale = org.locale or customer.locale
@@ -403,10 +405,10 @@ def complete_update(
     rows = service.packages_of(session, [customer.id])[customer.id]
     kept = []
     for row in rows:
-        if row.status == "deleting":
+        if row.status == PackageStatus.DELETING:
             session.delete(row)
             continue
-        if row.status == "provisioning":
+        if row.status == PackageStatus.PROVISIONING:
             _enable(row, backend.enable(order, customer.org_id, row.name))
         kept.append(row)
     names = [r.name for r in kept]
@@ -414,7 +416,7 @@ def complete_update(
     assert org is not None
     org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
     _ensure_meeting_site(session, customer, names, now)
-    service.set_status(session, customer, settle([r.status for r in kept]), now)
+    service.set_status(session, customer, settle([r.status for r in kept], after_update=True), now)
 
 
 def complete_removal(session: Session, *, customer_id: str, now: datetime) -> None:
@@ -428,7 +430,7 @@ def complete_removal(session: Session, *, customer_id: str, now: datetime) -> No
         partners.remove_managing_relationships(session, managed_org_id=customer.org_id)
         org = identity.get_org(session, customer.org_id)
         if org is not None:
-            org.kind = "standalone"
+            org.kind = OrgKind.STANDALONE
     customer.removed_at = now
     service.set_status(session, customer, Status.REMOVED, now)
 
@@ -442,8 +444,8 @@ def fail_provisioning(session: Session, *, customer_id: str, now: datetime) -> N
     code = Codes.CUSTOMER_PROVISIONING_FAILED
     customer.errors = [_error(code)]
     for row in service.packages_of(session, [customer.id])[customer.id]:
-        if row.status == "provisioning":
-            row.status = "error"
+        if row.status == PackageStatus.PROVISIONING:
+            row.status = PackageStatus.ERROR
             row.errors = [_error(Codes.PACKAGE_PROVISIONING_FAILED)]
     target = (
         Status.ERROR if customer.status == Status.PROVISIONING else Status.PROVISIONED_WITH_ERRORS

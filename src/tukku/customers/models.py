@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from tukku.core.db import Base, SeqType
+from tukku.core.db import Base, SeqType, str_enum
+from tukku.customers.rules import CUSTOMER_STATES, PACKAGE_STATES, PackageStatus, Status
 
 
 class AddressColumns:
@@ -38,7 +39,7 @@ class Customer(AddressColumns, Base):
     primary_email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str | None] = mapped_column(String(16))
     locale: Mapped[str] = mapped_column(String(5))
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[Status] = mapped_column(str_enum(Status, 32))
     meetings_timezone: Mapped[str | None] = mapped_column(String(64))
     sub_partner_admin_email: Mapped[str | None] = mapped_column(String(320))
     attached: Mapped[bool] = mapped_column(default=False)
@@ -61,6 +62,10 @@ class Customer(AddressColumns, Base):
         Index("ix_customers_owner_status", "owner_org_id", "status"),
     )
 
+    @validates("status")
+    def _move(self, _key: str, new: Status) -> Status:
+        return CUSTOMER_STATES.moved(self.status, new)
+
 
 class CustomerPackage(Base):
     """A package or add-on on a customer, with its own provisioning state and limit."""
@@ -70,7 +75,7 @@ class CustomerPackage(Base):
     id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     name: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[PackageStatus] = mapped_column(str_enum(PackageStatus, 20))
     limit: Mapped[int | None]
     license_id: Mapped[str | None] = mapped_column(String(255))
     errors: Mapped[list[Any]] = mapped_column(default=list)
@@ -78,6 +83,10 @@ class CustomerPackage(Base):
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("customer_id", "name"),)
+
+    @validates("status")
+    def _move(self, _key: str, new: PackageStatus) -> PackageStatus:
+        return PACKAGE_STATES.moved(self.status, new)
 
 
 class Location(AddressColumns, Base):

@@ -11,6 +11,7 @@ from tukku.catalog.locales import resolve_locale
 from tukku.catalog.packages import Catalog
 from tukku.catalog.regions import geography
 from tukku.core.errors import Codes, Problem
+from tukku.core.states import StateMachine
 from tukku.core.validation import is_timezone, normalize_email
 from tukku.customers.schemas import AddressIn, CallingLocationIn, ProvisioningParametersIn
 
@@ -52,20 +53,52 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.REMOVED: frozenset(),
 }
 
+CUSTOMER_STATES = StateMachine("customer", Status, TRANSITIONS)
+"""Every change of `Customer.status` is checked against it (`customers.models`)."""
+
 SETTLED = frozenset({Status.PROVISIONED, Status.PROVISIONED_WITH_ERRORS})
 
 
 def can_transition(current: Status, new: Status) -> bool:
     """Whether the state machine allows `current` → `new`."""
-    return new in TRANSITIONS[current]
+    return CUSTOMER_STATES.allows(current, new)
 
 
-def settle(package_statuses: list[str]) -> Status:
-    """The customer's status once its packages are done: all fine, some failed, or all failed."""
-    failed = sum(1 for s in package_statuses if s == "error")
+class PackageStatus(StrEnum):
+    """Statuses of one package of a customer (`resourceDetails.packages[].status`)."""
+
+    PROVISIONING = "provisioning"
+    PROVISIONED = "provisioned"
+    ERROR = "error"
+    DELETING = "deleting"  # removed by an update or a removal in progress; not shown as held
+
+
+PACKAGE_STATES = StateMachine(
+    "package",
+    PackageStatus,
+    {
+        PackageStatus.PROVISIONING: frozenset(
+            {PackageStatus.PROVISIONED, PackageStatus.ERROR, PackageStatus.DELETING}
+        ),
+        PackageStatus.PROVISIONED: frozenset({PackageStatus.DELETING}),
+        PackageStatus.ERROR: frozenset({PackageStatus.DELETING}),
+        PackageStatus.DELETING: frozenset(),
+    },
+)
+"""Every change of `CustomerPackage.status` is checked against it (`customers.models`)."""
+
+
+def settle(package_statuses: list[PackageStatus], *, after_update: bool = False) -> Status:
+    """The customer's status once its packages are done: all fine, some failed, or all failed.
+
+    After an update the organization stays provisioned: all failed is `provisioned_with_errors`
+    (`error` means provisioning failed, and leads nowhere but deletion)."""
+    failed = sum(1 for s in package_statuses if s == PackageStatus.ERROR)
     if failed == 0:
         return Status.PROVISIONED
-    return Status.ERROR if failed == len(package_statuses) else Status.PROVISIONED_WITH_ERRORS
+    if failed == len(package_statuses) and not after_update:
+        return Status.ERROR
+    return Status.PROVISIONED_WITH_ERRORS
 
 
 @dataclass(frozen=True)

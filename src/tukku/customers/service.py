@@ -24,6 +24,7 @@ from tukku.customers.rules import (
     Address,
     CallingLocation,
     NewCustomer,
+    PackageStatus,
     Status,
     check_new_customer,
 )
@@ -148,7 +149,7 @@ def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Loc
 
 def require_ready(customer: Customer) -> None:
     """Subscribers can be added only to a provisioned customer (or one updating other packages)."""
-    if Status(customer.status) not in SETTLED | {Status.UPDATING}:
+    if customer.status not in SETTLED | {Status.UPDATING}:
         reason = f"the customer is {customer.status}; it must be provisioned first"
         raise InvalidState("customerId", reason, Codes.CUSTOMER_NOT_READY)
 
@@ -332,7 +333,7 @@ def accept(
         primary_email=plan.primary_email or None,
         language=plan.language,
         locale=plan.locale,
-        status=Status.PROVISIONING.value,
+        status=Status.PROVISIONING,
         meetings_timezone=plan.parameters.meetings_timezone,
         sub_partner_admin_email=data.sub_partner_admin_email,
         attached=attach_to is not None,
@@ -348,7 +349,7 @@ def accept(
     screening = backend.screen(session, order, candidate)
     held = bool(screening.matches)
     if held:
-        customer.status = Status.PENDING_RPL_REVIEW.value
+        transition(customer, Status.PENDING_RPL_REVIEW, now)
     session.add(customer)
     session.flush()
     for name in dict.fromkeys(plan.packages):
@@ -356,7 +357,7 @@ def accept(
             CustomerPackage(
                 customer_id=customer.id,
                 name=name,
-                status="provisioning",
+                status=PackageStatus.PROVISIONING,
                 limit=plan.parameters.limits.get(name),
                 errors=[],
                 warnings=[],
@@ -397,8 +398,9 @@ def accept(
 
 
 def transition(customer: Customer, new: Status, now: datetime) -> None:
-    """Move a customer to `new` now (the caller audits the request that caused it)."""
-    customer.status = new.value
+    """Move a customer to `new` now (the caller audits the request that caused it); a move the
+    state machine does not make (`rules.TRANSITIONS`) raises `InvalidState`."""
+    customer.status = new
     customer.updated_at = now
     customer.last_status_change = now
 
@@ -522,7 +524,7 @@ def to_out(
             country=customer.country,
         ),
         status=customer.status,
-        packages=[p.name for p in packages if p.status != "deleting"],
+        packages=[p.name for p in packages if p.status != PackageStatus.DELETING],
         resource_details=ResourceDetailsOut(packages=details),
         errors=_errors(customer.errors),
         restricted_by_partner=customer.restricted_by_partner,

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tukku.core.db import Base
+from tukku.core.db import Base, str_enum
+from tukku.identity.rules import OrgKind
 
 
 class Organization(Base):
@@ -17,7 +18,7 @@ class Organization(Base):
     __tablename__ = "organizations"
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind, 20))
     name: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     country: Mapped[str | None] = mapped_column(String(2))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tukku.identity.rules import OrgKind
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -15,7 +17,7 @@ class Principal:
 
     user_id: str
     org_id: str
-    org_kind: str
+    org_kind: OrgKind
     partner_org_id: str
     roles: frozenset[str]
     scopes: frozenset[str]

@@ -5,6 +5,20 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class OrgKind(StrEnum):
+    """What an organization is to the platform."""
+
+    OPERATOR = "operator"
+    PARTNER = "partner"
+    SUB_PARTNER = "sub_partner"
+    CUSTOMER = "customer"  # managed for wholesale by a partner
+    STANDALONE = "standalone"  # outside wholesale (or no longer in it)
+
+
+PARTNER_KINDS = frozenset({OrgKind.PARTNER, OrgKind.SUB_PARTNER})
+CUSTOMER_KINDS = frozenset({OrgKind.CUSTOMER, OrgKind.STANDALONE})
+
+
 class Scope(StrEnum):
     """API scopes, named like the original's where the original has them."""
 

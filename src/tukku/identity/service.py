@@ -22,9 +22,8 @@ from tukku.core.validation import normalize_email
 from tukku.identity.events import SecurityEvent, raise_event
 from tukku.identity.models import ApiToken, Organization, RoleAssignment, SigningKey, User
 from tukku.identity.principal import Actor, Principal
-from tukku.identity.rules import Role, Scope, grantable_scopes
+from tukku.identity.rules import PARTNER_KINDS, OrgKind, Role, Scope, grantable_scopes
 
-PARTNER_KINDS = frozenset({"partner", "sub_partner"})
 TOKEN_PREFIX = "tku_"  # noqa: S105 (a prefix, not a secret)
 SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # 48 of 256 bits: names a token, never unlocks it
 MIN_ID_PREFIX_LENGTH = 8
@@ -38,7 +37,7 @@ def hash_token(token: str) -> str:
 
 
 def create_organization(
-    session: Session, *, kind: str, name: str, now: datetime, parent_id: str | None = None
+    session: Session, *, kind: OrgKind, name: str, now: datetime, parent_id: str | None = None
 ) -> Organization:
     """A new organization of `kind` (operator, partner, sub_partner, customer, standalone)."""
     org = Organization(
@@ -114,9 +113,9 @@ def ensure_operator(
         if Role.OPERATOR.value not in roles_of(session, existing.id):
             raise DomainError([Problem(Codes.EMAIL_TAKEN, "email: already used by a non-operator")])
         return existing
-    org = session.scalars(select(Organization).where(Organization.kind == "operator")).first()
+    org = session.scalars(select(Organization).where(Organization.kind == OrgKind.OPERATOR)).first()
     if org is None:
-        org = create_organization(session, kind="operator", name="tukku operator", now=now)
+        org = create_organization(session, kind=OrgKind.OPERATOR, name="tukku operator", now=now)
     user = create_user(
         session,
         org_id=org.id,
@@ -310,11 +309,12 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
     if user.status != "active" or token.org_id != user.org_id:
         return None
     roles = roles_of(session, user.id)
+    sub_partner = org.kind == OrgKind.SUB_PARTNER
     principal = Principal(
         user_id=user.id,
         org_id=org.id,
         org_kind=org.kind,
-        partner_org_id=org.parent_id if org.kind == "sub_partner" and org.parent_id else org.id,
+        partner_org_id=org.parent_id if sub_partner and org.parent_id else org.id,
         roles=roles,
         # A token never grants more than its user's roles allow now (roles can be taken away).
         scopes=frozenset(token.scopes) & grantable_scopes(roles),
@@ -458,7 +458,7 @@ def resolve_actor(session: Session, principal: Principal, on_behalf_of: str | No
     if not on_behalf_of or on_behalf_of == own:
         return Actor(principal=principal, org_id=own, partner_org_id=principal.partner_org_id)
     target = session.get(Organization, on_behalf_of)
-    if target is None or target.kind != "sub_partner" or target.parent_id != own:
+    if target is None or target.kind != OrgKind.SUB_PARTNER or target.parent_id != own:
         raise NotFound(
             "sub-partner", Codes.SUB_PARTNER_NOT_FOUND, field_name="onBehalfOfSubPartnerOrgId"
         )
@@ -541,7 +541,7 @@ def create_standalone_org(
             normalized.append(NewOrgUser(address, user.first_name, user.last_name, user.admin))
     if problems:
         raise DomainError(problems, status=max(p.code.status for p in problems))
-    org = create_organization(session, kind="standalone", name=name.strip(), now=now)
+    org = create_organization(session, kind=OrgKind.STANDALONE, name=name.strip(), now=now)
     org.country, org.locale = code, locale
     org.verified_domains = sorted({d.strip().lower() for d in verified_domains or []})
     org.claimed_domains = sorted({d.strip().lower() for d in claimed_domains or []})

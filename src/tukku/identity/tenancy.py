@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, or_, select
 
 from tukku.identity.models import Organization
 from tukku.identity.principal import Actor
+from tukku.identity.rules import OrgKind
 
 
 def owned_by(owner_column: Any, actor: Actor) -> ColumnElement[bool]:
@@ -24,6 +25,6 @@ def visible_to(owner_column: Any, actor: Actor) -> ColumnElement[bool]:
     if actor.org_id != actor.partner_org_id:
         return owned_by(owner_column, actor)
     children = select(Organization.id).where(
-        Organization.parent_id == actor.org_id, Organization.kind == "sub_partner"
+        Organization.parent_id == actor.org_id, Organization.kind == OrgKind.SUB_PARTNER
     )
     return or_(owner_column == actor.org_id, owner_column.in_(children))

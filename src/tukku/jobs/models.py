@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tukku.core.db import Base, SeqType
+from tukku.core.db import Base, SeqType, str_enum
+
+
+class JobStatus(StrEnum):
+    """Where a job is: waiting (`queued`, also between retries), held by a worker (`running`),
+    or finished (`done`, or `failed` for good)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class Job(Base):
@@ -26,7 +37,7 @@ class Job(Base):
     id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus, 10), default=JobStatus.QUEUED)
     due_at: Mapped[datetime]
     available_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)

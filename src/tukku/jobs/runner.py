@@ -31,7 +31,7 @@ from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso
 from tukku.jobs import registry
-from tukku.jobs.models import Job, JobSchedule
+from tukku.jobs.models import Job, JobSchedule, JobStatus
 from tukku.jobs.registry import JobContext, PermanentJobError
 
 log = logging.getLogger("tukku.jobs")
@@ -140,8 +140,8 @@ class Worker:
     def _eligible(self) -> Any:
         now, real = self.clock.now(), self.wall_clock.now()
         return or_(
-            and_(Job.status == "queued", Job.due_at <= now, Job.available_at <= real),
-            and_(Job.status == "running", Job.lease_expires_at < real),
+            and_(Job.status == JobStatus.QUEUED, Job.due_at <= now, Job.available_at <= real),
+            and_(Job.status == JobStatus.RUNNING, Job.lease_expires_at < real),
         )
 
     def claim(self) -> Claimed | None:
@@ -155,7 +155,7 @@ class Worker:
                 update(Job)
                 .where(Job.id.in_(candidate.scalar_subquery()))
                 .values(
-                    status="running",
+                    status=JobStatus.RUNNING,
                     lease_owner=self.id,
                     lease_expires_at=real + self.lease,
                     attempts=Job.attempts + 1,
@@ -179,8 +179,8 @@ class Worker:
         now, real = self.clock.now(), self.wall_clock.now()
         with self.db.unit_of_work(write=False) as session:
             due = or_(
-                and_(Job.status == "queued", Job.due_at <= now, Job.available_at <= real),
-                Job.status == "running",
+                and_(Job.status == JobStatus.QUEUED, Job.due_at <= now, Job.available_at <= real),
+                Job.status == JobStatus.RUNNING,
             )
             return session.scalar(select(func.count()).select_from(Job).where(due)) or 0
 
@@ -249,7 +249,7 @@ class Worker:
         result = session.execute(
             update(Job)
             .where(self._guarded(job))
-            .values(status="done", finished_at=self.wall_clock.now(), last_error=None)
+            .values(status=JobStatus.DONE, finished_at=self.wall_clock.now(), last_error=None)
             .execution_options(synchronize_session=False)
         )
         if getattr(result, "rowcount", 0) != 1:
@@ -259,10 +259,10 @@ class Worker:
         final = permanent or job.attempt >= job.max_attempts
         values: dict[str, Any] = {"last_error": error}
         if final:
-            values |= {"status": "failed", "finished_at": self.wall_clock.now()}
+            values |= {"status": JobStatus.FAILED, "finished_at": self.wall_clock.now()}
         else:
             delay = timedelta(seconds=backoff_seconds(job.attempt, self.settings))
-            values |= {"status": "queued", "available_at": self.wall_clock.now() + delay}
+            values |= {"status": JobStatus.QUEUED, "available_at": self.wall_clock.now() + delay}
         with self.db.unit_of_work() as session:
             result = session.execute(
                 update(Job)
@@ -290,7 +290,9 @@ class Worker:
                     session.execute(
                         update(Job)
                         .where(
-                            Job.id == current, Job.lease_owner == self.id, Job.status == "running"
+                            Job.id == current,
+                            Job.lease_owner == self.id,
+                            Job.status == JobStatus.RUNNING,
                         )
                         .values(lease_expires_at=self.wall_clock.now() + self.lease)
                         .execution_options(synchronize_session=False)

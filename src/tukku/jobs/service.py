@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tukku.core.clock import real_now
 from tukku.core.db import insert_ignoring_conflicts, raise_signal
 from tukku.core.logging import tracking_id_var
-from tukku.jobs.models import Job
+from tukku.jobs.models import Job, JobStatus
 
 if TYPE_CHECKING:  # the registry's `JobKind.enqueue` calls this module
     from tukku.jobs.registry import JobKind, P
@@ -41,7 +41,7 @@ def enqueue(
     values: dict[str, Any] = {
         "kind": kind.name,
         "payload": dict(payload),
-        "status": "queued",
+        "status": JobStatus.QUEUED,
         "due_at": due_at,
         "available_at": available_at or real_now(),
         "attempts": 0,

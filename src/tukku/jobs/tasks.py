@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from tukku.core.clock import real_now
-from tukku.jobs.models import Job
+from tukku.jobs.models import Job, JobStatus
 from tukku.jobs.registry import JobContext, PeriodicKind, Scheduled
 
 PURGE_FINISHED = PeriodicKind(
@@ -19,4 +19,4 @@ PURGE_FINISHED = PeriodicKind(
 def purge_finished(ctx: JobContext, _payload: Scheduled) -> None:
     """Delete completed jobs older than the retention period; failed ones stay for operators."""
     cutoff = real_now() - timedelta(days=ctx.settings.job_keep_finished_days)
-    ctx.session.execute(delete(Job).where(Job.status == "done", Job.finished_at < cutoff))
+    ctx.session.execute(delete(Job).where(Job.status == JobStatus.DONE, Job.finished_at < cutoff))

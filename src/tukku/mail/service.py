@@ -12,11 +12,9 @@ from sqlalchemy.orm import Session
 from tukku.core.pagination import PageRequest
 from tukku.identity.permissions import CUSTOMER_ROLES
 from tukku.identity.principal import Principal
-from tukku.identity.rules import Scope
+from tukku.identity.rules import CUSTOMER_KINDS, OrgKind, Scope
 from tukku.mail.job_kinds import DELIVER
 from tukku.mail.models import MailMessage
-
-CUSTOMER_KINDS = frozenset({"customer", "standalone"})
 
 
 def queue_mail(
@@ -81,9 +79,9 @@ class OutboxScope:
         customer administrator its organization's (by `customer_org_id`); anyone else none."""
         if Scope.OPS.value in principal.scopes:
             return cls(Reach.EVERYTHING)
-        if principal.org_kind == "partner":
+        if principal.org_kind == OrgKind.PARTNER:
             return cls(Reach.PARTNER, principal.org_id)
-        if principal.org_kind == "sub_partner":
+        if principal.org_kind == OrgKind.SUB_PARTNER:
             return cls(Reach.OWNER, principal.org_id)
         if principal.org_kind in CUSTOMER_KINDS and principal.roles & CUSTOMER_ROLES:
             return cls(Reach.CUSTOMER, principal.org_id)

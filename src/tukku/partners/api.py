@@ -16,7 +16,7 @@ from tukku.core.timefmt import iso
 from tukku.identity import service as identity
 from tukku.identity.deps import authenticate, requires
 from tukku.identity.principal import Actor, Principal
-from tukku.identity.rules import Scope
+from tukku.identity.rules import OrgKind, Scope
 from tukku.partners import flows, service
 from tukku.partners.models import SubPartner
 from tukku.partners.schemas import (
@@ -37,7 +37,7 @@ def _actor(session: Session, principal: Principal, partner_org_id: str | None) -
     """The partner acting: the caller's own, or (operators only) the one named."""
     if Scope.OPS.value in principal.scopes:
         org = identity.get_org(session, partner_org_id) if partner_org_id else None
-        if org is None or org.kind != "partner":
+        if org is None or org.kind != OrgKind.PARTNER:
             raise NotFound("partner", field_name="partnerOrgId")
         return Actor(principal=principal, org_id=org.id, partner_org_id=org.id)
     if Scope.SUB_PARTNERS_WRITE.value not in principal.scopes:

@@ -16,7 +16,7 @@ from tukku.identity import service as identity
 from tukku.identity.models import User
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
-from tukku.identity.rules import Role
+from tukku.identity.rules import OrgKind, Role
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.schemas import TemplateWrite
@@ -52,7 +52,7 @@ def create_partner(
         raise Conflict("adminEmail", f"{email} is already in use", Codes.EMAIL_TAKEN)
     if not name.strip():
         raise Invalid("name", "must not be blank")
-    org = identity.create_organization(session, kind="partner", name=name.strip(), now=now)
+    org = identity.create_organization(session, kind=OrgKind.PARTNER, name=name.strip(), now=now)
     admin = identity.create_user(
         session,
         org_id=org.id,
@@ -124,7 +124,7 @@ def create_sub_partner(
     if identity.find_user_by_email(session, email) is not None:
         raise Conflict("adminEmail", f"{email} is already in use", Codes.EMAIL_TAKEN)
     org = identity.create_organization(
-        session, kind="sub_partner", name=data.name.strip(), now=now, parent_id=parent.id
+        session, kind=OrgKind.SUB_PARTNER, name=data.name.strip(), now=now, parent_id=parent.id
     )
     identity.create_user(
         session,

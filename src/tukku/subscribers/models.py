@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from tukku.core.db import Base, SeqType
+from tukku.core.db import Base, SeqType, str_enum
+from tukku.subscribers.rules import SUBSCRIBER_STATES, Status
 
 
 class Subscriber(Base):
@@ -26,7 +27,7 @@ class Subscriber(Base):
     first_name: Mapped[str] = mapped_column(String(255))
     last_name: Mapped[str] = mapped_column(String(255))
     package: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[Status] = mapped_column(str_enum(Status, 32))
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
     errors: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
@@ -44,6 +45,10 @@ class Subscriber(Base):
         Index("ix_subscribers_owner_created", "owner_org_id", "created_at", "seq"),
         Index("ix_subscribers_owner_status_change", "owner_org_id", "last_status_change", "seq"),
     )
+
+    @validates("status")
+    def _move(self, _key: str, new: Status) -> Status:
+        return SUBSCRIBER_STATES.moved(self.status, new)
 
 
 class DirectoryNumber(Base):

@@ -15,6 +15,7 @@ from tukku.core.errors import Code, Codes, DomainError, Problem
 from tukku.core.validation import normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer
+from tukku.customers.rules import PackageStatus
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Actor
 from tukku.onboarding import service as onboarding
@@ -47,7 +48,7 @@ def _against_customer(
     prefix = "provisioningParameters"
     if package is not None:
         row = customers.package_row(session, customer.id, package)
-        if row is None or row.status != "provisioned":
+        if row is None or row.status != PackageStatus.PROVISIONED:
             reason = f"packages: {package} is not provisioned on the customer"
             outcome.problems.append(Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, reason, "packages"))
         elif (

@@ -7,7 +7,9 @@ from enum import StrEnum
 
 from tukku.catalog.packages import Catalog
 from tukku.core.errors import Codes, Problem
+from tukku.core.states import StateMachine
 from tukku.core.validation import is_extension, normalize_phone_number
+from tukku.identity.rules import OrgKind
 
 
 class Status(StrEnum):
@@ -16,6 +18,19 @@ class Status(StrEnum):
     PROVISIONED = "provisioned"
     PENDING_USER_MIGRATION = "pending_user_migration"
     REMOVED = "removed"
+
+
+SUBSCRIBER_STATES = StateMachine(
+    "subscriber",
+    Status,
+    {
+        # A subscriber starts waiting; its user is at once in the organization, or consents.
+        Status.PENDING_USER_MIGRATION: frozenset({Status.PROVISIONED, Status.REMOVED}),
+        Status.PROVISIONED: frozenset({Status.REMOVED}),
+        Status.REMOVED: frozenset(),
+    },
+)
+"""Every change of `Subscriber.status` is checked against it (`subscribers.models`)."""
 
 
 def choose_package(
@@ -106,7 +121,7 @@ def email_owner(
         return EmailOwner.NOBODY
     if owner_org_id == customer_org_id:
         return EmailOwner.MEMBER
-    if owner_org_kind == "standalone":
+    if owner_org_kind == OrgKind.STANDALONE:
         return EmailOwner.OUTSIDE
     return EmailOwner.TAKEN
 

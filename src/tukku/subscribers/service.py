@@ -28,6 +28,7 @@ from tukku.core.timefmt import iso
 from tukku.core.validation import normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer, CustomerPackage, Location
+from tukku.customers.rules import PackageStatus
 from tukku.identity import service as identity
 from tukku.identity.models import User
 from tukku.identity.permissions import Permission, authorize
@@ -110,7 +111,7 @@ def _usable_package(
     session: Session, customer: Customer, package: str, field_name: str
 ) -> CustomerPackage:
     row = customers.package_row(session, customer.id, package)
-    if row is None or row.status != "provisioned":
+    if row is None or row.status != PackageStatus.PROVISIONED:
         reason = f"{package} is not provisioned on the customer"
         raise invalid_all(
             [Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, f"{field_name}: {reason}", field_name)]
@@ -254,7 +255,7 @@ def _activate(
     if admin:
         identity.grant_role(session, user=user, role=Role.CUSTOMER_FULL_ADMIN, now=now)
     subscriber.user_id = user.id
-    subscriber.status = Status.PROVISIONED.value
+    subscriber.status = Status.PROVISIONED
     subscriber.last_status_change = now
     _start_billing(session, subscriber, customer, now)
     brand = _brand(session, customer)
@@ -378,7 +379,7 @@ def provision_into(
         first_name=(params.first_name or "").strip(),
         last_name=(params.last_name or "").strip(),
         package=package,
-        status=Status.PENDING_USER_MIGRATION.value,
+        status=Status.PENDING_USER_MIGRATION,
         location_id=location.id if location else None,
         errors=[],
         created_at=now,
@@ -482,7 +483,7 @@ def change_package(
 def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
     billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
     _release_numbers(session, subscriber)
-    subscriber.status = Status.REMOVED.value
+    subscriber.status = Status.REMOVED
     subscriber.removed_at = now
     subscriber.last_status_change = now
 
