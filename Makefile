@@ -5,7 +5,7 @@ ARGS ?=
 PYTEST_ARGS ?=
 LOCK_ARGS ?=
 
-.PHONY: run test lint typecheck check-migrations check-locks bench install install-dev lock clean
+.PHONY: run test lint typecheck check-layers check-migrations check-locks bench install install-dev lock clean
 
 install:
 	@scripts/ensure-venv.sh
@@ -20,7 +20,7 @@ run: install
 	$(BIN)/tukku serve --demo $(ARGS)
 
 ## make test: lint, type-check, check migrations, and run the whole suite on SQLite and PostgreSQL
-test: check-locks install-dev lint typecheck check-migrations
+test: check-locks install-dev lint typecheck check-layers check-migrations
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: install-dev
@@ -29,6 +29,10 @@ lint: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy
+
+# The import contracts of pyproject.toml's [tool.importlinter] (layers, see docs/development.md).
+check-layers: install-dev
+	$(BIN)/lint-imports
 
 check-migrations: install-dev
 	$(BIN)/tukku db check

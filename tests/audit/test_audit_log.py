@@ -531,13 +531,23 @@ def test_setting_up_a_sub_partner_credits_every_resulting_change_to_the_caller(c
 
     caused = list_all(ctx.client, OPS_AUDIT, ctx.ops.headers, trackingId=TRACKING)
 
-    # The sub-partner's default template comes with it; its new admin has done nothing yet.
-    assert {e["action"] for e in caused} == {"sub_partner.create", "template.create"}
+    # The sub-partner's default template and its admin's roles come with it; its new admin
+    # has done nothing yet.
+    assert sorted(e["action"] for e in caused) == [
+        "role.grant",
+        "role.grant",
+        "sub_partner.create",
+        "template.create",
+    ]
     admin = user_id_of(ctx.db, ctx.partner.admin_email)
     assert {(e["action"], e["actorUserId"], e["actorOrgId"]) for e in caused} == {
         ("sub_partner.create", admin, ctx.partner.org_id),
         ("template.create", admin, ctx.partner.org_id),
+        ("role.grant", admin, ctx.partner.org_id),
     }
+    grants = [e for e in caused if e["action"] == "role.grant"]
+    assert {e["after"]["role"] for e in grants} == {"partner_full_admin", "wholesale_admin"}
+    assert {e["ownerOrgId"] for e in grants} == {org_id}
     template = next(e for e in caused if e["action"] == "template.create")
     assert template["onBehalfOfOrgId"] == org_id
     assert template["ownerOrgId"] == org_id
@@ -767,14 +777,24 @@ def test_each_filter_narrows_both_lists_to_exactly_the_matching_events(
 
 
 def test_events_come_newest_first(history: History) -> None:
-    assert [e["trackingId"] for e in history.full] == [
-        "trk-5",
-        "trk-5",
-        "trk-4",
-        "trk-3",
-        "trk-2",
-        "trk-1",
-        None,  # the partner's default template, created when the partner was set up
+    assert [(e["trackingId"], e["action"]) for e in history.full] == [
+        ("trk-5", "role.grant"),  # the sub-partner's admin, both of its roles
+        ("trk-5", "role.grant"),
+        ("trk-5", "sub_partner.create"),
+        ("trk-5", "template.create"),
+        ("trk-4", "template.delete"),
+        ("trk-3", "template.create"),
+        ("trk-2", "template.replace"),
+        ("trk-1", "template.create"),
+        # Set up outside a request: Bob's token and role, the partner's test token, its
+        # admin's roles, the partner itself and its default template.
+        (None, "token.issue"),
+        (None, "role.grant"),
+        (None, "token.issue"),
+        (None, "role.grant"),
+        (None, "role.grant"),
+        (None, "partner.create"),
+        (None, "template.create"),
     ]
     times = [occurred(e) for e in history.full]
     assert times == sorted(times, reverse=True)
@@ -848,7 +868,13 @@ def test_a_partner_read_only_user_can_read_the_log(
     response = app_client.get(PARTNER_AUDIT, headers=reader)
 
     assert response.status_code == 200
-    assert response.json()["items"] == history.full
+    items = response.json()["items"]
+    # Newest first: the reader's own token and role, then the history as its admin saw it.
+    assert [(e["action"], e["ownerOrgId"]) for e in items[:2]] == [
+        ("token.issue", history.partner.org_id),
+        ("role.grant", history.partner.org_id),
+    ]
+    assert items[2:] == history.full
 
 
 def test_a_token_without_the_audit_scope_is_refused(

@@ -25,8 +25,9 @@ from tukku.customers.backend import LocalProvisioning
 from tukku.customers.job_kinds import PROVISION
 from tukku.customers.models import Customer
 from tukku.customers.schemas import CustomerCreate
+from tukku.identity.actor import Actor
 from tukku.identity.models import Organization
-from tukku.identity.principal import Actor, Principal
+from tukku.identity.principal import Principal
 from tukku.jobs.models import Job
 
 pytestmark = pytest.mark.postgres_only

@@ -14,8 +14,9 @@ from tests.support import CALLING, provision_customer, subscriber_body
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.errors import DomainError
+from tukku.identity.actor import Actor
 from tukku.identity.models import RoleAssignment
-from tukku.identity.principal import Actor, Principal
+from tukku.identity.principal import Principal
 from tukku.subscribers import service
 from tukku.subscribers.schemas import SubscriberCreate
 

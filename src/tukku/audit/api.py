@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -9,17 +10,26 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from tukku.audit import service
 from tukku.audit.schemas import AuditEventPage
 from tukku.core.deps import DbSession, MaxParam, OffsetParam
+from tukku.core.errors import Codes, Invalid
 from tukku.core.http import trim_page
 from tukku.core.pagination import page_request
-from tukku.core.timefmt import instant_param
-from tukku.identity.deps import requires
-from tukku.identity.permissions import Permission, authorize
+from tukku.core.timefmt import parse_instant
+from tukku.identity.actor import Actor
+from tukku.identity.deps import acting, requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
-from tukku.identity.service import resolve_actor
 
 partner_router = APIRouter(prefix="/v1/partner/auditEvents", tags=["Audit"])
 ops_router = APIRouter(prefix="/v1/ops/auditEvents", tags=["Operations"])
+
+
+def _instant(name: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise Invalid(name, "must be epoch milliseconds or ISO 8601", Codes.INVALID_QUERY) from None
 
 
 def filters(
@@ -38,8 +48,8 @@ def filters(
         target_id=target_id,
         actor_user_id=actor_user_id,
         tracking_id=tracking_id,
-        since=instant_param("from", since),
-        until=instant_param("to", until),
+        since=_instant("from", since),
+        until=_instant("to", until),
     )
 
 
@@ -52,20 +62,16 @@ def partner_events(
     response: Response,
     session: DbSession,
     wanted: Filters,
-    principal: Annotated[Principal, Depends(requires(Scope.AUDIT_READ))],
-    on_behalf_of: Annotated[str | None, Query(alias="onBehalfOfSubPartnerOrgId")] = None,
+    actor: Annotated[Actor, Depends(acting(Scope.AUDIT_READ))],
     max_: MaxParam = None,
     offset: OffsetParam = None,
 ) -> AuditEventPage:
     """Changes to your organization's data (a parent's includes its sub-partners'), newest first.
     Where a change came from is shown for changes your own people (and your sub-partners') made."""
-    actor = resolve_actor(session, principal, on_behalf_of)
-    authorize(principal, Permission.AUDIT_READ)
     page = page_request(offset, max_, default=100, cap=1000)
-    rows = trim_page(
-        request, response, service.list_(session, filters=wanted, page=page, actor=actor), page
-    )
-    own = service.own_people(session, principal)
+    found = service.list_for_partner(session, actor=actor, filters=wanted, page=page)
+    rows = trim_page(request, response, found, page)
+    own = service.own_people(session, actor)
     return AuditEventPage(
         items=[service.to_out(e, with_source=e.actor_org_id in own) for e in rows]
     )
@@ -82,9 +88,8 @@ def ops_events(
     offset: OffsetParam = None,
 ) -> AuditEventPage:
     """Every change on the platform, newest first."""
-    authorize(principal, Permission.OPERATE)
     page = page_request(offset, max_, default=100, cap=1000)
-    rows = service.list_(session, filters=wanted, page=page)
+    rows = service.list_platform_wide(session, principal=principal, filters=wanted, page=page)
     return AuditEventPage(
         items=[service.to_out(e) for e in trim_page(request, response, rows, page)]
     )

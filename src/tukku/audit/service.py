@@ -18,8 +18,10 @@ from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
 from tukku.identity import events as identity_events
+from tukku.identity.actor import Actor
 from tukku.identity.models import Organization
-from tukku.identity.principal import Actor, Principal
+from tukku.identity.permissions import Permission, authorize
+from tukku.identity.principal import Principal
 from tukku.identity.rules import OrgKind
 
 
@@ -120,17 +122,7 @@ class AuditFilters:
     until: datetime | None = None
 
 
-def list_(
-    session: Session, *, filters: AuditFilters, page: PageRequest, actor: Actor | None = None
-) -> list[AuditEvent]:
-    """Events newest first. With an actor: a partner's events (its sub-partners' included);
-    a sub-partner's own only. Without (operators): every event."""
-    query = select(AuditEvent)
-    if actor is not None:
-        if actor.org_id == actor.partner_org_id:
-            query = query.where(AuditEvent.partner_org_id == actor.partner_org_id)
-        else:
-            query = query.where(AuditEvent.owner_org_id == actor.org_id)
+def _filtered(query: Any, filters: AuditFilters, page: PageRequest) -> Any:
     for column, value in (
         (AuditEvent.action, filters.action),
         (AuditEvent.target_type, filters.target_type),
@@ -145,17 +137,38 @@ def list_(
     if filters.until is not None:
         query = query.where(AuditEvent.occurred_at <= filters.until)
     query = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
+    return query.offset(page.offset).limit(page.limit + 1)
 
 
-def own_people(session: Session, principal: Principal) -> frozenset[str]:
+def list_for_partner(
+    session: Session, *, actor: Actor, filters: AuditFilters, page: PageRequest
+) -> list[AuditEvent]:
+    """A partner's events (its sub-partners' included), or a sub-partner's own, newest first."""
+    actor.require(Permission.AUDIT_READ)
+    if actor.is_parent:
+        query = select(AuditEvent).where(AuditEvent.partner_org_id == actor.partner_org_id)
+    else:
+        query = select(AuditEvent).where(AuditEvent.owner_org_id == actor.org_id)
+    return list(session.scalars(_filtered(query, filters, page)))
+
+
+def list_platform_wide(
+    session: Session, *, principal: Principal, filters: AuditFilters, page: PageRequest
+) -> list[AuditEvent]:
+    """Every event on the platform, newest first: for operators only."""
+    authorize(principal, Permission.OPERATE)
+    return list(session.scalars(_filtered(select(AuditEvent), filters, page)))
+
+
+def own_people(session: Session, actor: Actor) -> frozenset[str]:
     """The organizations whose users' request sources (address, User-Agent) a partner's audit
-    log shows: its own and, for a parent, its sub-partners'. Operators' and customers' stay
-    private."""
+    log shows: the caller's own and, for a parent, its sub-partners'. Operators' and customers'
+    stay private."""
+    caller = actor.principal.org_id
     children = select(Organization.id).where(
-        Organization.parent_id == principal.org_id, Organization.kind == OrgKind.SUB_PARTNER
+        Organization.parent_id == caller, Organization.kind == OrgKind.SUB_PARTNER
     )
-    return frozenset([principal.org_id, *session.scalars(children)])
+    return frozenset([caller, *session.scalars(children)])
 
 
 def to_out(event: AuditEvent, *, with_source: bool = True) -> AuditEventOut:

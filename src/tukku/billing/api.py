@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from tukku.billing import invoices, reports
 from tukku.billing.models import BillingReport
@@ -28,23 +29,23 @@ from tukku.core.deps import (
     LinkSecret,
     MaxParam,
     OffsetParam,
-    OnBehalfOf,
     SettingsDep,
 )
 from tukku.core.errors import Codes, Forbidden, Invalid, NotFound
 from tukku.core.http import link_base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.timefmt import parse_day
-from tukku.identity.deps import authenticate, requires
+from tukku.identity import actor as actors
+from tukku.identity.actor import Actor
+from tukku.identity.deps import acting, authenticate, requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import OrgKind, Scope
-from tukku.identity.service import resolve_actor
 
 router = APIRouter(prefix="/v1/wholesale/billing/reports", tags=["Wholesale billing reports"])
 downloads_router = APIRouter(prefix="/v1/billing/downloads", tags=["Wholesale billing reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["Price books and invoices"])
-Reader = Annotated[Principal, Depends(requires(Scope.BILLING_READ))]
-Writer = Annotated[Principal, Depends(requires(Scope.BILLING_WRITE))]
+Reader = Annotated[Actor, Depends(acting(Scope.BILLING_READ))]
+Writer = Annotated[Actor, Depends(acting(Scope.BILLING_WRITE))]
 Caller = Annotated[Principal, Depends(authenticate)]
 
 
@@ -79,11 +80,9 @@ def create_report(
     body: ReportCreate,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> ReportIdOut:
     """Accept a report request (200); generation runs in the background: poll GET."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     report = reports.create(session, actor=actor, data=body, now=clock.now())
     return ReportIdOut(
         id=report.id,
@@ -102,7 +101,7 @@ def list_reports(
     clock: ClockDep,
     settings: SettingsDep,
     secret: LinkSecret,
-    principal: Reader,
+    actor: Reader,
     billing_start_date: Annotated[str | None, Query(alias="billingStartDate")] = None,
     billing_end_date: Annotated[str | None, Query(alias="billingEndDate")] = None,
     type_: Annotated[str | None, Query(alias="type")] = None,
@@ -111,10 +110,8 @@ def list_reports(
     sub_partner_org_id: Annotated[str | None, Query(alias="subPartnerOrgId")] = None,
     max_: MaxParam = None,
     offset: OffsetParam = None,
-    on_behalf_of: OnBehalfOf = None,
 ) -> ReportPage:
     """The caller's reports; every filter matches exactly. At most 100 per page."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=100, cap=100)
     filters = reports.ReportFilters(
         billing_start=_day("billingStartDate", billing_start_date),
@@ -144,11 +141,9 @@ def get_report(
     clock: ClockDep,
     settings: SettingsDep,
     secret: LinkSecret,
-    principal: Reader,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Reader,
 ) -> ReportOut:
     """One report; when complete, `tempDownloadURL` serves its CSV for 30 minutes."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     report = reports.get_or_404(session, actor=actor, report_id=report_id)
     return _out(request, report, secret, clock, settings.download_link_seconds)
 
@@ -158,11 +153,9 @@ def delete_report(
     report_id: str,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> Response:
     """Delete a report and its file; its download links stop working."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     reports.delete(session, actor=actor, report_id=report_id, now=clock.now())
     return Response(status_code=204)
 
@@ -191,18 +184,22 @@ def download(
     )
 
 
-def _partner_of(principal: Principal, partner_org_id: str | None, scope: Scope) -> str:
-    """The partner a price book or invoice call is about: the operator names one, a partner
-    reads its own (sub-partners have no price book of their own)."""
+def _partner_of(
+    session: Session, principal: Principal, partner_org_id: str | None, scope: Scope
+) -> Actor:
+    """Who acts on a price book or invoices: an operator for the partner it names, a partner
+    for itself (sub-partners have no price book of their own)."""
     if Scope.OPS.value in principal.scopes:
         if not partner_org_id:
             raise Invalid("partnerOrgId", "operators name the partner", Codes.MISSING_FIELD)
-        return partner_org_id
+        return actors.for_named_partner(
+            session, principal, partner_org_id, what="price book", code=Codes.PRICE_BOOK_NOT_FOUND
+        )
     if scope.value not in principal.scopes:
         raise Forbidden(f"the token lacks scope {scope.value}", Codes.MISSING_SCOPE)
     if principal.org_kind != OrgKind.PARTNER or partner_org_id not in (None, principal.org_id):
         raise NotFound("price book", Codes.PRICE_BOOK_NOT_FOUND)
-    return principal.org_id
+    return actors.own(principal)
 
 
 PartnerOrgId = Annotated[
@@ -215,10 +212,8 @@ def get_price_book(
     session: DbSession, clock: ClockDep, principal: Caller, partner_org_id: PartnerOrgId = None
 ) -> PriceBookOut:
     """The prices in effect today (partners read theirs; operators any partner's)."""
-    partner = _partner_of(principal, partner_org_id, Scope.BILLING_READ)
-    version = invoices.version_in_effect(session, partner, clock.now().date())
-    if version is None:
-        raise NotFound("price book", Codes.PRICE_BOOK_NOT_FOUND)
+    actor = _partner_of(session, principal, partner_org_id, Scope.BILLING_READ)
+    version = invoices.price_book_in_effect(session, actor=actor, on=clock.now().date())
     return invoices.price_book_out(session, version)
 
 
@@ -229,10 +224,9 @@ def list_price_books(
     session: DbSession, principal: Caller, partner_org_id: PartnerOrgId = None
 ) -> PriceBookPage:
     """Every version, newest first, including ones taking effect later."""
-    partner = _partner_of(principal, partner_org_id, Scope.BILLING_READ)
-    return PriceBookPage(
-        items=[invoices.price_book_out(session, v) for v in invoices.versions(session, partner)]
-    )
+    actor = _partner_of(session, principal, partner_org_id, Scope.BILLING_READ)
+    found = invoices.versions(session, actor=actor)
+    return PriceBookPage(items=[invoices.price_book_out(session, v) for v in found])
 
 
 @partner_router.put("/priceBook", response_model=PriceBookOut, summary="Set prices (operators)")
@@ -244,10 +238,8 @@ def put_price_book(
     partner_org_id: PartnerOrgId = None,
 ) -> PriceBookOut:
     """Set a partner's monthly price per SKU and its currency, from a month's first day on."""
-    partner = _partner_of(principal, partner_org_id, Scope.OPS)
-    version = invoices.set_price_book(
-        session, partner_org_id=partner, data=body, now=clock.now(), by=principal
-    )
+    actor = _partner_of(session, principal, partner_org_id, Scope.OPS)
+    version = invoices.set_price_book(session, actor=actor, data=body, now=clock.now())
     return invoices.price_book_out(session, version)
 
 
@@ -259,9 +251,9 @@ def list_invoices(
     month: Annotated[str | None, Query(description="YYYY-MM")] = None,
 ) -> InvoicePage:
     """Invoices, newest month first."""
-    partner = _partner_of(principal, partner_org_id, Scope.BILLING_READ)
+    actor = _partner_of(session, principal, partner_org_id, Scope.BILLING_READ)
     wanted = _day("month", f"{month}-01") if month else None
-    rows = invoices.list_invoices(session, partner_org_id=partner, month=wanted)  # type: ignore[arg-type]
+    rows = invoices.list_invoices(session, actor=actor, month=wanted)  # type: ignore[arg-type]
     return InvoicePage(items=[invoices.invoice_out(session, i) for i in rows])
 
 
@@ -270,8 +262,8 @@ def get_invoice(
     invoice_id: str, session: DbSession, principal: Caller, partner_org_id: PartnerOrgId = None
 ) -> InvoiceOut:
     """One invoice with its lines."""
-    partner = _partner_of(principal, partner_org_id, Scope.BILLING_READ)
-    invoice = invoices.get_invoice(session, partner_org_id=partner, invoice_id=invoice_id)
+    actor = _partner_of(session, principal, partner_org_id, Scope.BILLING_READ)
+    invoice = invoices.get_invoice(session, actor=actor, invoice_id=invoice_id)
     return invoices.invoice_out(session, invoice)
 
 
@@ -280,6 +272,6 @@ def get_invoice_csv(
     invoice_id: str, session: DbSession, principal: Caller, partner_org_id: PartnerOrgId = None
 ) -> Response:
     """One invoice as CSV (one row per SKU, then the total)."""
-    partner = _partner_of(principal, partner_org_id, Scope.BILLING_READ)
-    invoice = invoices.get_invoice(session, partner_org_id=partner, invoice_id=invoice_id)
+    actor = _partner_of(session, principal, partner_org_id, Scope.BILLING_READ)
+    invoice = invoices.get_invoice(session, actor=actor, invoice_id=invoice_id)
     return Response(invoices.invoice_csv(session, invoice), media_type="text/csv; charset=utf-8")

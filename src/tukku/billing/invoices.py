@@ -44,7 +44,8 @@ from tukku.core.errors import Codes, Conflict, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.timefmt import iso, parse_day
 from tukku.identity import service as identity
-from tukku.identity.principal import Principal
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
 from tukku.partners import service as partners
 
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -59,14 +60,16 @@ def _sku_packages() -> dict[str, str]:
 
 
 def set_price_book(
-    session: Session, *, partner_org_id: str, data: PriceBookIn, now: datetime, by: Principal
+    session: Session, *, actor: Actor, data: PriceBookIn, now: datetime
 ) -> PriceBookVersion:
-    """Set a partner's prices from the first day of a month on (operators only).
+    """Set the acting partner's prices from the first day of a month on (operators only).
 
     Setting the same month again replaces its prices. Prices never change for a month already
     invoiced: neither by replacing the version an invoice used nor by a new version taking
     effect in (or before) an invoiced month that it would cover.
     """
+    actor.require(Permission.OPERATE)
+    partner_org_id, by = actor.partner_org_id, actor.principal
     subscription = partners.subscription_of(session, partner_org_id)
     if subscription is None:
         raise NotFound("partner", field_name="partnerOrgId")
@@ -198,8 +201,17 @@ def _effective_from(text: str | None, now: datetime, problems: list[Problem]) ->
     return day
 
 
-def version_in_effect(session: Session, partner_org_id: str, on: date) -> PriceBookVersion | None:
-    """The price book version in effect on `on`."""
+def price_book_in_effect(session: Session, *, actor: Actor, on: date) -> PriceBookVersion:
+    """The acting partner's price book version in effect on `on`; 404 when it has none."""
+    actor.require(Permission.BILLING_READ)
+    version = _version_in_effect(session, actor.partner_org_id, on)
+    if version is None:
+        raise NotFound("price book", Codes.PRICE_BOOK_NOT_FOUND)
+    return version
+
+
+def _version_in_effect(session: Session, partner_org_id: str, on: date) -> PriceBookVersion | None:
+    """The price book version of a partner in effect on `on`."""
     return session.scalars(
         select(PriceBookVersion)
         .where(
@@ -210,12 +222,13 @@ def version_in_effect(session: Session, partner_org_id: str, on: date) -> PriceB
     ).first()
 
 
-def versions(session: Session, partner_org_id: str) -> list[PriceBookVersion]:
-    """Every version of a partner's price book, newest first."""
+def versions(session: Session, *, actor: Actor) -> list[PriceBookVersion]:
+    """Every version of the acting partner's price book, newest first."""
+    actor.require(Permission.BILLING_READ)
     return list(
         session.scalars(
             select(PriceBookVersion)
-            .where(PriceBookVersion.partner_org_id == partner_org_id)
+            .where(PriceBookVersion.partner_org_id == actor.partner_org_id)
             .order_by(PriceBookVersion.effective_from.desc())
         )
     )
@@ -296,7 +309,7 @@ def _issue(session: Session, partner_org_id: str, month: date, now: datetime) ->
     already = session.scalar(
         select(Invoice.id).where(Invoice.partner_org_id == partner_org_id, Invoice.month == month)
     )
-    version = version_in_effect(session, partner_org_id, month)
+    version = _version_in_effect(session, partner_org_id, month)
     org = identity.get_org(session, partner_org_id)
     if already is not None or version is None or org is None:
         return 0
@@ -364,20 +377,22 @@ def _issue(session: Session, partner_org_id: str, month: date, now: datetime) ->
     return 1
 
 
-def list_invoices(
-    session: Session, *, partner_org_id: str, month: date | None = None
-) -> list[Invoice]:
-    """A partner's invoices, newest month first."""
-    query = select(Invoice).where(Invoice.partner_org_id == partner_org_id)
+def list_invoices(session: Session, *, actor: Actor, month: date | None = None) -> list[Invoice]:
+    """The acting partner's invoices, newest month first."""
+    actor.require(Permission.BILLING_READ)
+    query = select(Invoice).where(Invoice.partner_org_id == actor.partner_org_id)
     if month is not None:
         query = query.where(Invoice.month == month)
     return list(session.scalars(query.order_by(Invoice.month.desc())))
 
 
-def get_invoice(session: Session, *, partner_org_id: str, invoice_id: str) -> Invoice:
-    """One of a partner's invoices; 404 for anyone else's."""
+def get_invoice(session: Session, *, actor: Actor, invoice_id: str) -> Invoice:
+    """One of the acting partner's invoices; 404 for anyone else's."""
+    actor.require(Permission.BILLING_READ)
     invoice = session.scalars(
-        select(Invoice).where(Invoice.id == invoice_id, Invoice.partner_org_id == partner_org_id)
+        select(Invoice).where(
+            Invoice.id == invoice_id, Invoice.partner_org_id == actor.partner_org_id
+        )
     ).first()
     if invoice is None:
         raise NotFound("invoice", Codes.INVOICE_NOT_FOUND)

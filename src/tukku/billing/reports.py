@@ -22,8 +22,8 @@ from tukku.core.pagination import PageRequest
 from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
 from tukku.identity import service as identity
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
 from tukku.identity.rules import OrgKind
 from tukku.partners import service as partners
 
@@ -62,7 +62,7 @@ def _scope(session: Session, actor: Actor, requested: str | None) -> str | None:
 
 def create(session: Session, *, actor: Actor, data: ReportCreate, now: datetime) -> BillingReport:
     """Accept a report request; a job generates it. 409 while a completed one exists."""
-    authorize(actor.principal, Permission.BILLING_WRITE)
+    actor.require(Permission.BILLING_WRITE)
     partners.ensure_may_change(session, actor.org_id)
     report_type = _enum(data.type, ReportType, "type")
     category = _enum(data.category, Category, "category")
@@ -120,15 +120,12 @@ def create(session: Session, *, actor: Actor, data: ReportCreate, now: datetime)
 
 
 def _visible(actor: Actor) -> list[Any]:
-    conditions: list[Any] = [BillingReport.partner_org_id == actor.partner_org_id]
-    if actor.org_id != actor.partner_org_id:
-        conditions.append(BillingReport.sub_partner_org_id == actor.org_id)
-    return conditions
+    return actor.sees_partner_rows(BillingReport.partner_org_id, BillingReport.sub_partner_org_id)
 
 
 def get_or_404(session: Session, *, actor: Actor, report_id: str) -> BillingReport:
     """One of the actor's reports (a sub-partner sees only its own)."""
-    authorize(actor.principal, Permission.BILLING_READ)
+    actor.require(Permission.BILLING_READ)
     report = session.scalars(
         select(BillingReport).where(BillingReport.id == report_id, *_visible(actor))
     ).first()
@@ -153,7 +150,7 @@ def list_(
     session: Session, *, actor: Actor, filters: ReportFilters, page: PageRequest
 ) -> list[BillingReport]:
     """The actor's reports; a parent's plain list holds its own, not its sub-partners'."""
-    authorize(actor.principal, Permission.BILLING_READ)
+    actor.require(Permission.BILLING_READ)
     query = select(BillingReport).where(*_visible(actor))
     scope = _scope(session, actor, filters.sub_partner_org_id)
     query = query.where(
@@ -175,7 +172,7 @@ def list_(
 
 def delete(session: Session, *, actor: Actor, report_id: str, now: datetime) -> None:
     """Delete a report; its file goes in the background and its links stop working at once."""
-    authorize(actor.principal, Permission.BILLING_WRITE)
+    actor.require(Permission.BILLING_WRITE)
     report = get_or_404(session, actor=actor, report_id=report_id)
     if report.storage_key:
         payload: ReportFilePayload = {"storageKey": report.storage_key}

@@ -9,6 +9,7 @@ import typer
 
 from tukku.cli.common import DatabaseUrl, console, settings_for
 from tukku.core import migrate
+from tukku.schema import metadata
 
 app = typer.Typer(help="Database schema: upgrade, check.", no_args_is_help=True)
 
@@ -27,7 +28,7 @@ def check(database_url: DatabaseUrl = None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         url = database_url or f"sqlite:///{Path(scratch) / 'check.db'}"
         migrate.upgrade(url)
-        found = migrate.differences(url)
+        found = migrate.differences(url, metadata)
     if found:
         for item in found:
             console.print(f"[red]differs:[/] {item}")

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine
 from sqlalchemy.pool import NullPool
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent.parent / "migrations"
@@ -56,10 +56,11 @@ def is_current(url: str) -> bool:
     return current_revision(url) == head_revision()
 
 
-def differences(url: str) -> list[Any]:
-    """How the migrated schema at `url` differs from the models (empty: they agree)."""
-    from tukku.schema import metadata
+def differences(url: str, metadata: MetaData) -> list[Any]:
+    """How the migrated schema at `url` differs from the models' `metadata` (empty: they agree).
 
+    The caller names the metadata (`tukku.schema.metadata`), so core knows no domain.
+    """
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:

@@ -14,7 +14,6 @@ from tukku.core.deps import (
     DbSession,
     MaxParam,
     OffsetParam,
-    OnBehalfOf,
     ReadOnlySession,
 )
 from tukku.core.errors import Codes, Invalid, invalid_all
@@ -36,16 +35,15 @@ from tukku.customers.schemas import (
     ResourceUrlOut,
     RestrictedModeIn,
 )
-from tukku.identity.deps import requires
-from tukku.identity.principal import Principal
+from tukku.identity.actor import Actor
+from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
-from tukku.identity.service import resolve_actor
 
 router = APIRouter(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
 locations_router = APIRouter(prefix="/v1/locations", tags=["Locations"])
 partner_customers_router = APIRouter(prefix="/v1/partner/customers", tags=["Wholesale customers"])
-Reader = Annotated[Principal, Depends(requires(Scope.CUSTOMERS_READ))]
-Writer = Annotated[Principal, Depends(requires(Scope.CUSTOMERS_WRITE))]
+Reader = Annotated[Actor, Depends(acting(Scope.CUSTOMERS_READ))]
+Writer = Annotated[Actor, Depends(acting(Scope.CUSTOMERS_WRITE))]
 WIRE_STATUSES = frozenset(s.value for s in Status if s is not Status.REMOVED)
 
 
@@ -82,16 +80,14 @@ def list_customers(
     request: Request,
     response: Response,
     session: DbSession,
-    principal: Reader,
+    actor: Reader,
     external_id: Annotated[str | None, Query(alias="externalId")] = None,
     org_id: Annotated[str | None, Query(alias="orgId")] = None,
     status: Annotated[list[str] | None, Query(description="Comma-separated or repeated.")] = None,
-    on_behalf_of: OnBehalfOf = None,
     max_: MaxParam = None,
     offset: OffsetParam = None,
 ) -> CustomerPage:
     """The caller's customers, oldest first, filtered and paginated with `Link` headers."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=100, cap=1000)
     filters = service.CustomerFilters(external_id, org_id, _statuses(status))
     rows = trim_page(
@@ -110,11 +106,9 @@ def provision_customer(
     session: DbSession,
     clock: ClockDep,
     backends: BackendsDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> JSONResponse:
     """Accept a customer for asynchronous provisioning: 202, `Location` and `{url}` to poll."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     provision = attach.provision_attached if body.org_id is not None else service.provision
     customer = provision(
         session, actor=actor, data=body, now=clock.now(), backend=backends.get(PROVISIONING)
@@ -127,11 +121,9 @@ def precheck_customer(
     body: CustomerPrecheck,
     session: ReadOnlySession,
     backends: BackendsDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     problems = precheck.precheck(
         session, actor=actor, data=body, backend=backends.get(PROVISIONING)
     )
@@ -154,13 +146,11 @@ def get_customer(
     request: Request,
     response: Response,
     session: DbSession,
-    principal: Reader,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Reader,
     include_licenses: Annotated[bool, Query(alias="includePackageLicenseInfo")] = False,
 ) -> CustomerOut:
     """One customer with per-package status (and license IDs on request); `Location` is its URL,
     as the contract lists."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id)
     response.headers["Location"] = f"{base_url(request)}/v1/wholesale/customers/{customer.id}"
     packages = service.packages_of(session, [customer.id])[customer.id]
@@ -181,11 +171,9 @@ def update_customer(
     request: Request,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> JSONResponse:
     """Replace the package list (and optionally other details); completes asynchronously."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     flows.update_customer(session, actor=actor, customer_id=customer_id, data=body, now=clock.now())
     return _accepted(request, customer_id)
 
@@ -195,11 +183,9 @@ def remove_customer(
     customer_id: str,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> Response:
     """Take wholesale services off the organization; it disappears once removal completes."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     flows.remove_customer(session, actor=actor, customer_id=customer_id, now=clock.now())
     return Response(status_code=202)
 
@@ -212,12 +198,10 @@ def set_restricted_mode(
     body: RestrictedModeIn,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> RestrictedModeIn:
     """Turn restricted-by-partner mode on or off: while on, the customer's administrators cannot
     manage users, change packages, or edit company name, domains, e-mail or sign-in settings."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     customer = service.set_restricted_mode(
         session, actor=actor, customer_id=customer_id, enabled=body.enabled, now=clock.now()
     )
@@ -245,11 +229,9 @@ def _location_out(location: Location, org_id: str) -> dict[str, object]:
 @locations_router.get("", summary="List locations of a customer organization")
 def list_locations(
     session: DbSession,
-    principal: Reader,
+    actor: Reader,
     org_id: Annotated[str, Query(alias="orgId")],
-    on_behalf_of: OnBehalfOf = None,
 ) -> dict[str, list[dict[str, object]]]:
     """The calling locations of a customer organization you manage (`id` is the `locationId`)."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     rows = service.locations_of_org(session, actor=actor, org_id=org_id)
     return {"items": [_location_out(loc, org_id) for loc in rows]}

@@ -22,11 +22,11 @@ from tukku.customers.models import AttachRequest, Customer
 from tukku.customers.rules import Status, approval_reasons
 from tukku.customers.schemas import CustomerCreate
 from tukku.identity import service as identity
+from tukku.identity.actor import Actor
 from tukku.identity.models import Organization
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor, Principal
+from tukku.identity.permissions import Permission
+from tukku.identity.principal import Principal
 from tukku.identity.rules import CUSTOMER_KINDS, OrgKind, Role
-from tukku.identity.tenancy import visible_to
 from tukku.mail.service import queue_mail
 from tukku.partners import service as partners
 
@@ -49,7 +49,7 @@ def attach_problem(
     if org is None or org.kind not in CUSTOMER_KINDS:
         return None, unknown
     live = select(Customer.id).where(Customer.org_id == org.id, Customer.removed_at.is_(None))
-    if session.scalar(live.where(visible_to(Customer.owner_org_id, actor))) is not None:
+    if session.scalar(live.where(actor.sees(Customer.owner_org_id))) is not None:
         reason = "orgId: the organization is already managed for wholesale by you"
         return org, Problem(Codes.ORG_ALREADY_MANAGED, reason, "orgId")
     if org.kind != OrgKind.STANDALONE or session.scalar(live) is not None:
@@ -75,7 +75,7 @@ def provision_attached(
     backend: ProvisioningBackend,
 ) -> Customer:
     """Attach wholesale to an existing organization: at once, or once its administrator approves."""
-    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
+    actor.require(Permission.CUSTOMERS_WRITE)
     partners.ensure_may_change(session, actor.org_id)
     assert data.org_id is not None
     org = _attachable(session, actor, data.org_id)

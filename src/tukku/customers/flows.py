@@ -37,9 +37,9 @@ from tukku.customers.rules import (
 )
 from tukku.customers.schemas import CustomerUpdate
 from tukku.identity import service as identity
+from tukku.identity.actor import Actor
 from tukku.identity.models import Organization
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor
+from tukku.identity.permissions import Permission
 from tukku.identity.rules import OrgKind
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
@@ -70,7 +70,7 @@ def update_customer(
     session: Session, *, actor: Actor, customer_id: str, data: CustomerUpdate, now: datetime
 ) -> Customer:
     """Accept a change: data fields apply now; package changes complete in the background."""
-    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
+    actor.require(Permission.CUSTOMERS_WRITE)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
     partners.ensure_may_change(session, customer.owner_org_id)
     before = _audited(session, customer)
@@ -185,7 +185,7 @@ def _update_location(hq: Location, location: CallingLocation) -> None:
 
 def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: datetime) -> None:
     """Take wholesale off the organization: billing stops now, the rest completes in background."""
-    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
+    actor.require(Permission.CUSTOMERS_WRITE)
     customer = service.get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
     if customer.status == Status.DELETING:
         return

@@ -8,7 +8,7 @@ from tukku.catalog.locales import resolve_locale
 from tukku.catalog.packages import catalog
 from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Problem
-from tukku.core.validation import email_problem, normalize_email
+from tukku.core.validation import normalize_email
 from tukku.customers import attach, service
 from tukku.customers.backend import Order, OrderKind, ProvisioningBackend
 from tukku.customers.rules import (
@@ -20,8 +20,8 @@ from tukku.customers.rules import (
     check_parameters,
 )
 from tukku.customers.schemas import CustomerPrecheck
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
 from tukku.onboarding import service as onboarding
 
 
@@ -29,7 +29,7 @@ def precheck(
     session: Session, *, actor: Actor, data: CustomerPrecheck, backend: ProvisioningBackend
 ) -> list[Problem]:
     """Every problem provisioning this customer would meet (empty: likely to succeed)."""
-    authorize(actor.principal, Permission.PRECHECK)
+    actor.require(Permission.PRECHECK)
     address, problems = check_address(data.address, "address")
     template = None
     if data.provisioning_id is not None:
@@ -60,7 +60,10 @@ def precheck(
     info = data.customer_info
     if info is not None:
         if normalize_email(info.primary_email) is None:
-            problems.append(email_problem("customerInfo.primaryEmail"))
+            where = "customerInfo.primaryEmail"
+            problems.append(
+                Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
+            )
         if info.name is not None:
             problem = check_customer_name(info.name)
             if problem:

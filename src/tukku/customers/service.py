@@ -38,9 +38,9 @@ from tukku.customers.schemas import (
     ResourceDetailsOut,
 )
 from tukku.identity import service as identity
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor, Principal
-from tukku.identity.tenancy import owned_by, visible_to
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
+from tukku.identity.principal import Principal
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.partners import service as partners
@@ -63,9 +63,9 @@ def get_or_404(
     `for_update` locks the row against everyone (changing the customer itself); `for_share`
     only against changes of the customer (adding subscribers side by side).
     """
-    authorize(actor.principal, Permission.CUSTOMERS_READ)
+    actor.require(Permission.CUSTOMERS_READ)
     query = select(Customer).where(
-        Customer.id == customer_id, visible_to(Customer.owner_org_id, actor), LIVE
+        Customer.id == customer_id, actor.sees(Customer.owner_org_id), LIVE
     )
     if for_update or for_share:
         query = query.with_for_update(read=not for_update)
@@ -130,11 +130,9 @@ def location_of(session: Session, customer_id: str, location_id: str) -> Locatio
 
 def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Location]:
     """The locations of a customer organization the actor manages; 404 for any other org."""
-    authorize(actor.principal, Permission.CUSTOMERS_READ)
+    actor.require(Permission.CUSTOMERS_READ)
     customer = session.scalars(
-        select(Customer).where(
-            Customer.org_id == org_id, visible_to(Customer.owner_org_id, actor), LIVE
-        )
+        select(Customer).where(Customer.org_id == org_id, actor.sees(Customer.owner_org_id), LIVE)
     ).first()
     if customer is None:
         raise NotFound("organization", field_name="orgId")
@@ -290,7 +288,7 @@ def provision(
     backend: ProvisioningBackend,
 ) -> Customer:
     """Accept a new customer organization: its rows in `provisioning` and the job finishing them."""
-    authorize(actor.principal, Permission.CUSTOMERS_WRITE)
+    actor.require(Permission.CUSTOMERS_WRITE)
     partners.ensure_may_change(session, actor.org_id)
     checked = check_provision_request(session, actor=actor, data=data)
     return accept(
@@ -475,10 +473,10 @@ def list_(
     A parent's plain list leaves its sub-partners' customers out; an exact `externalId` or
     `orgId` search finds them too.
     """
-    authorize(actor.principal, Permission.CUSTOMERS_READ)
+    actor.require(Permission.CUSTOMERS_READ)
     explicit = filters.external_id is not None or filters.org_id is not None
-    scope = visible_to if explicit else owned_by
-    query = select(Customer).where(scope(Customer.owner_org_id, actor), LIVE)
+    scope = actor.sees if explicit else actor.owns
+    query = select(Customer).where(scope(Customer.owner_org_id), LIVE)
     if filters.external_id is not None:
         query = query.where(Customer.external_id == filters.external_id)
     if filters.org_id is not None:
@@ -552,7 +550,7 @@ def set_restricted_mode(
     session: Session, *, actor: Actor, customer_id: str, enabled: bool, now: datetime
 ) -> Customer:
     """Turn restricted-by-partner mode on or off (partner administrators only)."""
-    authorize(actor.principal, Permission.RESTRICTED_MODE_WRITE)
+    actor.require(Permission.RESTRICTED_MODE_WRITE)
     customer = get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
     before = customer.restricted_by_partner
     customer.restricted_by_partner = enabled

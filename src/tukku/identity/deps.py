@@ -10,9 +10,12 @@ from starlette.concurrency import run_in_threadpool
 
 from tukku.core.clock import Clock
 from tukku.core.db import Database
+from tukku.core.deps import OnBehalfOf
 from tukku.core.errors import Codes, DomainError, Problem, Unauthorized
 from tukku.core.http import loggable_path
+from tukku.identity import actor as actors
 from tukku.identity import service
+from tukku.identity.actor import Actor
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 from tukku.identity.token_cache import TokenCache
@@ -103,3 +106,28 @@ def requires(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     return dependency
+
+
+def acting(*scopes: Scope) -> Callable[..., Awaitable[Actor]]:
+    """A dependency: the partner-side actor of this request, for routes that demand `scopes`.
+
+    It is the caller's own organization, or the sub-partner named in
+    `onBehalfOfSubPartnerOrgId` when the caller is its parent (looked up in a short read of its
+    own, only when one is named).
+    """
+    check = requires(*scopes)
+
+    async def dependency(request: Request, on_behalf_of: OnBehalfOf = None) -> Actor:
+        principal = await check(request)
+        actor = actors.own(principal)
+        if not on_behalf_of or on_behalf_of == actor.org_id:
+            return actor
+        return await run_in_threadpool(_for_sub_partner, request, principal, on_behalf_of)
+
+    return dependency
+
+
+def _for_sub_partner(request: Request, principal: Principal, on_behalf_of: str) -> Actor:
+    db: Database = request.app.state.db
+    with db.unit_of_work(write=False) as session:
+        return actors.resolve(session, principal, on_behalf_of)

@@ -1,4 +1,4 @@
-"""Who is calling (the principal) and whose data they act on (the actor)."""
+"""Who is calling: the authenticated user, its organization, roles and token scopes."""
 
 from __future__ import annotations
 
@@ -22,20 +22,3 @@ class Principal:
     roles: frozenset[str]
     scopes: frozenset[str]
     token_id: str
-
-
-@dataclass(frozen=True)
-class Actor:
-    """A principal acting for a partner organization: itself, or one of its sub-partners.
-
-    `org_id` owns the data in play; `partner_org_id` is the top-level partner above it.
-    """
-
-    principal: Principal
-    org_id: str
-    partner_org_id: str
-
-    @property
-    def sub_partner_org_id(self) -> str | None:
-        """The sub-partner in play, if the data belongs to one."""
-        return None if self.org_id == self.partner_org_id else self.org_id

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from tukku.catalog.locales import normalize_locale
 from tukku.catalog.regions import geography
 from tukku.core.db import insert_ignoring_conflicts, raise_signal
-from tukku.core.errors import Codes, DomainError, Forbidden, Invalid, NotFound, Problem
+from tukku.core.errors import Codes, DomainError, Invalid, NotFound, Problem
 from tukku.core.ids import new_id
-from tukku.core.validation import checked_email, email_problem, normalize_email
+from tukku.core.validation import normalize_email
 from tukku.identity.events import SecurityEvent, raise_event
 from tukku.identity.models import ApiToken, Organization, RoleAssignment, SigningKey, User
-from tukku.identity.principal import Actor, Principal
-from tukku.identity.rules import PARTNER_KINDS, OrgKind, Role, Scope, grantable_scopes
+from tukku.identity.principal import Principal
+from tukku.identity.rules import OrgKind, Role, Scope, grantable_scopes
 
 TOKEN_PREFIX = "tku_"  # noqa: S105 (a prefix, not a secret)
 SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # 48 of 256 bits: names a token, never unlocks it
@@ -78,8 +78,10 @@ def create_user(
     first_name: str | None = None,
     last_name: str | None = None,
     roles: Iterable[str] = (),
+    by: Principal | None = None,
 ) -> User:
-    """A new user; the e-mail must be free platform-wide (a unique index guarantees it)."""
+    """A new user; the e-mail must be free platform-wide (a unique index guarantees it).
+    `by` is whoever set it up (credited with its role grants in the audit log)."""
     user = User(
         id=new_id("PEOPLE"),
         org_id=org_id,
@@ -91,7 +93,7 @@ def create_user(
     session.add(user)
     session.flush()
     for role in roles:
-        grant_role(session, user=user, role=role, now=now)
+        grant_role(session, user=user, role=role, now=now, by=by)
     return user
 
 
@@ -105,7 +107,9 @@ def ensure_operator(
 ) -> User:
     """The platform operator with `email`, created (with the operator organization, the first
     time) unless it exists; an e-mail that belongs to anyone else is a conflict."""
-    address = checked_email(email, "email")
+    address = normalize_email(email)
+    if address is None:
+        raise Invalid("email", "not a valid e-mail address", Codes.EMAIL_INVALID)
     existing = find_user_by_email(session, address)
     if existing is not None:
         if Role.OPERATOR.value not in roles_of(session, existing.id):
@@ -444,25 +448,6 @@ def find_tokens(session: Session, key: str) -> list[ApiToken]:
     )
 
 
-def resolve_actor(session: Session, principal: Principal, on_behalf_of: str | None) -> Actor:
-    """The partner organization whose wholesale data this request touches.
-
-    A partner acts for itself, or for one of its own sub-partners named in
-    `onBehalfOfSubPartnerOrgId`; any other ID answers 404, never revealing whether it exists.
-    """
-    if principal.org_kind not in PARTNER_KINDS:
-        raise Forbidden("only partner organizations use the wholesale API", Codes.FORBIDDEN_ROLE)
-    own = principal.org_id
-    if not on_behalf_of or on_behalf_of == own:
-        return Actor(principal=principal, org_id=own, partner_org_id=principal.partner_org_id)
-    target = session.get(Organization, on_behalf_of)
-    if target is None or target.kind != OrgKind.SUB_PARTNER or target.parent_id != own:
-        raise NotFound(
-            "sub-partner", Codes.SUB_PARTNER_NOT_FOUND, field_name="onBehalfOfSubPartnerOrgId"
-        )
-    return Actor(principal=principal, org_id=target.id, partner_org_id=own)
-
-
 def link_secret(session: Session, *, configured: str | None, now: datetime) -> str:
     """The key signing links: `TUKKU_SECRET_KEY` if set, else a random one kept in the database.
 
@@ -528,7 +513,9 @@ def create_standalone_org(
         address = normalize_email(user.email)
         where = f"users[{index}].email"
         if address is None:
-            problems.append(email_problem(where))
+            problems.append(
+                Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
+            )
         elif address in {n.email for n in normalized} or find_user_by_email(session, address):
             problems.append(
                 Problem(Codes.EMAIL_TAKEN, f"{where}: {address} is already in use", where)

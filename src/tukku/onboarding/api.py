@@ -6,19 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, OnBehalfOf
+from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
-from tukku.identity.deps import requires
-from tukku.identity.principal import Principal
+from tukku.identity.actor import Actor
+from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
-from tukku.identity.service import resolve_actor
 from tukku.onboarding import service
 from tukku.onboarding.schemas import TemplatePage, TemplateRead, TemplateWrite
 
 router = APIRouter(prefix="/v1/partner/onboardingTemplates", tags=["Onboarding templates"])
-Reader = Annotated[Principal, Depends(requires(Scope.TEMPLATES_READ))]
-Writer = Annotated[Principal, Depends(requires(Scope.TEMPLATES_WRITE))]
+Reader = Annotated[Actor, Depends(acting(Scope.TEMPLATES_READ))]
+Writer = Annotated[Actor, Depends(acting(Scope.TEMPLATES_WRITE))]
 
 
 def _location(request: Request, template_id: str) -> str:
@@ -32,11 +31,9 @@ def create_template(
     response: Response,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> TemplateRead:
     """Create an onboarding template; its `provisioningId` is what customer requests refer to."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     template = service.create(session, actor=actor, data=body, now=clock.now())
     response.headers["Location"] = _location(request, template.id)
     return service.to_read(template)
@@ -47,24 +44,19 @@ def list_templates(
     request: Request,
     response: Response,
     session: DbSession,
-    principal: Reader,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Reader,
     max_: MaxParam = None,
     offset: OffsetParam = None,
 ) -> TemplatePage:
     """The caller's templates, oldest first, paginated with `Link` headers."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=100, cap=1000)
     rows = trim_page(request, response, service.list_(session, actor=actor, page=page), page)
     return TemplatePage(items=[service.to_read(t) for t in rows])
 
 
 @router.get("/{template_id}", response_model=TemplateRead, summary="Get a template")
-def get_template(
-    template_id: str, session: DbSession, principal: Reader, on_behalf_of: OnBehalfOf = None
-) -> TemplateRead:
+def get_template(template_id: str, session: DbSession, actor: Reader) -> TemplateRead:
     """One of the caller's templates."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     return service.to_read(service.get_or_404(session, actor=actor, template_id=template_id))
 
 
@@ -74,11 +66,9 @@ def replace_template(
     body: TemplateWrite,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> TemplateRead:
     """Replace every setting; fields left out take their defaults."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     template = service.replace(
         session, actor=actor, template_id=template_id, data=body, now=clock.now()
     )
@@ -90,10 +80,8 @@ def delete_template(
     template_id: str,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> Response:
     """Retire a template; customers provisioned with it are unaffected."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     service.delete(session, actor=actor, template_id=template_id, now=clock.now())
     return Response(status_code=204)

@@ -13,9 +13,9 @@ from tukku.core.ids import new_id, provisioning_id
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
 from tukku.identity import service as identity
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor, Principal
-from tukku.identity.tenancy import owned_by
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
+from tukku.identity.principal import Principal
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.onboarding.rules import TemplateSettings, settings_from_request
 from tukku.onboarding.schemas import TemplateRead, TemplateWrite
@@ -76,7 +76,7 @@ def create(
     session: Session, *, actor: Actor, data: TemplateWrite, now: datetime
 ) -> OnboardingTemplate:
     """A new template in the actor's account (a parent may create one for its sub-partner)."""
-    authorize(actor.principal, Permission.TEMPLATES_WRITE)
+    actor.require(Permission.TEMPLATES_WRITE)
     partners.ensure_may_change(session, actor.org_id)
     return _insert(
         session,
@@ -147,11 +147,11 @@ def _insert(
 
 def get_or_404(session: Session, *, actor: Actor, template_id: str) -> OnboardingTemplate:
     """One of the actor's live templates by ID; 404 for anyone else's."""
-    authorize(actor.principal, Permission.TEMPLATES_READ)
+    actor.require(Permission.TEMPLATES_READ)
     template = session.scalars(
         select(OnboardingTemplate).where(
             OnboardingTemplate.id == template_id,
-            owned_by(OnboardingTemplate.owner_org_id, actor),
+            actor.owns(OnboardingTemplate.owner_org_id),
             OnboardingTemplate.deleted_at.is_(None),
         )
     ).first()
@@ -165,7 +165,7 @@ def by_provisioning_id(session: Session, *, actor: Actor, value: str) -> Onboard
     return session.scalars(
         select(OnboardingTemplate).where(
             OnboardingTemplate.provisioning_id == value,
-            owned_by(OnboardingTemplate.owner_org_id, actor),
+            actor.owns(OnboardingTemplate.owner_org_id),
             OnboardingTemplate.deleted_at.is_(None),
         )
     ).first()
@@ -180,12 +180,12 @@ def get_by_id(session: Session, template_id: str) -> OnboardingTemplate | None:
 
 def list_(session: Session, *, actor: Actor, page: PageRequest) -> list[OnboardingTemplate]:
     """The actor's live templates, oldest first; one more than the page to detect a next page."""
-    authorize(actor.principal, Permission.TEMPLATES_READ)
+    actor.require(Permission.TEMPLATES_READ)
     return list(
         session.scalars(
             select(OnboardingTemplate)
             .where(
-                owned_by(OnboardingTemplate.owner_org_id, actor),
+                actor.owns(OnboardingTemplate.owner_org_id),
                 OnboardingTemplate.deleted_at.is_(None),
             )
             .order_by(OnboardingTemplate.seq)
@@ -203,7 +203,7 @@ def replace(
     Customers keep what they were provisioned with; a changed authentication mode applies only
     to customers created afterwards.
     """
-    authorize(actor.principal, Permission.TEMPLATES_WRITE)
+    actor.require(Permission.TEMPLATES_WRITE)
     template = get_or_404(session, actor=actor, template_id=template_id)
     partners.ensure_may_change(session, template.owner_org_id)
     settings = _settings(session, template.owner_org_id, actor.partner_org_id, data)
@@ -227,7 +227,7 @@ def replace(
 
 def delete(session: Session, *, actor: Actor, template_id: str, now: datetime) -> None:
     """Retire a template: new customers can no longer use it; existing ones are unaffected."""
-    authorize(actor.principal, Permission.TEMPLATES_WRITE)
+    actor.require(Permission.TEMPLATES_WRITE)
     template = get_or_404(session, actor=actor, template_id=template_id)
     template.deleted_at = now
     audit.record(
@@ -273,10 +273,8 @@ def first_provisioning_id(session: Session, owner_org_id: str) -> str | None:
     )
 
 
-def brand_name_of(session: Session, template_id: str) -> str:
-    """The brand name of a template (for e-mails and consent pages), retired or not;
-    `tukku` if there is no such template."""
-    name = session.scalar(
+def brand_name_of(session: Session, template_id: str) -> str | None:
+    """The brand name of a template (for e-mails), retired or not."""
+    return session.scalar(
         select(OnboardingTemplate.brand_name).where(OnboardingTemplate.id == template_id)
     )
-    return name or "tukku"

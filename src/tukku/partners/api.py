@@ -9,14 +9,16 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
-from tukku.core.errors import Codes, Forbidden, Invalid, NotFound
+from tukku.core.errors import Codes, Forbidden, Invalid
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.timefmt import iso
+from tukku.identity import actor as actors
 from tukku.identity import service as identity
+from tukku.identity.actor import Actor
 from tukku.identity.deps import authenticate, requires
-from tukku.identity.principal import Actor, Principal
-from tukku.identity.rules import OrgKind, Scope
+from tukku.identity.principal import Principal
+from tukku.identity.rules import Scope
 from tukku.partners import flows, service
 from tukku.partners.models import SubPartner
 from tukku.partners.schemas import (
@@ -36,13 +38,10 @@ STATES = (service.ACTIVE, service.SUSPENDED)
 def _actor(session: Session, principal: Principal, partner_org_id: str | None) -> Actor:
     """The partner acting: the caller's own, or (operators only) the one named."""
     if Scope.OPS.value in principal.scopes:
-        org = identity.get_org(session, partner_org_id) if partner_org_id else None
-        if org is None or org.kind != OrgKind.PARTNER:
-            raise NotFound("partner", field_name="partnerOrgId")
-        return Actor(principal=principal, org_id=org.id, partner_org_id=org.id)
+        return actors.for_named_partner(session, principal, partner_org_id, what="partner")
     if Scope.SUB_PARTNERS_WRITE.value not in principal.scopes:
         raise Forbidden("the token lacks scope tukku:sub_partners_write", Codes.MISSING_SCOPE)
-    return identity.resolve_actor(session, principal, None)
+    return actors.own(principal)
 
 
 def _out(session: Session, record: SubPartner) -> SubPartnerDetailOut:
@@ -71,7 +70,7 @@ def list_sub_partners(
     """Your sub-partners (`active` or `suspended`), oldest first."""
     if provisioning_state is not None and provisioning_state not in STATES:
         raise Invalid("provisioningState", "must be active or suspended", Codes.INVALID_QUERY)
-    actor = identity.resolve_actor(session, principal, None)
+    actor = actors.own(principal)
     page = page_request(offset, max_, default=100, cap=1000)
     rows = flows.list_sub_partners(
         session, actor=actor, state=provisioning_state, offset=page.offset, limit=page.limit

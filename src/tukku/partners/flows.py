@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound, Problem, invalid_all
 from tukku.core.timefmt import parse_day
-from tukku.core.validation import checked_email, email_problem, normalize_email
+from tukku.core.validation import normalize_email
 from tukku.identity import service as identity
+from tukku.identity.actor import Actor
 from tukku.identity.models import User
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor
+from tukku.identity.permissions import Permission
 from tukku.identity.rules import OrgKind, Role
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
@@ -45,7 +45,9 @@ def create_partner(
     admin_last_name: str | None = None,
 ) -> PartnerSetup:
     """A partner ready to sell: its admin holds the partner full and wholesale admin roles."""
-    email = checked_email(admin_email, "adminEmail")
+    email = normalize_email(admin_email)
+    if email is None:
+        raise Invalid("adminEmail", "not a valid e-mail address", Codes.EMAIL_INVALID)
     if identity.find_user_by_email(session, email) is not None:
         raise Conflict("adminEmail", f"{email} is already in use", Codes.EMAIL_TAKEN)
     if not name.strip():
@@ -87,7 +89,7 @@ def create_sub_partner(
 ) -> SubPartner:
     """Set up a reseller one level below the actor's partner organization: its organization,
     first administrator (invited by e-mail), a default template, and the managing relationship."""
-    authorize(actor.principal, Permission.SUB_PARTNERS_WRITE)
+    actor.require(Permission.SUB_PARTNERS_WRITE)
     if actor.org_id != actor.partner_org_id:
         raise Forbidden("sub-partners cannot have sub-partners", Codes.ONE_LEVEL_ONLY)
     parent = identity.get_org(session, actor.partner_org_id)
@@ -104,7 +106,9 @@ def create_sub_partner(
     ]
     email = normalize_email(data.admin_email)
     if email is None:
-        problems.append(email_problem("adminEmail"))
+        problems.append(
+            Problem(Codes.EMAIL_INVALID, "adminEmail: not a valid e-mail address", "adminEmail")
+        )
     if data.subscription_id is not None and data.subscription_id != subscription:
         reason = "subscriptionId: must be the partner's own subscription, which sub-partners share"
         problems.append(Problem(Codes.INVALID_FIELD, reason, "subscriptionId"))
@@ -126,6 +130,7 @@ def create_sub_partner(
         session,
         org_id=org.id,
         email=email,
+        by=actor.principal,
         first_name=data.admin_first_name.strip(),
         last_name=data.admin_last_name.strip(),
         roles=[Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN],
@@ -194,7 +199,7 @@ def set_state(
     session: Session, *, actor: Actor, org_id: str, state: str, now: datetime
 ) -> SubPartner:
     """Suspend a sub-partner (it can then only delete) or make it active again."""
-    authorize(actor.principal, Permission.SUB_PARTNERS_WRITE)
+    actor.require(Permission.SUB_PARTNERS_WRITE)
     record = get_sub_partner(session, actor=actor, org_id=org_id)
     before = record.provisioning_state
     record.provisioning_state = state
@@ -214,7 +219,7 @@ def set_state(
 
 def get_sub_partner(session: Session, *, actor: Actor, org_id: str) -> SubPartner:
     """One of the actor's sub-partners; 404 for anyone else's."""
-    authorize(actor.principal, Permission.SUB_PARTNERS_READ)
+    actor.require(Permission.SUB_PARTNERS_READ)
     record = service.sub_partner(session, org_id)
     if (
         record is None
@@ -229,7 +234,7 @@ def list_sub_partners(
     session: Session, *, actor: Actor, state: str | None, offset: int, limit: int
 ) -> list[SubPartner]:
     """The actor's sub-partners (a sub-partner has none, and never sees its siblings)."""
-    authorize(actor.principal, Permission.SUB_PARTNERS_READ)
+    actor.require(Permission.SUB_PARTNERS_READ)
     if actor.org_id != actor.partner_org_id:
         return []
     return service.sub_partners_of(

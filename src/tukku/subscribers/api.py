@@ -14,19 +14,17 @@ from tukku.core.deps import (
     LinkSecret,
     MaxParam,
     OffsetParam,
-    OnBehalfOf,
     ReadOnlySession,
     SettingsDep,
 )
 from tukku.core.errors import Codes, Invalid, invalid_all
 from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
-from tukku.core.timefmt import instant_param
+from tukku.core.timefmt import parse_instant
 from tukku.customers.schemas import PrecheckInfoOut, PrecheckOut
-from tukku.identity.deps import requires
-from tukku.identity.principal import Principal
+from tukku.identity.actor import Actor
+from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
-from tukku.identity.service import resolve_actor
 from tukku.subscribers import precheck, service
 from tukku.subscribers.models import Subscriber
 from tukku.subscribers.schemas import (
@@ -39,8 +37,8 @@ from tukku.subscribers.schemas import (
 
 router = APIRouter(prefix="/v1/wholesale/subscribers", tags=["Wholesale subscribers"])
 consent_move_router = APIRouter(tags=["Wholesale subscribers"])
-Reader = Annotated[Principal, Depends(requires(Scope.SUBSCRIBERS_READ))]
-Writer = Annotated[Principal, Depends(requires(Scope.SUBSCRIBERS_WRITE))]
+Reader = Annotated[Actor, Depends(acting(Scope.SUBSCRIBERS_READ))]
+Writer = Annotated[Actor, Depends(acting(Scope.SUBSCRIBERS_WRITE))]
 SORT_FIELDS = ("created", "lastStatusChange")
 
 
@@ -53,6 +51,16 @@ def _links(request: Request, settings: SettingsDep, secret: LinkSecret) -> servi
 
 
 LinksDep = Annotated[service.Links, Depends(_links)]
+
+
+def _instant(name: str, value: str | None) -> object:
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        reason = "must be epoch milliseconds or an ISO 8601 date-time"
+        raise Invalid(name, reason, Codes.INVALID_QUERY) from None
 
 
 def _filters(
@@ -77,8 +85,8 @@ def _filters(
         external_customer_id=external_customer_id,
         email=email,
         status=status,
-        after=instant_param("after", after),
-        last_status_change=instant_param("lastStatusChange", last_status_change),
+        after=_instant("after", after),  # type: ignore[arg-type]
+        last_status_change=_instant("lastStatusChange", last_status_change),  # type: ignore[arg-type]
         sort_by=sort_by or "created",
         descending=order == "DESC",
     )
@@ -95,7 +103,7 @@ def list_subscribers(
     request: Request,
     response: Response,
     session: DbSession,
-    principal: Reader,
+    actor: Reader,
     customer_id: Annotated[str | None, Query(alias="customerId")] = None,
     person_id: Annotated[str | None, Query(alias="personId")] = None,
     external_customer_id: Annotated[str | None, Query(alias="externalCustomerId")] = None,
@@ -105,12 +113,10 @@ def list_subscribers(
     last_status_change: Annotated[str | None, Query(alias="lastStatusChange")] = None,
     sort_by: Annotated[str | None, Query(alias="sortBy")] = None,
     sort_order: Annotated[str | None, Query(alias="sortOrder")] = None,
-    on_behalf_of: OnBehalfOf = None,
     max_: MaxParam = None,
     offset: OffsetParam = None,
 ) -> SubscriberPage:
     """The caller's subscribers, filtered, sorted and paginated (default 50, at most 100)."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     page = page_request(offset, max_, default=50, cap=100)
     filters = _filters(
         customer_id,
@@ -141,11 +147,9 @@ def provision_subscriber(
     session: DbSession,
     clock: ClockDep,
     links: LinksDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> JSONResponse:
     """200 with the provisioned subscriber, or 202 when the user must consent to move."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     result = service.provision(session, actor=actor, data=body, now=clock.now(), links=links)
     out = service.to_out(result.subscriber, result.external_customer_id)
     url = f"{base_url(request)}/v1/wholesale/subscribers/{result.subscriber.id}"
@@ -160,11 +164,9 @@ def provision_subscriber(
 def precheck_subscriber(
     body: SubscriberPrecheck,
     session: ReadOnlySession,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     outcome = precheck.precheck(session, actor=actor, data=body)
     if outcome.problems:
         raise invalid_all(outcome.problems, "Provisioning precheck failed")
@@ -180,15 +182,9 @@ def precheck_subscriber(
     summary="Get a subscriber",
 )
 def get_subscriber(
-    subscriber_id: str,
-    request: Request,
-    response: Response,
-    session: DbSession,
-    principal: Reader,
-    on_behalf_of: OnBehalfOf = None,
+    subscriber_id: str, request: Request, response: Response, session: DbSession, actor: Reader
 ) -> SubscriberOut:
     """One subscriber; `Location` is its URL, as the contract lists."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     subscriber = service.get_or_404(session, actor=actor, subscriber_id=subscriber_id)
     response.headers["Location"] = f"{base_url(request)}/v1/wholesale/subscribers/{subscriber.id}"
     return _one(session, subscriber)
@@ -207,11 +203,9 @@ def update_subscriber(
     response: Response,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> SubscriberOut:
     """Change the package; billing of the old package stops now and the new one starts."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     subscriber = service.update(
         session, actor=actor, subscriber_id=subscriber_id, data=body, now=clock.now()
     )
@@ -224,11 +218,9 @@ def remove_subscriber(
     subscriber_id: str,
     session: DbSession,
     clock: ClockDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> Response:
     """End the subscriber's package; the user stays in its organization."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     service.remove(session, actor=actor, subscriber_id=subscriber_id, now=clock.now())
     return Response(status_code=204)
 
@@ -238,11 +230,9 @@ def _consent_move(
     session: DbSession,
     clock: ClockDep,
     links: LinksDep,
-    principal: Writer,
-    on_behalf_of: OnBehalfOf = None,
+    actor: Writer,
 ) -> Response:
     """Send the consent e-mail again to a subscriber in `pending_user_migration`."""
-    actor = resolve_actor(session, principal, on_behalf_of)
     service.resend_consent(
         session, actor=actor, subscriber_id=subscriber_id, now=clock.now(), links=links
     )

@@ -13,6 +13,10 @@ from tukku.web.templating import templates
 router = APIRouter(prefix="/v1/consent", tags=["Consent"], include_in_schema=False)
 
 
+def _brand(session: DbSession, template_id: str) -> str:
+    return onboarding.brand_name_of(session, template_id) or "tukku"
+
+
 @router.get("/{token}", response_class=HTMLResponse)
 def review(
     token: str, request: Request, session: DbSession, clock: ClockDep, secret: LinkSecret
@@ -22,7 +26,7 @@ def review(
         session, token=token, secret=secret, now=clock.now()
     )
     context = {
-        "brand": onboarding.brand_name_of(session, customer.template_id),
+        "brand": _brand(session, customer.template_id),
         "customer": customer.name,
         "email": subscriber.email,
     }
@@ -35,8 +39,5 @@ def accept(
 ) -> HTMLResponse:
     """Accept: the user joins the customer organization and the subscriber is provisioned."""
     _, customer = service.accept_consent(session, token=token, secret=secret, now=clock.now())
-    context = {
-        "brand": onboarding.brand_name_of(session, customer.template_id),
-        "customer": customer.name,
-    }
+    context = {"brand": _brand(session, customer.template_id), "customer": customer.name}
     return templates.TemplateResponse(request, "consent/done.html", context)

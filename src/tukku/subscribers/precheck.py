@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
 from tukku.core.errors import Code, Codes, DomainError, Problem
-from tukku.core.validation import email_problem, normalize_email
+from tukku.core.validation import normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer
 from tukku.customers.rules import PackageStatus
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
 from tukku.onboarding import service as onboarding
 from tukku.subscribers import service
 from tukku.subscribers.rules import EmailOwner, check_numbers, choose_package, name_problems
@@ -90,11 +90,13 @@ def _email_outcome(outcome: Outcome, owner: EmailOwner, email: str) -> None:
 
 def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Outcome:
     """Check the three request variants: existing customer, customer-to-be, or e-mail only."""
-    authorize(actor.principal, Permission.PRECHECK)
+    actor.require(Permission.PRECHECK)
     outcome = Outcome()
     email = normalize_email(data.email)
     if email is None:
-        outcome.problems.append(email_problem("email"))
+        outcome.problems.append(
+            Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")
+        )
     package = None
     if data.package is not None or data.packages is not None:
         package, problems = choose_package(catalog(), data.package, data.packages)
@@ -120,7 +122,10 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Out
         reason = "provisioningId: no onboarding template of yours has this ID"
         outcome.problems.append(Problem(Codes.PROVISIONING_ID_UNKNOWN, reason, "provisioningId"))
     if data.customer_info is not None and normalize_email(data.customer_info.primary_email) is None:
-        outcome.problems.append(email_problem("customerInfo.primaryEmail"))
+        where = "customerInfo.primaryEmail"
+        outcome.problems.append(
+            Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
+        )
     if email is not None:
         _email_outcome(outcome, service.email_owner_of(session, email, None), email)
     return outcome

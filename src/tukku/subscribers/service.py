@@ -25,16 +25,16 @@ from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
 from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
-from tukku.core.validation import email_problem, normalize_email
+from tukku.core.validation import normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.customers.rules import PackageStatus
 from tukku.identity import service as identity
+from tukku.identity.actor import Actor
 from tukku.identity.models import User
-from tukku.identity.permissions import Permission, authorize
-from tukku.identity.principal import Actor, Principal
+from tukku.identity.permissions import Permission
+from tukku.identity.principal import Principal
 from tukku.identity.rules import Role
-from tukku.identity.tenancy import owned_by, visible_to
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.partners import service as partners
@@ -75,10 +75,10 @@ def get_or_404(
     session: Session, *, actor: Actor, subscriber_id: str, field_name: str | None = None
 ) -> Subscriber:
     """An active subscriber the actor may manage; 404 for anyone else's."""
-    authorize(actor.principal, Permission.SUBSCRIBERS_READ)
+    actor.require(Permission.SUBSCRIBERS_READ)
     subscriber = session.scalars(
         select(Subscriber).where(
-            Subscriber.id == subscriber_id, visible_to(Subscriber.owner_org_id, actor), ACTIVE
+            Subscriber.id == subscriber_id, actor.sees(Subscriber.owner_org_id), ACTIVE
         )
     ).first()
     if subscriber is None:
@@ -212,6 +212,10 @@ def email_owner_of(session: Session, email: str, customer_org_id: str | None) ->
     return _email_owner(session, email, customer_org_id)[0]
 
 
+def _brand(session: Session, customer: Customer) -> str:
+    return onboarding.brand_name_of(session, customer.template_id) or "tukku"
+
+
 def _start_billing(
     session: Session, subscriber: Subscriber, customer: Customer, now: datetime
 ) -> None:
@@ -254,7 +258,7 @@ def _activate(
     subscriber.status = Status.PROVISIONED
     subscriber.last_status_change = now
     _start_billing(session, subscriber, customer, now)
-    brand = onboarding.brand_name_of(session, customer.template_id)
+    brand = _brand(session, customer)
     role_line = f"You are the administrator of {customer.name}.\n" if admin else ""
     queue_mail(
         session,
@@ -283,7 +287,7 @@ def consent_link(links: Links, subscriber: Subscriber, now: datetime) -> str:
 def _send_consent(
     session: Session, subscriber: Subscriber, customer: Customer, links: Links, now: datetime
 ) -> None:
-    brand = onboarding.brand_name_of(session, customer.template_id)
+    brand = _brand(session, customer)
     queue_mail(
         session,
         to=subscriber.email,
@@ -316,7 +320,7 @@ def _checked_create(data: SubscriberCreate) -> tuple[str, str, SubscriberParamet
     problems += name_problems(params.first_name, params.last_name)
     email = normalize_email(data.email)
     if email is None:
-        problems.append(email_problem("email"))
+        problems.append(Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email"))
     if problems or package is None or email is None:
         raise invalid_all(problems)
     return package, email, params
@@ -326,7 +330,7 @@ def provision(
     session: Session, *, actor: Actor, data: SubscriberCreate, now: datetime, links: Links
 ) -> Provisioned:
     """Give a user of a customer one package: at once, or after the user's consent."""
-    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
+    actor.require(Permission.SUBSCRIBERS_WRITE)
     _checked_create(data)
     customer = customers.get_or_404(
         session, actor=actor, customer_id=data.customer_id, for_share=True, field_name="customerId"
@@ -409,7 +413,7 @@ def update(
     session: Session, *, actor: Actor, subscriber_id: str, data: SubscriberUpdate, now: datetime
 ) -> Subscriber:
     """Change a subscriber's package; billing of the old one stops and the new one starts now."""
-    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
+    actor.require(Permission.SUBSCRIBERS_WRITE)
     package, problems = choose_package(catalog(), data.package, data.packages)
     if problems or package is None:
         raise invalid_all(problems)
@@ -486,7 +490,7 @@ def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
 
 def remove(session: Session, *, actor: Actor, subscriber_id: str, now: datetime) -> None:
     """Take the package away: billing stops now; the user stays in its organization."""
-    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
+    actor.require(Permission.SUBSCRIBERS_WRITE)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
     customers.lock(session, subscriber.customer_id, shared=True)
     before = audit.snapshot(subscriber, AUDITED)
@@ -508,7 +512,7 @@ def resend_consent(
     session: Session, *, actor: Actor, subscriber_id: str, now: datetime, links: Links
 ) -> None:
     """Send the consent e-mail again to a subscriber still waiting for it."""
-    authorize(actor.principal, Permission.SUBSCRIBERS_WRITE)
+    actor.require(Permission.SUBSCRIBERS_WRITE)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
     if subscriber.status != Status.PENDING_USER_MIGRATION:
         reason = "the subscriber is not waiting for the user's consent"
@@ -619,7 +623,7 @@ def list_(
     session: Session, *, actor: Actor, filters: SubscriberFilters, page: PageRequest
 ) -> list[tuple[Subscriber, str]]:
     """Active subscribers with their customer's externalId, one extra to detect a next page."""
-    authorize(actor.principal, Permission.SUBSCRIBERS_READ)
+    actor.require(Permission.SUBSCRIBERS_READ)
     explicit = any(
         v is not None
         for v in (
@@ -629,11 +633,11 @@ def list_(
             filters.email,
         )
     )
-    scope = visible_to if explicit else owned_by
+    scope = actor.sees if explicit else actor.owns
     query = (
         select(Subscriber, Customer.external_id)
         .join(Customer, Customer.id == Subscriber.customer_id)
-        .where(scope(Subscriber.owner_org_id, actor), ACTIVE)
+        .where(scope(Subscriber.owner_org_id), ACTIVE)
     )
     if filters.customer_id is not None:
         query = query.where(Subscriber.customer_id == filters.customer_id)

@@ -1,0 +1,120 @@
+"""The one authorization scope: who acts, for which organization, what they may do, and the
+WHERE clauses that keep every tenant query inside what they may see.
+
+Routes get an `Actor` from one dependency (`identity.deps.acting`); services take it, check
+their permission with `actor.require(...)` and scope their queries with `actor.owns(...)` or
+`actor.sees(...)`. Pages use the same object, so a page can never show what the API refuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
+
+from tukku.core.errors import Code, Codes, Forbidden, NotFound
+from tukku.identity.models import Organization
+from tukku.identity.permissions import Permission, authorize
+from tukku.identity.principal import Principal
+from tukku.identity.rules import PARTNER_KINDS, OrgKind
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A principal acting for a partner organization: its own, one of its sub-partners, or (an
+    operator) the partner it names.
+
+    `org_id` owns the data in play; `partner_org_id` is the top-level partner above it;
+    `operator` says a platform operator acts for that partner.
+    """
+
+    principal: Principal
+    org_id: str
+    partner_org_id: str
+    operator: bool = False
+
+    @property
+    def sub_partner_org_id(self) -> str | None:
+        """The sub-partner in play, if the data belongs to one."""
+        return None if self.org_id == self.partner_org_id else self.org_id
+
+    @property
+    def is_parent(self) -> bool:
+        """Whether the actor acts as a top-level partner (and so also sees its sub-partners')."""
+        return self.org_id == self.partner_org_id
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the acting user's roles allow `permission`."""
+        try:
+            authorize(self.principal, permission)
+        except Forbidden:
+            return False
+        return True
+
+    def require(self, permission: Permission) -> None:
+        """Raise 403 unless the acting user's roles allow `permission`."""
+        authorize(self.principal, permission)
+
+    def owns(self, owner_column: Any) -> ColumnElement[bool]:
+        """Rows owned by the acting organization itself (a partner's plain list)."""
+        result: ColumnElement[bool] = owner_column == self.org_id
+        return result
+
+    def sees(self, owner_column: Any) -> ColumnElement[bool]:
+        """Rows the actor may read or manage: its own, plus its sub-partners' when it acts as
+        their parent. A sub-partner, or a parent acting for one, sees that sub-partner's only."""
+        if not self.is_parent:
+            return self.owns(owner_column)
+        children = select(Organization.id).where(
+            Organization.parent_id == self.org_id, Organization.kind == OrgKind.SUB_PARTNER
+        )
+        return or_(owner_column == self.org_id, owner_column.in_(children))
+
+    def sees_partner_rows(self, partner_column: Any, sub_partner_column: Any) -> list[Any]:
+        """Conditions for rows kept per partner with an optional sub-partner column (billing
+        reports): the partner's all, a sub-partner's own only."""
+        conditions: list[Any] = [partner_column == self.partner_org_id]
+        if not self.is_parent:
+            conditions.append(sub_partner_column == self.org_id)
+        return conditions
+
+
+def own(principal: Principal) -> Actor:
+    """A partner (or sub-partner) acting for itself; 403 for anyone else."""
+    if principal.org_kind not in PARTNER_KINDS:
+        raise Forbidden("only partner organizations use the wholesale API", Codes.FORBIDDEN_ROLE)
+    return Actor(
+        principal=principal, org_id=principal.org_id, partner_org_id=principal.partner_org_id
+    )
+
+
+def resolve(session: Session, principal: Principal, on_behalf_of: str | None) -> Actor:
+    """The actor of a partner's request: itself, or one of its own sub-partners named in
+    `onBehalfOfSubPartnerOrgId`; any other ID answers 404, never revealing whether it exists."""
+    actor = own(principal)
+    if not on_behalf_of or on_behalf_of == actor.org_id:
+        return actor
+    target = session.get(Organization, on_behalf_of)
+    if target is None or target.kind != OrgKind.SUB_PARTNER or target.parent_id != actor.org_id:
+        raise NotFound(
+            "sub-partner", Codes.SUB_PARTNER_NOT_FOUND, field_name="onBehalfOfSubPartnerOrgId"
+        )
+    return Actor(principal=principal, org_id=target.id, partner_org_id=actor.org_id)
+
+
+def for_named_partner(
+    session: Session,
+    principal: Principal,
+    partner_org_id: str | None,
+    *,
+    what: str,
+    code: Code = Codes.NOT_FOUND,
+) -> Actor:
+    """An operator acting for the partner it names (`partnerOrgId`); 404 naming `what` when
+    that is not a partner."""
+    org = session.get(Organization, partner_org_id) if partner_org_id else None
+    if org is None or org.kind != OrgKind.PARTNER:
+        raise NotFound(what, code, field_name="partnerOrgId")
+    return Actor(principal=principal, org_id=org.id, partner_org_id=org.id, operator=True)
