@@ -140,6 +140,15 @@ def other_partner(db: Database, clock: ManualClock) -> Partner:
     return make_partner(db, clock, "Rival Networks")
 
 
+@pytest.fixture
+def ops(db: Database, clock: ManualClock) -> dict[str, str]:
+    """A platform operator's headers (scope `tukku:ops`), issued on the test clock. Tests of the
+    sandbox app override it with one issued on the sandbox's own clock."""
+    from tests.support import operator_headers  # tests.support imports this module
+
+    return operator_headers(db, clock)
+
+
 def drain(client: TestClient) -> None:
     """Run every due background job, as the worker would."""
     assert client.app.state.drainer.drain(30)  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -240,3 +241,16 @@ def set_up_sub_partner(client: TestClient, parent: Partner, **overrides: Any) ->
     state = client.app.state  # type: ignore[attr-defined]
     headers = first_admin_headers(state.db, state.clock, org_id)
     return SubPartner(org_id, body["name"], body["adminEmail"], headers, parent)
+
+
+NEXT_LINK = re.compile(r'<(?P<url>[^>]+)>;\s*rel="next"')
+
+
+def next_url(response: Any) -> str | None:
+    """The target of the response's `Link: <...>; rel="next"` header (an absolute URL), if any."""
+    link = response.headers.get("link")
+    if not link:
+        return None
+    found = NEXT_LINK.fullmatch(link)
+    assert found is not None, link
+    return found["url"]

@@ -18,9 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain
-from tests.support import error_codes, operator_headers, provision_customer, provision_subscriber
+from tests.support import error_codes, provision_customer, provision_subscriber
 from tukku.core.clock import ManualClock
-from tukku.core.db import Database
 
 INVOICES = "/v1/partner/invoices"
 CALLING = "TK-WHL-CALLING"
@@ -63,12 +62,6 @@ REMOVED = utc(2027, 1, 20, 18, 0)
 
 
 # ---- helpers -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def ops(db: Database, clock: ManualClock) -> dict[str, str]:
-    """A platform operator's token."""
-    return operator_headers(db, clock)
 
 
 def set_prices(

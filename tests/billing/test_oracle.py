@@ -217,7 +217,7 @@ class Script:
     def remove_customer(self, customer: dict[str, Any]) -> None:
         url = f"{CUSTOMERS}/{customer['id']}"
         response = self.client.delete(url, headers=self.partner.headers)
-        assert response.status_code in (202, 204), response.text
+        assert response.status_code == 202, response.text
         for subscriber, org in self.customer_of.items():
             if org == customer["orgId"] and subscriber in self._open:
                 self._stop(subscriber)

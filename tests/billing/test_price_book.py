@@ -9,20 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain
-from tests.support import error_codes, operator_headers
+from tests.support import error_codes
 from tukku.core.clock import ManualClock
-from tukku.core.db import Database
 
 URL = "/v1/partner/priceBook"
 VERSIONS = f"{URL}/versions"
 CALLING = "TK-WHL-CALLING"
 MEETINGS = "TK-WHL-MEETINGS"
-
-
-@pytest.fixture
-def ops(db: Database, clock: ManualClock) -> dict[str, str]:
-    """A platform operator's token."""
-    return operator_headers(db, clock)
 
 
 def put_prices(client: TestClient, ops: dict[str, str], partner: Partner, **body: Any) -> Any:

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import START, Partner, drain
 from tests.support import (
     error_codes,
+    next_url,
     operator_headers,
     provision_customer,
     provision_subscriber,
@@ -150,11 +151,6 @@ def items(client: TestClient, partner: Partner, **params: Any) -> list[dict[str,
     assert response.status_code == 200, response.text
     result: list[dict[str, Any]] = response.json()["items"]
     return result
-
-
-def next_url(response: Any) -> str | None:
-    match = re.search(r'<([^>]+)>;\s*rel="next"', response.headers.get("link", ""))
-    return match.group(1) if match else None
 
 
 def token_of(link: str) -> str:

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from tests.compliance.test_rules import csl
 from tests.conftest import Partner, drain
 from tests.customers.test_attach import REQUESTS, attach_body, pending_request
-from tests.support import customer_body, error_codes, operator_headers, user_headers
+from tests.support import customer_body, error_codes, user_headers
 from tukku.app import create_app
 from tukku.cli.main import app as cli
 from tukku.core.clock import ManualClock
@@ -55,11 +55,6 @@ OTHER = {
 WITH_ZYXWV = csl(LISTED, OTHER)
 WITHOUT_ZYXWV = csl(OTHER)
 MATCHING = "Zyxwv Trading Inc."
-
-
-@pytest.fixture
-def ops(db: Database, clock: ManualClock) -> dict[str, str]:
-    return operator_headers(db, clock)
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.conftest import Partner, drain
 from tests.support import (
     customer_body,
     error_codes,
-    operator_headers,
     outbox,
     provision_customer,
     provision_subscriber,
@@ -27,7 +27,7 @@ from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.identity import service as identity
 from tukku.identity.rules import Role
-from tukku.partners import service as partners
+from tukku.partners.models import ManagingRelationship
 
 CUSTOMERS = "/v1/wholesale/customers"
 OPS = "/v1/ops/organizations"
@@ -133,10 +133,13 @@ def pending_request(client: TestClient, admin: dict[str, str]) -> dict[str, Any]
     return result
 
 
-@pytest.fixture
-def ops(db: Database, clock: ManualClock) -> dict[str, str]:
-    """An operator's headers."""
-    return operator_headers(db, clock)
+def managers_of(db: Database, org_id: str) -> list[tuple[str, str, str]]:
+    """Who manages an organization, and at which admin level, as stored (no route shows it)."""
+    with db.unit_of_work(write=False) as session:
+        rows = session.scalars(
+            select(ManagingRelationship).where(ManagingRelationship.managed_org_id == org_id)
+        )
+        return [(m.manager_org_id, m.kind, m.admin_level) for m in rows]
 
 
 # -- automatic, silent attachment ---------------------------------------------------------------
@@ -226,11 +229,7 @@ def test_partner_admin_level_depends_on_the_orgs_licenses(
     customer = attach(app_client, partner, org.id)
 
     assert customer["status"] == "provisioned"
-    with db.unit_of_work(write=False) as session:
-        managers = [
-            (m.manager_org_id, m.kind, m.admin_level) for m in partners.managers_of(session, org.id)
-        ]
-    assert managers == [(partner.org_id, "partner", level)]
+    assert managers_of(db, org.id) == [(partner.org_id, "partner", level)]
 
 
 # -- approval by the organization's administrator -------------------------------------------
@@ -330,8 +329,7 @@ def test_org_admin_rejects_and_the_customer_ends_in_error_4022(
     assert failed["attachment"]["approval"] == "rejected"
     # the organization stays as it was, managed by nobody
     assert app_client.get(f"{OPS}/{org.id}", headers=ops).json()["kind"] == "standalone"
-    with db.unit_of_work(write=False) as session:
-        assert partners.managers_of(session, org.id) == []
+    assert managers_of(db, org.id) == []
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner, drain
-from tests.support import ADDRESS, customer_body, error_codes
+from tests.support import ADDRESS, customer_body, error_codes, next_url
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.identity import service as identity
@@ -44,16 +44,6 @@ def create(client: TestClient, partner: Partner, **fields: Any) -> dict[str, Any
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def next_url(response: Any) -> str | None:
-    """The `rel="next"` URL of a `Link` header, if any."""
-    link = response.headers.get("link")
-    if not link:
-        return None
-    assert link.endswith('rel="next"'), link
-    url: str = link.split(">")[0].lstrip("<")
-    return url
 
 
 def test_create_answers_201_with_location_and_every_default_filled_in(

@@ -10,7 +10,6 @@ for it), and a parent acting for its sub-partner with `onBehalfOfSubPartnerOrgId
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from tests.support import (
     customer_body,
     error_codes,
     new_user_headers,
+    next_url,
     operator_headers,
     outbox,
     provision_customer,
@@ -71,16 +71,6 @@ def ids(response: Any, key: str = "id") -> list[str]:
     """The `key` of every item of a list answer (which must be 200)."""
     assert response.status_code == 200, response.text
     return [item[key] for item in response.json()["items"]]
-
-
-def next_url(response: Any) -> str | None:
-    """The target of a `Link: <...>; rel="next"` header, as a path with query."""
-    link = response.headers.get("link")
-    if link is None:
-        return None
-    found = re.fullmatch(r'<http://tukku\.test(?P<url>[^>]+)>; rel="next"', link)
-    assert found is not None, link
-    return found["url"]
 
 
 # ---- setting up a sub-partner -----------------------------------------------------------------

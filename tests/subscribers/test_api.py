@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +14,7 @@ from tests.support import (
     CALLING,
     customer_body,
     error_codes,
+    next_url,
     outbox,
     provision_customer,
     provision_subscriber,
@@ -25,7 +25,6 @@ from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 
 URL = "/v1/wholesale/subscribers"
-NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 
 def post(client: TestClient, partner: Partner, body: dict[str, Any]) -> Any:
@@ -44,11 +43,6 @@ def with_params(body: dict[str, Any], **params: Any) -> dict[str, Any]:
     merged = {**body["provisioningParameters"], **params}
     body["provisioningParameters"] = {k: v for k, v in merged.items() if v is not None}
     return body
-
-
-def next_url(response: Any) -> str | None:
-    match = NEXT.search(response.headers.get("link", ""))
-    return match.group(1) if match else None
 
 
 def ids(response: Any) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,10 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from tukku.audit import service
 from tukku.audit.schemas import AuditEventPage
 from tukku.core.deps import DbSession, MaxParam, OffsetParam
-from tukku.core.errors import Codes, Invalid
 from tukku.core.http import trim_page
 from tukku.core.pagination import page_request
-from tukku.core.timefmt import parse_instant
+from tukku.core.timefmt import instant_param
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting, requires
 from tukku.identity.principal import Principal
@@ -21,15 +19,6 @@ from tukku.identity.rules import Scope
 
 partner_router = APIRouter(prefix="/v1/partner/auditEvents", tags=["Audit"])
 ops_router = APIRouter(prefix="/v1/ops/auditEvents", tags=["Operations"])
-
-
-def _instant(name: str, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return parse_instant(value)
-    except ValueError:
-        raise Invalid(name, "must be epoch milliseconds or ISO 8601", Codes.INVALID_QUERY) from None
 
 
 def filters(
@@ -48,8 +37,8 @@ def filters(
         target_id=target_id,
         actor_user_id=actor_user_id,
         tracking_id=tracking_id,
-        since=_instant("from", since),
-        until=_instant("to", until),
+        since=instant_param("from", since),
+        until=instant_param("to", until),
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
@@ -12,9 +10,3 @@ class CamelModel(BaseModel):
     """Wire model: fields travel as camelCase; unknown request fields are ignored, as upstream."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
-
-
-class ItemsPage(CamelModel):
-    """`{"items": [...]}`, the list envelope of every collection."""
-
-    items: list[Any]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from tukku.core.errors import Codes, Invalid
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -34,6 +36,18 @@ def parse_instant(value: str) -> datetime:
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
     except (OverflowError, OSError) as exc:
         raise ValueError(f"{value!r} is out of range") from exc
+
+
+def instant_param(name: str, value: str | None) -> datetime | None:
+    """The query parameter `name` as an instant (see `parse_instant`), None if absent;
+    400 (invalid query) naming the parameter if it is not one."""
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except ValueError:
+        reason = "must be epoch milliseconds or an ISO 8601 date-time"
+        raise Invalid(name, reason, Codes.INVALID_QUERY) from None
 
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

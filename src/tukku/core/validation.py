@@ -11,6 +11,8 @@ from zoneinfo import available_timezones
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator
 
+from tukku.core.errors import Codes, Problem, invalid_all
+
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 # What people write between digits: `+1 (240) 555-1212`, `+1.240.555.1212`, `+44 20 7946 0958`.
 PHONE_SEPARATORS = re.compile(r"[ \u00a0.()-]")
@@ -46,6 +48,19 @@ def normalize_email(value: str) -> str | None:
     except EmailNotValidError:
         return None
     return result.normalized.lower()
+
+
+def email_problem(field: str) -> Problem:
+    """The problem of `field` not holding a valid e-mail address."""
+    return Problem(Codes.EMAIL_INVALID, f"{field}: not a valid e-mail address", field)
+
+
+def checked_email(value: str, field: str) -> str:
+    """`value` normalized (see `normalize_email`); 400 naming `field` if it is not an e-mail."""
+    address = normalize_email(value)
+    if address is None:
+        raise invalid_all([email_problem(field)])
+    return address
 
 
 @cache

@@ -27,7 +27,7 @@ from tukku.core.errors import (
     Problem,
     invalid_all,
 )
-from tukku.core.validation import normalize_email
+from tukku.core.validation import checked_email
 from tukku.customers import service
 from tukku.customers.admin_schemas import (
     AuthenticationIn,
@@ -249,11 +249,7 @@ def add_user(
     """Add a user (and, with a package, make it a subscriber at once); returns the user ID."""
     ctx.require(P.USERS_MANAGE)
     if data.package is None:
-        email = normalize_email(data.email)
-        if email is None:
-            raise invalid_all(
-                [Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")]
-            )
+        email = checked_email(data.email, "email")
         if identity.find_user_by_email(session, email) is not None:
             raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
         user = identity.create_user(
@@ -340,11 +336,7 @@ def edit_user(
     if any(v is not None for v in (data.first_name, data.last_name, data.display_name, data.email)):
         ctx.require(P.USER_NAMES_EDIT)
     if data.email is not None:
-        email = normalize_email(data.email)
-        if email is None:
-            raise invalid_all(
-                [Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")]
-            )
+        email = checked_email(data.email, "email")
         owner = identity.find_user_by_email(session, email)
         if owner is not None and owner.id != user.id:
             raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)

@@ -8,7 +8,7 @@ from tukku.catalog.locales import resolve_locale
 from tukku.catalog.packages import catalog
 from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Problem
-from tukku.core.validation import normalize_email
+from tukku.core.validation import email_problem, normalize_email
 from tukku.customers import attach, service
 from tukku.customers.backend import Order, OrderKind, ProvisioningBackend
 from tukku.customers.rules import (
@@ -60,10 +60,7 @@ def precheck(
     info = data.customer_info
     if info is not None:
         if normalize_email(info.primary_email) is None:
-            where = "customerInfo.primaryEmail"
-            problems.append(
-                Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
-            )
+            problems.append(email_problem("customerInfo.primaryEmail"))
         if info.name is not None:
             problem = check_customer_name(info.name)
             if problem:

@@ -12,7 +12,7 @@ from tukku.catalog.packages import Catalog
 from tukku.catalog.regions import geography
 from tukku.core.errors import Codes, Problem
 from tukku.core.states import StateMachine
-from tukku.core.validation import is_timezone, normalize_email
+from tukku.core.validation import email_problem, is_timezone, normalize_email
 from tukku.customers.schemas import AddressIn, CallingLocationIn, ProvisioningParametersIn
 
 ADDRESS_LINE_MAX = 50
@@ -298,8 +298,7 @@ def check_new_customer(
         problems.append(problem)
     email = normalize_email(primary_email) if primary_email is not None else ""
     if email is None:
-        where = "customerInfo.primaryEmail"
-        problems.append(Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where))
+        problems.append(email_problem("customerInfo.primaryEmail"))
     problems += check_packages(catalog, packages)
     parameters, found = check_parameters(parameters_in, packages)
     problems += found

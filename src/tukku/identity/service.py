@@ -18,7 +18,7 @@ from tukku.catalog.regions import geography
 from tukku.core.db import insert_ignoring_conflicts, raise_signal
 from tukku.core.errors import Codes, DomainError, Invalid, NotFound, Problem
 from tukku.core.ids import new_id
-from tukku.core.validation import normalize_email
+from tukku.core.validation import checked_email, email_problem, normalize_email
 from tukku.identity.events import SecurityEvent, raise_event
 from tukku.identity.models import ApiToken, Organization, RoleAssignment, SigningKey, User
 from tukku.identity.principal import Principal
@@ -107,9 +107,7 @@ def ensure_operator(
 ) -> User:
     """The platform operator with `email`, created (with the operator organization, the first
     time) unless it exists; an e-mail that belongs to anyone else is a conflict."""
-    address = normalize_email(email)
-    if address is None:
-        raise Invalid("email", "not a valid e-mail address", Codes.EMAIL_INVALID)
+    address = checked_email(email, "email")
     existing = find_user_by_email(session, address)
     if existing is not None:
         if Role.OPERATOR.value not in roles_of(session, existing.id):
@@ -513,9 +511,7 @@ def create_standalone_org(
         address = normalize_email(user.email)
         where = f"users[{index}].email"
         if address is None:
-            problems.append(
-                Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
-            )
+            problems.append(email_problem(where))
         elif address in {n.email for n in normalized} or find_user_by_email(session, address):
             problems.append(
                 Problem(Codes.EMAIL_TAKEN, f"{where}: {address} is already in use", where)

@@ -273,8 +273,10 @@ def first_provisioning_id(session: Session, owner_org_id: str) -> str | None:
     )
 
 
-def brand_name_of(session: Session, template_id: str) -> str | None:
-    """The brand name of a template (for e-mails), retired or not."""
-    return session.scalar(
+def brand_name_of(session: Session, template_id: str) -> str:
+    """The brand name of a template (for e-mails and consent pages), retired or not;
+    `tukku` if there is no such template."""
+    name = session.scalar(
         select(OnboardingTemplate.brand_name).where(OnboardingTemplate.id == template_id)
     )
+    return name or "tukku"

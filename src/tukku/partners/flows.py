@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound, Problem, invalid_all
 from tukku.core.timefmt import parse_day
-from tukku.core.validation import normalize_email
+from tukku.core.validation import checked_email, email_problem, normalize_email
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.models import User
@@ -45,9 +45,7 @@ def create_partner(
     admin_last_name: str | None = None,
 ) -> PartnerSetup:
     """A partner ready to sell: its admin holds the partner full and wholesale admin roles."""
-    email = normalize_email(admin_email)
-    if email is None:
-        raise Invalid("adminEmail", "not a valid e-mail address", Codes.EMAIL_INVALID)
+    email = checked_email(admin_email, "adminEmail")
     if identity.find_user_by_email(session, email) is not None:
         raise Conflict("adminEmail", f"{email} is already in use", Codes.EMAIL_TAKEN)
     if not name.strip():
@@ -106,9 +104,7 @@ def create_sub_partner(
     ]
     email = normalize_email(data.admin_email)
     if email is None:
-        problems.append(
-            Problem(Codes.EMAIL_INVALID, "adminEmail: not a valid e-mail address", "adminEmail")
-        )
+        problems.append(email_problem("adminEmail"))
     if data.subscription_id is not None and data.subscription_id != subscription:
         reason = "subscriptionId: must be the partner's own subscription, which sub-partners share"
         problems.append(Problem(Codes.INVALID_FIELD, reason, "subscriptionId"))
@@ -130,11 +126,11 @@ def create_sub_partner(
         session,
         org_id=org.id,
         email=email,
-        by=actor.principal,
         first_name=data.admin_first_name.strip(),
         last_name=data.admin_last_name.strip(),
         roles=[Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN],
         now=now,
+        by=actor.principal,
     )
     record = SubPartner(
         org_id=org.id,

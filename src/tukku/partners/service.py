@@ -70,17 +70,6 @@ def remove_managing_relationships(session: Session, *, managed_org_id: str) -> N
     )
 
 
-def managers_of(session: Session, managed_org_id: str) -> list[ManagingRelationship]:
-    """Who manages an organization, and at which admin level."""
-    return list(
-        session.scalars(
-            select(ManagingRelationship).where(
-                ManagingRelationship.managed_org_id == managed_org_id
-            )
-        )
-    )
-
-
 def sub_partner(session: Session, org_id: str) -> SubPartner | None:
     """The sub-partner record of an organization, if it is one."""
     return session.get(SubPartner, org_id)

@@ -20,7 +20,7 @@ from tukku.core.deps import (
 from tukku.core.errors import Codes, Invalid, invalid_all
 from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
-from tukku.core.timefmt import parse_instant
+from tukku.core.timefmt import instant_param
 from tukku.customers.schemas import PrecheckInfoOut, PrecheckOut
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting
@@ -53,16 +53,6 @@ def _links(request: Request, settings: SettingsDep, secret: LinkSecret) -> servi
 LinksDep = Annotated[service.Links, Depends(_links)]
 
 
-def _instant(name: str, value: str | None) -> object:
-    if value is None:
-        return None
-    try:
-        return parse_instant(value)
-    except ValueError:
-        reason = "must be epoch milliseconds or an ISO 8601 date-time"
-        raise Invalid(name, reason, Codes.INVALID_QUERY) from None
-
-
 def _filters(
     customer_id: str | None,
     person_id: str | None,
@@ -85,8 +75,8 @@ def _filters(
         external_customer_id=external_customer_id,
         email=email,
         status=status,
-        after=_instant("after", after),  # type: ignore[arg-type]
-        last_status_change=_instant("lastStatusChange", last_status_change),  # type: ignore[arg-type]
+        after=instant_param("after", after),
+        last_status_change=instant_param("lastStatusChange", last_status_change),
         sort_by=sort_by or "created",
         descending=order == "DESC",
     )

@@ -13,10 +13,6 @@ from tukku.web.templating import templates
 router = APIRouter(prefix="/v1/consent", tags=["Consent"], include_in_schema=False)
 
 
-def _brand(session: DbSession, template_id: str) -> str:
-    return onboarding.brand_name_of(session, template_id) or "tukku"
-
-
 @router.get("/{token}", response_class=HTMLResponse)
 def review(
     token: str, request: Request, session: DbSession, clock: ClockDep, secret: LinkSecret
@@ -26,7 +22,7 @@ def review(
         session, token=token, secret=secret, now=clock.now()
     )
     context = {
-        "brand": _brand(session, customer.template_id),
+        "brand": onboarding.brand_name_of(session, customer.template_id),
         "customer": customer.name,
         "email": subscriber.email,
     }
@@ -39,5 +35,8 @@ def accept(
 ) -> HTMLResponse:
     """Accept: the user joins the customer organization and the subscriber is provisioned."""
     _, customer = service.accept_consent(session, token=token, secret=secret, now=clock.now())
-    context = {"brand": _brand(session, customer.template_id), "customer": customer.name}
+    context = {
+        "brand": onboarding.brand_name_of(session, customer.template_id),
+        "customer": customer.name,
+    }
     return templates.TemplateResponse(request, "consent/done.html", context)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
 from tukku.core.errors import Code, Codes, DomainError, Problem
-from tukku.core.validation import normalize_email
+from tukku.core.validation import email_problem, normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer
 from tukku.customers.rules import PackageStatus
@@ -94,9 +94,7 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Out
     outcome = Outcome()
     email = normalize_email(data.email)
     if email is None:
-        outcome.problems.append(
-            Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email")
-        )
+        outcome.problems.append(email_problem("email"))
     package = None
     if data.package is not None or data.packages is not None:
         package, problems = choose_package(catalog(), data.package, data.packages)
@@ -122,10 +120,7 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Out
         reason = "provisioningId: no onboarding template of yours has this ID"
         outcome.problems.append(Problem(Codes.PROVISIONING_ID_UNKNOWN, reason, "provisioningId"))
     if data.customer_info is not None and normalize_email(data.customer_info.primary_email) is None:
-        where = "customerInfo.primaryEmail"
-        outcome.problems.append(
-            Problem(Codes.EMAIL_INVALID, f"{where}: not a valid e-mail address", where)
-        )
+        outcome.problems.append(email_problem("customerInfo.primaryEmail"))
     if email is not None:
         _email_outcome(outcome, service.email_owner_of(session, email, None), email)
     return outcome

@@ -25,7 +25,7 @@ from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
 from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
-from tukku.core.validation import normalize_email
+from tukku.core.validation import email_problem, normalize_email
 from tukku.customers import service as customers
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.customers.rules import PackageStatus
@@ -212,10 +212,6 @@ def email_owner_of(session: Session, email: str, customer_org_id: str | None) ->
     return _email_owner(session, email, customer_org_id)[0]
 
 
-def _brand(session: Session, customer: Customer) -> str:
-    return onboarding.brand_name_of(session, customer.template_id) or "tukku"
-
-
 def _start_billing(
     session: Session, subscriber: Subscriber, customer: Customer, now: datetime
 ) -> None:
@@ -258,7 +254,7 @@ def _activate(
     subscriber.status = Status.PROVISIONED
     subscriber.last_status_change = now
     _start_billing(session, subscriber, customer, now)
-    brand = _brand(session, customer)
+    brand = onboarding.brand_name_of(session, customer.template_id)
     role_line = f"You are the administrator of {customer.name}.\n" if admin else ""
     queue_mail(
         session,
@@ -287,7 +283,7 @@ def consent_link(links: Links, subscriber: Subscriber, now: datetime) -> str:
 def _send_consent(
     session: Session, subscriber: Subscriber, customer: Customer, links: Links, now: datetime
 ) -> None:
-    brand = _brand(session, customer)
+    brand = onboarding.brand_name_of(session, customer.template_id)
     queue_mail(
         session,
         to=subscriber.email,
@@ -320,7 +316,7 @@ def _checked_create(data: SubscriberCreate) -> tuple[str, str, SubscriberParamet
     problems += name_problems(params.first_name, params.last_name)
     email = normalize_email(data.email)
     if email is None:
-        problems.append(Problem(Codes.EMAIL_INVALID, "email: not a valid e-mail address", "email"))
+        problems.append(email_problem("email"))
     if problems or package is None or email is None:
         raise invalid_all(problems)
     return package, email, params
