@@ -49,7 +49,9 @@ def _pairs() -> list[tuple[type[Any], StateMachine[Any], StrEnum, StrEnum]]:
 @pytest.mark.parametrize(
     ("model", "machine", "current", "new"),
     _pairs(),
-    ids=lambda v: v.__name__ if isinstance(v, type) else str(v),
+    # Stable IDs (a machine's repr holds frozensets, whose order differs between processes,
+    # and pytest-xdist needs every worker to collect the same IDs).
+    ids=lambda v: v.__name__ if isinstance(v, type) else getattr(v, "what", None) or str(v),
 )
 def test_assigning_a_status_checks_the_move(
     model: type[Any], machine: StateMachine[Any], current: StrEnum, new: StrEnum
