@@ -143,7 +143,9 @@ def list_tokens(
                 )
             )
         )
-    Console().print(table)
+    out = Console()
+    # Piped or redirected output keeps whole IDs and prefixes instead of cutting them to 80 columns.
+    (out if out.is_terminal else Console(width=240)).print(table)
 
 
 def _described(token: ApiToken, email: str, status: str) -> dict[str, object]:
