@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import free_port, run_dir, stop, tukku
+from tests.e2e.conftest import free_port, run_dir, run_tukku, stop, tukku
 from tukku.compliance import service as compliance
 from tukku.core.clock import SystemClock
 from tukku.core.db import Database
@@ -340,16 +340,6 @@ def test_operators_create_refuses_a_partner_admins_email(database_url: str) -> N
 CSL_HEADER = "_id,source,name,addresses,alt_names,citizenships\n"
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tukku", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=run_dir(),
-    )
-
-
 def test_screening_load_replaces_the_list_and_reports_its_size(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -383,8 +373,10 @@ def test_screening_load_of_a_bad_file_changes_nothing_and_names_the_lines(
     bad.write_text(CSL_HEADER + "e1,Test List,Fine Name,,,\ne2,Test List,,,,\n")
     tukku("screening", "load", str(good), "--database-url", database_url)
 
-    result = _run("screening", "load", str(bad), "--database-url", database_url)
-    missing = _run("screening", "load", str(tmp_path / "nope.csv"), "--database-url", database_url)
+    result = run_tukku("screening", "load", str(bad), "--database-url", database_url)
+    missing = run_tukku(
+        "screening", "load", str(tmp_path / "nope.csv"), "--database-url", database_url
+    )
 
     assert result.returncode == 1
     assert "line 3" in result.stderr
@@ -417,8 +409,8 @@ def test_tokens_create_grants_only_scopes_the_users_roles_allow(database_url: st
     base = ("tokens", "create", "--org", created["orgId"], "--database-url", database_url)
 
     narrow = tukku(*base, "--scope", "spark-admin:wholesale_customers_read", "--json")
-    operator = _run(*base, "--scope", "tukku:ops")
-    unknown = _run(*base, "--scope", "everything")
+    operator = run_tukku(*base, "--scope", "tukku:ops")
+    unknown = run_tukku(*base, "--scope", "everything")
 
     found = _authenticated(database_url, json.loads(narrow)["token"])
     assert found is not None

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from tests.e2e.conftest import run_dir, tukku
+from tests.e2e.conftest import run_tukku, tukku
 from tukku.audit.models import AuditEvent
 from tukku.cli.demo import ensure_demo
 from tukku.core.clock import SystemClock
@@ -46,16 +44,6 @@ def _works(database_url: str, token: str) -> bool:
             return identity.authenticate(session, token, now=SystemClock().now()) is not None
     finally:
         db.dispose()
-
-
-def _failing(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tukku", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=run_dir(),
-    )
 
 
 def _within(value: str, expected: datetime) -> bool:
@@ -126,9 +114,9 @@ def test_tokens_revoke_by_shown_prefix_id_prefix_whole_token_or_user(database_ur
 
 def test_tokens_revoke_explains_what_it_cannot_do(database_url: str) -> None:
     partner = _partner(database_url)
-    unknown = _failing("tokens", "revoke", "tku_AAAAAAAA", "--database-url", database_url)
-    too_short = _failing("tokens", "revoke", "abc", "--database-url", database_url)
-    neither = _failing("tokens", "revoke", "--database-url", database_url)
+    unknown = run_tukku("tokens", "revoke", "tku_AAAAAAAA", "--database-url", database_url)
+    too_short = run_tukku("tokens", "revoke", "abc", "--database-url", database_url)
+    neither = run_tukku("tokens", "revoke", "--database-url", database_url)
 
     assert unknown.returncode == 1
     assert "token" in unknown.stderr.lower()

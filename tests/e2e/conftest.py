@@ -40,15 +40,23 @@ def run_dir() -> Path:
 
 def tukku(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
     """Run the `tukku` command (in `cwd`, by default `run_dir()`) and return its stdout."""
-    result = subprocess.run(
+    result = run_tukku(*args, env=env, cwd=cwd)
+    result.check_returncode()
+    return result.stdout
+
+
+def run_tukku(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `tukku` command (in `cwd`, by default `run_dir()`), whatever its exit status."""
+    return subprocess.run(
         [sys.executable, "-m", "tukku", *args],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
         cwd=cwd or run_dir(),
     )
-    return result.stdout
 
 
 @dataclass(frozen=True)
