@@ -83,13 +83,14 @@ def partner(url: str) -> dict[str, str]:
 
 @contextmanager
 def server(url: str, *extra: str) -> Iterator[str]:
-    """A `tukku serve` process; yields its base URL."""
-    process, base = start_server(url, *extra)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    """A `tukku serve` process, run in a scratch directory; yields its base URL."""
+    with tempfile.TemporaryDirectory() as scratch:
+        process, base = start_server(url, *extra, cwd=Path(scratch))
+        try:
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
 
 
 @contextmanager
