@@ -26,7 +26,6 @@ from sqlalchemy import insert, select, text
 
 from bench.harness import database, partner
 from tukku.billing.generation import ReportSpec, generate
-from tukku.billing.models import PackageAssignment
 from tukku.billing.rules import Category, ReportType, day_number
 from tukku.billing.storage import LocalStorage
 from tukku.billing.usage import record_through
@@ -34,6 +33,7 @@ from tukku.catalog.packages import catalog
 from tukku.core.db import Database
 from tukku.customers.models import Customer
 from tukku.identity.models import Organization
+from tukku.metering.models import PackageAssignment
 
 MONTH_START, MONTH_END = date(2027, 1, 1), date(2027, 1, 31)
 PACKAGES = ("webex_calling", "webex_suite", "webex_voice")

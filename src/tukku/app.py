@@ -27,7 +27,7 @@ from tukku.core.http import (
     trusted_link_base,
 )
 from tukku.core.settings import Settings
-from tukku.customers import admin_api as customer_admin_api
+from tukku.customer_admin import api as customer_admin_api
 from tukku.customers import api as customers_api
 from tukku.identity import api as identity_api
 from tukku.identity.deps import authentication_gate

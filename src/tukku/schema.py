@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+from tukku.accounts import models as accounts_models
 from tukku.audit import models as audit_models
 from tukku.billing import models as billing_models
-from tukku.compliance import models as compliance_models
 from tukku.core.db import Base
 from tukku.customers import models as customers_models
 from tukku.identity import models as identity_models
 from tukku.jobs import models as jobs_models
 from tukku.mail import models as mail_models
+from tukku.metering import models as metering_models
 from tukku.onboarding import models as onboarding_models
-from tukku.partners import models as partners_models
 from tukku.sandbox import models as sandbox_models
+from tukku.screening import models as screening_models
 from tukku.subscribers import models as subscribers_models
 
 MODEL_MODULES = (
+    accounts_models,
     audit_models,
     billing_models,
-    compliance_models,
     customers_models,
     identity_models,
     jobs_models,
     mail_models,
+    metering_models,
     onboarding_models,
-    partners_models,
     sandbox_models,
+    screening_models,
     subscribers_models,
 )
 metadata = Base.metadata

@@ -3,7 +3,8 @@
 The API's embedded worker and `tukku worker` both get their workers here; this module imports no
 route or web module, so `tukku worker` starts without the API. A new domain with background work
 adds its `tasks` module to `TASK_MODULES` (a worker refuses to start while a declared kind has no
-handler, so a forgotten one shows at once).
+handler, so a forgotten one shows at once). `HOLDER_MODULES` are the domains that hold customers'
+packages: customers' jobs ask them before removing anything (`tukku.customers.holders`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tukku.customers import tasks as customers_tasks
 from tukku.jobs import tasks as jobs_tasks
 from tukku.jobs.runner import Worker
 from tukku.mail import tasks as mail_tasks
+from tukku.subscribers import service as subscribers_service
 
 TASK_MODULES: tuple[ModuleType, ...] = (
     billing_tasks,
@@ -29,6 +31,7 @@ TASK_MODULES: tuple[ModuleType, ...] = (
     jobs_tasks,
     mail_tasks,
 )
+HOLDER_MODULES: tuple[ModuleType, ...] = (subscribers_service,)
 
 
 def make_worker(

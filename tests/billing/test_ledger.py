@@ -14,9 +14,9 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import Partner
 from tests.support import provision_customer, provision_subscriber
-from tukku.billing.models import PackageAssignment
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
+from tukku.metering.models import PackageAssignment
 
 STARTED = datetime(2027, 1, 3, 9, 30, 0, tzinfo=UTC)
 ENDED = datetime(2027, 1, 5, 17, 0, 0, tzinfo=UTC)

@@ -33,7 +33,6 @@ from tests.billing.test_oracle import Held, expected
 from tests.conftest import BACKENDS, make_partner
 from tests.pgcluster import PostgresCluster
 from tukku.billing.generation import ReportSpec, generate, totals
-from tukku.billing.models import PackageAssignment
 from tukku.billing.rules import Category, ReportType
 from tukku.billing.storage import LocalStorage
 from tukku.billing.usage import record_through
@@ -42,6 +41,7 @@ from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.customers.models import Customer
 from tukku.identity.models import Organization
+from tukku.metering.models import PackageAssignment
 from tukku.onboarding.models import OnboardingTemplate
 
 PACKAGES = ("webex_calling", "webex_suite", "webex_meetings")

@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 
 from tests.e2e.conftest import free_port, run_dir, run_tukku, stop, tukku
-from tukku.compliance import service as compliance
 from tukku.core.clock import SystemClock
 from tukku.core.db import Database
 from tukku.identity import service as identity
 from tukku.identity.rules import WHOLESALE_SCOPES
+from tukku.screening import service as screening
 
 
 def test_partners_create_prints_exactly_the_documented_json(database_url: str) -> None:
@@ -384,7 +384,7 @@ def test_screening_load_of_a_bad_file_changes_nothing_and_names_the_lines(
     db = Database(database_url)
     try:
         with db.unit_of_work(write=False) as session:
-            current = compliance.list_in_force(session)
+            current = screening.list_in_force(session)
             assert current is not None
             assert current.source_name == "good.csv"
             assert current.entry_count == 1

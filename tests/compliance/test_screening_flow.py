@@ -20,9 +20,9 @@ from click.testing import Result
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from tests.compliance.test_rules import csl
 from tests.conftest import Partner, drain
 from tests.customers.test_attach import REQUESTS, attach_body, pending_request
+from tests.screening.test_rules import csl
 from tests.support import customer_body, error_codes, user_headers
 from tukku.app import create_app
 from tukku.cli.main import app as cli

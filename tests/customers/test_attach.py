@@ -23,11 +23,11 @@ from tests.support import (
     provision_subscriber,
     user_headers,
 )
+from tukku.accounts.models import ManagingRelationship
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.identity import service as identity
 from tukku.identity.rules import Role
-from tukku.partners.models import ManagingRelationship
 
 CUSTOMERS = "/v1/wholesale/customers"
 OPS = "/v1/ops/organizations"

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from tests.conftest import Partner, drain
 from tests.support import provision_customer
+from tukku.accounts.models import ManagingRelationship
 from tukku.core.db import Database
 from tukku.customers.models import Location, MeetingSite
 from tukku.identity.models import Organization
-from tukku.partners.models import ManagingRelationship
 
 
 def address(country: str) -> dict[str, str]:

@@ -45,6 +45,27 @@ def test_the_worker_command_loads_every_handler_but_not_the_api(tmp_path: Path) 
     assert result.stdout.splitlines() == ["[]", "[]", str(_platform_kinds())]
 
 
+def test_the_worker_command_knows_what_holds_customers_packages(tmp_path: Path) -> None:
+    """Removing a customer's package asks its holders first; `tukku worker` runs those jobs
+    without the API, so it must know the holders too (else every such job fails)."""
+    code = (
+        "import tukku.cli.main\n"  # all that `tukku worker` imports before it runs
+        "from sqlalchemy import create_engine\n"
+        "from sqlalchemy.orm import Session\n"
+        "from tukku.customers import holders\n"
+        "from tukku.schema import metadata\n"
+        "engine = create_engine('sqlite://')\n"
+        "metadata.create_all(engine)\n"
+        "with Session(engine) as session:\n"
+        "    print(holders.in_use(session, 'no-such-customer', ['webex_calling']))\n"
+    )
+
+    result = _python(code, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["{}"]
+
+
 def test_a_worker_refuses_to_start_while_a_declared_kind_has_no_handler(tmp_path: Path) -> None:
     code = (
         "import tukku.worker\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -10,36 +9,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from tests.conftest import Partner, drain, make_partner
-from tests.support import customer_body, error_codes, operator_headers, subscriber_body
-from tukku.app import create_app
+from tests.support import customer_body, error_codes, subscriber_body
 from tukku.core.clock import real_now
 from tukku.core.db import Database
-from tukku.core.settings import Settings
 from tukku.core.timefmt import iso, parse_instant
 from tukku.customers.job_kinds import PROVISION
 from tukku.jobs.models import Job
 
 
 @pytest.fixture
-def sandbox(database_url: str, db: Database) -> Iterator[TestClient]:
-    """The app in sandbox mode, with its virtual clock and no background worker of its own."""
-    settings = Settings(
-        database_url=database_url, sandbox=True, public_base_url="http://tukku.test"
-    )
-    app = create_app(settings, db=db)
-    with TestClient(app, base_url="http://tukku.test") as client:
-        yield client
-
-
-@pytest.fixture
 def partner_in_sandbox(sandbox: TestClient, db: Database) -> Partner:
     return make_partner(db, sandbox.app.state.clock)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def ops(sandbox: TestClient, db: Database) -> dict[str, str]:
-    """An operator's token: only operators move the clock."""
-    return operator_headers(db, sandbox.app.state.clock)  # type: ignore[attr-defined]
 
 
 def now(client: TestClient, partner: Partner) -> str:

@@ -7,8 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from tukku.compliance.rules import Candidate
-from tukku.compliance.service import Screening
 from tukku.core.clock import real_now
 from tukku.core.ids import new_id
 from tukku.customers.backend import (
@@ -18,6 +16,8 @@ from tukku.customers.backend import (
     OrderKind,
 )
 from tukku.sandbox.provisioning import SCRIPTED_MATCH, SandboxProvisioning
+from tukku.screening.rules import Candidate
+from tukku.screening.service import Screening
 
 ORG = new_id("ORGANIZATION")
 UNUSED = Session()  # the sandbox's own answers need no database

@@ -4,7 +4,6 @@ included), and only an operator moves the clock every tenant shares."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,7 +17,6 @@ from tests.support import (
     customer_body,
     error_codes,
     new_user_headers,
-    operator_headers,
     provision_customer,
     provision_subscriber,
     set_up_sub_partner,
@@ -26,10 +24,8 @@ from tests.support import (
     user_headers,
     user_outside_wholesale,
 )
-from tukku.app import create_app
 from tukku.core.db import Database
 from tukku.core.errors import Codes
-from tukku.core.settings import Settings
 from tukku.core.timefmt import iso, parse_instant
 from tukku.identity.rules import Role
 from tukku.mail.service import queue_mail
@@ -38,21 +34,6 @@ MAIL = "/v1/sandbox/mail"
 CLOCK = "/v1/sandbox/clock"
 Seen = set[tuple[str, str]]
 _n = itertools.count(1)
-
-
-@pytest.fixture
-def sandbox(database_url: str, db: Database) -> Iterator[TestClient]:
-    """The app in sandbox mode, with its virtual clock and no background worker of its own."""
-    settings = Settings(
-        database_url=database_url, sandbox=True, public_base_url="http://tukku.test"
-    )
-    with TestClient(create_app(settings, db=db), base_url="http://tukku.test") as client:
-        yield client
-
-
-@pytest.fixture
-def ops(sandbox: TestClient, db: Database) -> dict[str, str]:
-    return operator_headers(db, sandbox.app.state.clock)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from tests.support import (
     provision_subscriber,
     subscriber_body,
 )
-from tukku.billing.models import PackageAssignment
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
+from tukku.metering.models import PackageAssignment
 
 URL = "/v1/wholesale/subscribers"
 

@@ -20,9 +20,9 @@ from tests.support import (
     subscriber_body,
     user_outside_wholesale,
 )
-from tukku.billing.models import PackageAssignment
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
+from tukku.metering.models import PackageAssignment
 
 URL = "/v1/wholesale/subscribers"
 LINK = re.compile(r"http://tukku\.test/v1/consent/(\S+)")

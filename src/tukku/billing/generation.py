@@ -13,7 +13,7 @@ from typing import IO, Any
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from tukku.billing.models import PackageAssignment, UsageRun
+from tukku.billing.models import UsageRun
 from tukku.billing.rules import (
     MICRO,
     Category,
@@ -30,6 +30,7 @@ from tukku.catalog.packages import catalog
 from tukku.core.csvsafe import text_cell
 from tukku.core.db import Database
 from tukku.customers import service as customers
+from tukku.metering.models import PackageAssignment
 
 STREAM_BATCH = 10_000
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.billing.generation import ReportSpec, totals
 from tukku.billing.models import Invoice, InvoiceLine, PriceBookEntry, PriceBookVersion
@@ -46,7 +47,6 @@ from tukku.core.timefmt import iso, parse_day
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
-from tukku.partners import service as partners
 
 CURRENCY = re.compile(r"[A-Z]{3}")
 MONTH_START = re.compile(r"[0-9]{4}-[0-9]{2}-01")

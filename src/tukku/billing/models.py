@@ -1,4 +1,5 @@
-"""Billing tables: the usage ledger, recorded daily usage, reports, price books and invoices."""
+"""Billing tables: recorded daily usage, reports, price books and invoices (the ledger they are
+made from is `tukku.metering`)."""
 
 from __future__ import annotations
 
@@ -9,54 +10,10 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tukku.core.db import Base, SeqType
+from tukku.metering.models import Holding
 
 
-class _Holding:
-    """Who held which package, under whom: the columns the ledger and recorded usage share
-    (each adds its `customer_id`, indexed on the ledger only)."""
-
-    partner_org_id: Mapped[str] = mapped_column(String(128))
-    sub_partner_org_id: Mapped[str | None] = mapped_column(String(128))
-    holder_id: Mapped[str] = mapped_column(String(128))
-    subscriber_id: Mapped[str | None] = mapped_column(String(128))
-    workspace_id: Mapped[str | None] = mapped_column(String(128))
-    user_id: Mapped[str | None] = mapped_column(String(128))
-    location_id: Mapped[str | None] = mapped_column(String(128))
-    package: Mapped[str] = mapped_column(String(64))
-    sku: Mapped[str] = mapped_column(String(64))
-
-
-class PackageAssignment(_Holding, Base):
-    """A package held by a subscriber or workspace (the holder) from `started_at` until
-    `ended_at`.
-
-    Rows are never changed except to close an open interval, and never deleted (database
-    triggers enforce both); history is kept for years. The IDs are copied, not foreign keys,
-    so the ledger outlives what it describes.
-    """
-
-    __tablename__ = "package_assignments"
-
-    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
-    customer_id: Mapped[str] = mapped_column(String(128), index=True)
-    started_at: Mapped[datetime]
-    ended_at: Mapped[datetime | None]
-
-    __table_args__ = (
-        Index("ix_package_assignments_partner_started", "partner_org_id", "started_at"),
-        Index(
-            "ix_package_assignments_open_subscriber",
-            "subscriber_id",
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
-        ),
-        Index("ix_package_assignments_started", "started_at"),
-        Index("ix_package_assignments_ended", "ended_at"),
-        Index("ix_package_assignments_holder", "holder_id", "package", "started_at"),
-    )
-
-
-class UsageRun(_Holding, Base):
+class UsageRun(Holding, Base):
     """Recorded daily usage, run-length encoded: the holder used `micro_per_day` micro
     user-days of the package on every day from `first_day` to `last_day` (day numbers; NULL
     `last_day`: every recorded day since `first_day`).

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.billing.generation import ReportSpec
 from tukku.billing.job_kinds import DELETE_REPORT_FILE, GENERATE_REPORT, ReportFilePayload
@@ -25,7 +26,6 @@ from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
 from tukku.identity.rules import OrgKind
-from tukku.partners import service as partners
 
 DOWNLOAD_PURPOSE = "billing-report-download"
 AUDITED = ("report_type", "category", "billing_start", "billing_end", "internal", "status")

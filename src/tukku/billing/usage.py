@@ -16,10 +16,11 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, and_, or_, select
 from sqlalchemy.orm import Session
 
-from tukku.billing.models import PackageAssignment, UsageRun, UsageState
+from tukku.billing.models import UsageRun, UsageState
 from tukku.billing.rules import MICRO, Held, day_containing, day_share, day_start, held_at
 from tukku.billing.rules import seconds_on_day as seconds_held
 from tukku.core.db import Database, insert_ignoring_conflicts
+from tukku.metering.models import PackageAssignment
 
 BATCH = 5000
 RUNS = cast(Table, UsageRun.__table__)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from tukku.cli.tokens import expiry
 from tukku.core.clock import Clock, real_now
 from tukku.identity import service as identity
-from tukku.identity.cli import expiry
 from tukku.identity.models import User
 from tukku.identity.rules import WHOLESALE_SCOPES, Scope
 from tukku.onboarding import service as onboarding

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from tukku.cli import db, docs
+from tukku.cli import db, docs, partners, screening, tokens
 from tukku.cli.serve import serve
 from tukku.cli.worker import worker
-from tukku.compliance import cli as screening
-from tukku.identity import cli as tokens
-from tukku.partners import cli as partners
 
 app = typer.Typer(
     name="tukku",

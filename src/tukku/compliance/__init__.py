@@ -1,1 +1,2 @@
-"""Denied-party screening of new customers (PRODUCT.md section 4.4): lists, matching, cases."""
+"""Review of denied-party screening (PRODUCT.md section 4.4): operators decide the cases that
+`tukku.screening` opened, and the customers held by them go on or stop."""

@@ -7,9 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from tukku.compliance import flows, service
-from tukku.compliance.models import ScreeningCase, ScreeningList
-from tukku.compliance.rules import CaseStatus, ListFileError
+from tukku.compliance import flows
 from tukku.compliance.schemas import (
     ApproveIn,
     DenyIn,
@@ -26,6 +24,9 @@ from tukku.identity.deps import requires
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
+from tukku.screening import service
+from tukku.screening.models import ScreeningCase, ScreeningList
+from tukku.screening.rules import CaseStatus, ListFileError
 
 router = APIRouter(prefix="/v1/ops/screening", tags=["Operations"])
 Operator = Annotated[Principal, Depends(requires(Scope.OPS))]

@@ -9,9 +9,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tukku.compliance import service
-from tukku.compliance.models import ScreeningCase
-from tukku.compliance.rules import OPEN_CASES, PENDING_HOURS, CaseStatus
 from tukku.core.errors import Codes, Invalid, InvalidState, NotFound
 from tukku.core.pagination import PageRequest
 from tukku.customers import attach
@@ -20,6 +17,9 @@ from tukku.customers.models import Customer
 from tukku.customers.rules import Status
 from tukku.identity.permissions import Permission, authorize
 from tukku.identity.principal import Principal
+from tukku.screening import service
+from tukku.screening.models import ScreeningCase
+from tukku.screening.rules import OPEN_CASES, PENDING_HOURS, CaseStatus
 
 RECHECK_BATCH = 500
 REASON_MAX = 1000

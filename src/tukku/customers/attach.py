@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
-from tukku.compliance import service as compliance
 from tukku.core.errors import Codes, DomainError, InvalidState, NotFound, Problem
 from tukku.core.ids import new_id
 from tukku.customers import service
@@ -28,7 +28,7 @@ from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
 from tukku.identity.rules import CUSTOMER_KINDS, OrgKind, Role
 from tukku.mail.service import queue_mail
-from tukku.partners import service as partners
+from tukku.screening import service as screening
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 WAITING = frozenset({Status.PROVISIONING, Status.PENDING_RPL_REVIEW})
@@ -188,7 +188,7 @@ def decide(
     if not approve:
         code = Codes.ATTACH_REJECTED
         customer.errors = [{"errorCode": code.number, "description": code.meaning}]
-        compliance.withdraw(session, customer.id, now)
+        screening.withdraw(session, customer.id, now)
         service.transition(customer, Status.ERROR, now)
     elif customer.status == Status.PROVISIONING:
         service.start_provisioning(session, customer.id, now)

@@ -14,10 +14,10 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
-from tukku.compliance import service as compliance
-from tukku.compliance.rules import Candidate
 from tukku.core.backends import Port
 from tukku.core.ids import derived_id, id_uuid, new_id
+from tukku.screening import service as screening
+from tukku.screening.rules import Candidate
 
 ErrorEntry = dict[str, object]
 """`{"errorCode": ..., "description": ...}`, as customers and packages report errors."""
@@ -66,7 +66,7 @@ class Enablement:
 class ProvisioningBackend(Protocol):
     """The services behind packages (calling, meetings, messaging...) that a customer gets."""
 
-    def screen(self, session: Session, order: Order, candidate: Candidate) -> compliance.Screening:
+    def screen(self, session: Session, order: Order, candidate: Candidate) -> screening.Screening:
         """Screen a new customer for restricted parties before it is taken on (a precheck asks
         too); any match holds the customer for a review."""
 
@@ -81,10 +81,10 @@ class LocalProvisioning:
     """The backends as tukku runs them itself: every order is admitted at once, every package
     enabled with a license issued here."""
 
-    def screen(self, session: Session, order: Order, candidate: Candidate) -> compliance.Screening:
+    def screen(self, session: Session, order: Order, candidate: Candidate) -> screening.Screening:
         """Against the restricted-party list in force (no list: nothing matches)."""
         del order
-        return compliance.screen(session, candidate)
+        return screening.screen(session, candidate)
 
     def admit(self, order: Order) -> Admission:
         """Always now."""

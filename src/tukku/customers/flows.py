@@ -8,16 +8,15 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
-from tukku.billing import service as billing
 from tukku.catalog.locales import site_locale
 from tukku.catalog.packages import catalog
 from tukku.catalog.regions import geography
-from tukku.compliance import service as compliance
 from tukku.core.errors import Code, Codes, Conflict, InvalidState, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.settings import Settings
-from tukku.customers import service
+from tukku.customers import holders, service
 from tukku.customers.backend import Enablement, Order, OrderKind, ProvisioningBackend
 from tukku.customers.job_kinds import REMOVE, UPDATE
 from tukku.customers.models import Customer, CustomerPackage, Location, MeetingSite
@@ -42,10 +41,10 @@ from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission
 from tukku.identity.rules import OrgKind
 from tukku.mail.service import queue_mail
+from tukku.metering import service as metering
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
-from tukku.partners import service as partners
-from tukku.subscribers import service as subscribers
+from tukku.screening import service as screening
 
 MEETING_SITE_CAPABILITY = "meetings_basic"
 ASSISTANT_CAPABILITY = "webex_assistant"
@@ -118,11 +117,9 @@ def update_customer(
             raise Conflict(taken.field, taken.description, taken.code)
         customer.external_id = data.external_id.strip()
     change = plan_package_change([r.name for r in rows], data.packages)
-    in_use = {
-        k: v for k, v in subscribers.count_holding(session, customer.id, change.remove).items() if v
-    }
+    in_use = holders.in_use(session, customer.id, change.remove)
     if in_use:
-        detail = ", ".join(f"{name} ({n} subscribers)" for name, n in in_use.items())
+        detail = ", ".join(f"{name} ({held})" for name, held in in_use.items())
         raise Conflict("packages", f"still assigned: {detail}", Codes.PACKAGE_IN_USE)
     if address is not None:
         service.set_address(customer, address)
@@ -200,10 +197,10 @@ def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: da
         after={"status": Status.DELETING},
     )
     service.transition(customer, Status.DELETING, now)
-    compliance.withdraw(session, customer.id, now)
+    screening.withdraw(session, customer.id, now)
     for row in service.packages_of(session, [customer.id])[customer.id]:
         row.status = PackageStatus.DELETING
-    billing.close_customer_assignments(session, customer_id=customer.id, at=now)
+    metering.close_customer_assignments(session, customer_id=customer.id, at=now)
     REMOVE.enqueue(session, {"customerId": customer.id}, due_at=now, now=now)
 
 
@@ -424,7 +421,7 @@ def complete_removal(session: Session, *, customer_id: str, now: datetime) -> No
     customer = service.lock(session, customer_id)
     if customer is None or customer.status != Status.DELETING:
         return
-    subscribers.remove_all_for_customer(session, customer_id=customer.id, now=now)
+    holders.remove_all(session, customer_id=customer.id, now=now)
     session.execute(delete(CustomerPackage).where(CustomerPackage.customer_id == customer.id))
     if customer.org_id is not None:
         partners.remove_managing_relationships(session, managed_org_id=customer.org_id)

@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session
 
 from tukku.catalog.locales import resolve_locale
 from tukku.catalog.packages import catalog
-from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Problem
 from tukku.core.validation import email_problem, normalize_email
 from tukku.customers import attach, service
@@ -23,6 +22,7 @@ from tukku.customers.schemas import CustomerPrecheck
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
 from tukku.onboarding import service as onboarding
+from tukku.screening.rules import Candidate
 
 
 def precheck(

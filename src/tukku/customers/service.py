@@ -9,10 +9,9 @@ from typing import Any
 from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.catalog.packages import catalog
-from tukku.compliance import service as compliance
-from tukku.compliance.rules import Candidate
 from tukku.core.errors import Codes, Conflict, InvalidState, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
@@ -43,7 +42,8 @@ from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
-from tukku.partners import service as partners
+from tukku.screening import service as screening
+from tukku.screening.rules import Candidate
 
 LIVE = Customer.removed_at.is_(None)
 AUDITED = ("external_id", "name", "status", "country", "locale", "address_line1", "city")
@@ -344,8 +344,8 @@ def accept(
     set_address(customer, plan.address)
     candidate = screening_candidate(customer)
     order = Order(customer.id, customer.external_id, OrderKind.NEW)
-    screening = backend.screen(session, order, candidate)
-    held = bool(screening.matches)
+    verdict = backend.screen(session, order, candidate)
+    held = bool(verdict.matches)
     if held:
         transition(customer, Status.PENDING_RPL_REVIEW, now)
     session.add(customer)
@@ -380,13 +380,13 @@ def accept(
         after={**audit.snapshot(customer, AUDITED), "packages": list(dict.fromkeys(plan.packages))},
     )
     if held:
-        compliance.open_case(
+        screening.open_case(
             session,
             customer_id=customer.id,
             partner_org_id=customer.partner_org_id,
             owner_org_id=customer.owner_org_id,
             candidate=candidate,
-            screening=screening,
+            screening=verdict,
             now=now,
         )
     elif start:

@@ -16,24 +16,31 @@ from sqlalchemy.orm import Session
 
 from tukku.core.errors import Code, Codes, Forbidden, NotFound
 from tukku.identity.models import Organization
-from tukku.identity.permissions import Permission, authorize
+from tukku.identity.permissions import (
+    CUSTOMER_ROLES,
+    RESTRICTED_MODE_REMOVES,
+    Permission,
+    effective_permissions,
+)
 from tukku.identity.principal import Principal
-from tukku.identity.rules import PARTNER_KINDS, OrgKind
+from tukku.identity.rules import CUSTOMER_KINDS, PARTNER_KINDS, OrgKind
 
 
 @dataclass(frozen=True)
 class Actor:
-    """A principal acting for a partner organization: its own, one of its sub-partners, or (an
-    operator) the partner it names.
+    """A principal acting for an organization: a partner's own, one of its sub-partners, (an
+    operator) the partner it names, or a customer administrator's own organization.
 
     `org_id` owns the data in play; `partner_org_id` is the top-level partner above it;
-    `operator` says a platform operator acts for that partner.
+    `operator` says a platform operator acts for that partner; `restricted` says the partner
+    keeps a customer organization in restricted mode, which takes permissions from its admins.
     """
 
     principal: Principal
     org_id: str
     partner_org_id: str
     operator: bool = False
+    restricted: bool = False
 
     @property
     def sub_partner_org_id(self) -> str | None:
@@ -45,17 +52,23 @@ class Actor:
         """Whether the actor acts as a top-level partner (and so also sees its sub-partners')."""
         return self.org_id == self.partner_org_id
 
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        """What the acting user may do, every rule applied (restricted mode included)."""
+        return effective_permissions(self.principal.roles, restricted=self.restricted)
+
     def may(self, permission: Permission) -> bool:
         """Whether the acting user's roles allow `permission`."""
-        try:
-            authorize(self.principal, permission)
-        except Forbidden:
-            return False
-        return True
+        return permission in self.permissions
 
     def require(self, permission: Permission) -> None:
-        """Raise 403 unless the acting user's roles allow `permission`."""
-        authorize(self.principal, permission)
+        """Raise 403 unless the acting user's roles allow `permission`; says so when restricted
+        mode is the reason."""
+        if permission in self.permissions:
+            return
+        if self.restricted and permission in RESTRICTED_MODE_REMOVES:
+            raise Forbidden(f"restricted by your partner: {permission.value}", Codes.FORBIDDEN_ROLE)
+        raise Forbidden(f"your role does not allow {permission.value}", Codes.FORBIDDEN_ROLE)
 
     def owns(self, owner_column: Any) -> ColumnElement[bool]:
         """Rows owned by the acting organization itself (a partner's plain list)."""
@@ -118,3 +131,23 @@ def for_named_partner(
     if org is None or org.kind != OrgKind.PARTNER:
         raise NotFound(what, code, field_name="partnerOrgId")
     return Actor(principal=principal, org_id=org.id, partner_org_id=org.id, operator=True)
+
+
+def customer_admin(
+    principal: Principal, org: Organization, *, partner_org_id: str | None, restricted: bool
+) -> Actor:
+    """A customer organization's administrator acting for it (`partner_org_id`: the partner
+    that provisioned it, if any; `restricted`: whether that partner keeps restricted mode on);
+    403 for anyone else."""
+    if (
+        org.id != principal.org_id
+        or org.kind not in CUSTOMER_KINDS
+        or not principal.roles & CUSTOMER_ROLES
+    ):
+        raise Forbidden("only a customer organization's administrators use this API")
+    return Actor(
+        principal=principal,
+        org_id=org.id,
+        partner_org_id=partner_org_id or org.id,
+        restricted=restricted,
+    )

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from tukku.audit import service as audit
 from tukku.core.deps import ClockDep, DbSession
 from tukku.core.errors import NotFound
 from tukku.core.http import base_url
 from tukku.core.timefmt import iso
 from tukku.identity import service
 from tukku.identity.deps import requires
+from tukku.identity.events import SecurityEvent, raise_event
 from tukku.identity.models import Organization
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
@@ -62,15 +62,21 @@ def create_organization(
         license_statuses=list(body.license_statuses),
         now=clock.now(),
     )
-    audit.record(
+    raise_event(
         session,
-        principal=operator,
-        action="organization.create",
-        target_type="organization",
-        target_id=org.id,
-        now=clock.now(),
-        owner_org_id=org.id,
-        after={"name": org.name, "country": org.country, "users": [u.email for u in body.users]},
+        SecurityEvent(
+            action="organization.create",
+            target_type="organization",
+            target_id=org.id,
+            org_id=org.id,
+            at=clock.now(),
+            by=operator,
+            after={
+                "name": org.name,
+                "country": org.country,
+                "users": [u.email for u in body.users],
+            },
+        ),
     )
     response.headers["Location"] = f"{base_url(request)}/v1/ops/organizations/{org.id}"
     return _out(session, org)
@@ -93,15 +99,17 @@ def update_organization(
     org = service.get_org(session, org_id)
     before = {"internal": org.internal} if org else None
     org = service.set_internal(session, org_id, body.internal)
-    audit.record(
+    raise_event(
         session,
-        principal=operator,
-        action="organization.update",
-        target_type="organization",
-        target_id=org.id,
-        now=clock.now(),
-        owner_org_id=org.id,
-        before=before,
-        after={"internal": org.internal},
+        SecurityEvent(
+            action="organization.update",
+            target_type="organization",
+            target_id=org.id,
+            org_id=org.id,
+            at=clock.now(),
+            by=operator,
+            before=before,
+            after={"internal": org.internal},
+        ),
     )
     return _out(session, org)

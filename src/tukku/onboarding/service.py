@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, NotFound, invalid_all
 from tukku.core.ids import new_id, provisioning_id
@@ -19,7 +20,6 @@ from tukku.identity.principal import Principal
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.onboarding.rules import TemplateSettings, settings_from_request
 from tukku.onboarding.schemas import TemplateRead, TemplateWrite
-from tukku.partners import service as partners
 
 AUDITED = (
     "name",

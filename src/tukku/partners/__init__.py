@@ -1,1 +1,2 @@
-"""Partners, their wholesale subscriptions and the managing relationships they hold."""
+"""Setting up partners and sub-partners, and the routes that manage sub-partners (their accounts
+are kept by `tukku.accounts`)."""

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service
+from tukku.accounts.models import SubPartner
 from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
 from tukku.core.errors import Codes, Forbidden, Invalid
 from tukku.core.http import base_url, trim_page
@@ -19,8 +21,7 @@ from tukku.identity.actor import Actor
 from tukku.identity.deps import authenticate, requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
-from tukku.partners import flows, service
-from tukku.partners.models import SubPartner
+from tukku.partners import flows
 from tukku.partners.schemas import (
     SubPartnerCreate,
     SubPartnerDetailOut,

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service
+from tukku.accounts.models import SubPartner
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound, Problem, invalid_all
 from tukku.core.timefmt import parse_day
@@ -20,8 +22,6 @@ from tukku.identity.rules import OrgKind, Role
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.schemas import TemplateWrite
-from tukku.partners import service
-from tukku.partners.models import SubPartner
 from tukku.partners.schemas import SubPartnerCreate
 
 

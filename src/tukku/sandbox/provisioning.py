@@ -7,8 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from tukku.compliance.rules import Candidate, Match
-from tukku.compliance.service import Screening
 from tukku.core.clock import real_now
 from tukku.core.errors import Codes
 from tukku.customers.backend import (
@@ -20,6 +18,8 @@ from tukku.customers.backend import (
     ProvisioningBackend,
 )
 from tukku.sandbox.faults import Fault, parse_fault
+from tukku.screening.rules import Candidate, Match
+from tukku.screening.service import Screening
 
 SCRIPTED_MATCH = Match(
     ref="sandbox-fault-compliance",

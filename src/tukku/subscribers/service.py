@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.audit import service as audit
-from tukku.billing import service as billing
 from tukku.catalog.packages import catalog
 from tukku.core.errors import (
     Codes,
@@ -26,6 +26,7 @@ from tukku.core.pagination import PageRequest
 from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
 from tukku.core.validation import email_problem, normalize_email
+from tukku.customers import holders
 from tukku.customers import service as customers
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.customers.rules import PackageStatus
@@ -36,8 +37,8 @@ from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Role
 from tukku.mail.service import queue_mail
+from tukku.metering import service as metering
 from tukku.onboarding import service as onboarding
-from tukku.partners import service as partners
 from tukku.subscribers.models import DirectoryNumber, Subscriber
 from tukku.subscribers.rules import (
     EmailOwner,
@@ -216,7 +217,7 @@ def _start_billing(
     session: Session, subscriber: Subscriber, customer: Customer, now: datetime
 ) -> None:
     """Open the ledger interval of the subscriber's current package."""
-    billing.open_assignment(
+    metering.open_assignment(
         session,
         partner_org_id=customer.partner_org_id,
         sub_partner_org_id=None
@@ -467,7 +468,7 @@ def change_package(
     elif was_calling and not now_calling:
         _release_numbers(session, subscriber)
     before = audit.snapshot(subscriber, AUDITED)
-    billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
+    metering.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
     subscriber.package = package
     _start_billing(session, subscriber, customer, now)
     session.flush()
@@ -477,7 +478,7 @@ def change_package(
 
 
 def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
-    billing.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
+    metering.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
     _release_numbers(session, subscriber)
     subscriber.status = Status.REMOVED
     subscriber.removed_at = now
@@ -737,3 +738,10 @@ def set_primary_number(session: Session, *, user_id: str, number: str, now: date
         _add_numbers(session, subscriber, location, numbers, now)
     else:
         row.phone_number = numbers.phone_number
+
+
+holders.register(
+    holders.Holders(
+        noun="subscribers", count_holding=count_holding, remove_all=remove_all_for_customer
+    )
+)

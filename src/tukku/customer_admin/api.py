@@ -1,6 +1,6 @@
 """Routes of a customer organization's own administrators: `/v1/customer/...`.
 
-Restricted-by-partner mode is enforced here (in `customers.admin`), so the portals reuse it.
+Restricted-by-partner mode is enforced here (in `customer_admin.service`), so the portals reuse it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Response
 
 from tukku.core.deps import ClockDep, DbSession
 from tukku.core.timefmt import iso, iso_or_none
-from tukku.customers import admin, attach
-from tukku.customers.admin_schemas import (
+from tukku.customer_admin import service as admin
+from tukku.customer_admin.schemas import (
     AttachRequestOut,
     AttachRequestPage,
     AuthenticationIn,
@@ -26,6 +26,7 @@ from tukku.customers.admin_schemas import (
     UserCreate,
     UserUpdate,
 )
+from tukku.customers import attach
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope

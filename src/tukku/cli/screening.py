@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
-from tukku.compliance import service
-from tukku.compliance.rules import ListFileError
+from tukku.screening import service
+from tukku.screening.rules import ListFileError
 
 app = typer.Typer(help="Denied-party screening.", no_args_is_help=True)
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from tukku.accounts.models import ManagingRelationship, PartnerSubscription, SubPartner
 from tukku.core.errors import Codes, Forbidden
 from tukku.core.ids import subscription_id
-from tukku.partners.models import ManagingRelationship, PartnerSubscription, SubPartner
 
 ACTIVE, SUSPENDED = "active", "suspended"
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from tukku.billing.models import PackageAssignment
 from tukku.catalog.packages import catalog
+from tukku.metering.models import PackageAssignment
 
 
 def _second(moment: datetime) -> datetime:

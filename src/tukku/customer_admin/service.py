@@ -28,8 +28,7 @@ from tukku.core.errors import (
     invalid_all,
 )
 from tukku.core.validation import checked_email
-from tukku.customers import service
-from tukku.customers.admin_schemas import (
+from tukku.customer_admin.schemas import (
     AuthenticationIn,
     CustomerUserOut,
     OrganizationOut,
@@ -37,6 +36,7 @@ from tukku.customers.admin_schemas import (
     UserCreate,
     UserUpdate,
 )
+from tukku.customers import service
 from tukku.customers.models import Customer
 from tukku.identity import service as identity
 from tukku.identity.models import Organization, User

@@ -15,8 +15,10 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
-from tukku.compliance.models import ScreeningCase, ScreeningEntry, ScreeningList
-from tukku.compliance.rules import (
+from tukku.core.ids import new_id
+from tukku.identity.principal import Principal
+from tukku.screening.models import ScreeningCase, ScreeningEntry, ScreeningList
+from tukku.screening.rules import (
     OPEN_CASES,
     Candidate,
     CaseStatus,
@@ -27,8 +29,6 @@ from tukku.compliance.rules import (
     Screener,
     read_list,
 )
-from tukku.core.ids import new_id
-from tukku.identity.principal import Principal
 
 BATCH = 1000
 

@@ -18,7 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from tukku.compliance.rules import (
+from tukku.screening.rules import (
     Candidate,
     ListedAddress,
     ListedParty,
