@@ -142,3 +142,44 @@ def test_permissions_come_from_the_acting_users_roles(tree: Tree) -> None:
     with pytest.raises(DomainError) as refused:
         reader.require(Permission.CUSTOMERS_WRITE)
     assert refused.value.status == 403
+
+
+def test_a_customer_admin_acts_only_for_its_own_customer_organization(
+    db: Database, tree: Tree
+) -> None:
+    admin = principal(tree, "C", "customer", Role.CUSTOMER_FULL_ADMIN)
+    partner_admin = principal(tree, "P", "partner", Role.PARTNER_FULL_ADMIN)
+    with db.unit_of_work(write=False) as session:
+        customer_org = session.get(Organization, tree["C"])
+        partner_org = session.get(Organization, tree["P"])
+        assert customer_org is not None and partner_org is not None
+        acting = actors.customer_admin(
+            admin, customer_org, partner_org_id=tree["P"], restricted=False
+        )
+        refusals = []
+        for who, org in ((partner_admin, customer_org), (admin, partner_org)):
+            with pytest.raises(DomainError) as refused:
+                actors.customer_admin(who, org, partner_org_id=None, restricted=False)
+            refusals.append(refused.value.status)
+
+    assert (acting.org_id, acting.partner_org_id) == (tree["C"], tree["P"])
+    assert refusals == [403, 403]
+
+
+def test_restricted_mode_takes_what_it_names_from_customer_admins_and_says_why(
+    db: Database, tree: Tree
+) -> None:
+    admin = principal(tree, "C", "customer", Role.CUSTOMER_FULL_ADMIN)
+    with db.unit_of_work(write=False) as session:
+        org = session.get(Organization, tree["C"])
+        assert org is not None
+        free = actors.customer_admin(admin, org, partner_org_id=tree["P"], restricted=False)
+        held = actors.customer_admin(admin, org, partner_org_id=tree["P"], restricted=True)
+
+    assert free.may(Permission.COMPANY_NAME_EDIT)
+    assert not held.may(Permission.COMPANY_NAME_EDIT)
+    assert held.may(Permission.USERS_READ)
+    with pytest.raises(DomainError) as refused:
+        held.require(Permission.COMPANY_NAME_EDIT)
+    assert refused.value.status == 403
+    assert "restricted by your partner" in str(refused.value)

@@ -1,7 +1,7 @@
 """Use cases of a customer's own administrators (`/v1/customer/...`).
 
-What an administrator may do is computed by `identity.permissions.effective_permissions`:
-its roles' permissions, minus the always-on restrictions, minus what restricted-by-partner mode
+What an administrator may do is decided by its `Actor` (`identity.actor.customer_admin`): its
+roles' permissions, minus the always-on restrictions, minus what restricted-by-partner mode
 removes while the partner keeps it on.
 """
 
@@ -38,16 +38,12 @@ from tukku.customer_admin.schemas import (
 )
 from tukku.customers import service
 from tukku.customers.models import Customer
+from tukku.identity import actor as actors
 from tukku.identity import service as identity
+from tukku.identity.actor import Actor
 from tukku.identity.models import Organization, User
-from tukku.identity.permissions import (
-    CUSTOMER_ROLES,
-    RESTRICTED_MODE_REMOVES,
-    Permission,
-    effective_permissions,
-)
+from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
-from tukku.identity.rules import CUSTOMER_KINDS
 from tukku.subscribers import service as subscribers
 from tukku.subscribers.schemas import (
     SubscriberCreate,
@@ -61,37 +57,46 @@ P = Permission
 
 @dataclass(frozen=True)
 class CustomerContext:
-    """A customer administrator, its organization, and the organization's wholesale customer."""
+    """A customer administrator acting for its organization (the `Actor` decides what it may
+    do), the organization, and the organization's wholesale customer."""
 
-    principal: Principal
+    actor: Actor
     org: Organization
     customer: Customer | None
 
     @property
+    def principal(self) -> Principal:
+        """The administrator."""
+        return self.actor.principal
+
+    @property
     def restricted(self) -> bool:
         """Whether the partner keeps the organization in restricted mode."""
-        return bool(self.customer and self.customer.restricted_by_partner)
+        return self.actor.restricted
 
     @property
     def permissions(self) -> frozenset[Permission]:
         """What the administrator may do, all rules applied."""
-        return effective_permissions(self.principal.roles, restricted=self.restricted)
+        return self.actor.permissions
 
     def require(self, permission: Permission) -> None:
         """403 unless allowed; says so when restricted mode is the reason."""
-        if permission in self.permissions:
-            return
-        if self.restricted and permission in RESTRICTED_MODE_REMOVES:
-            raise Forbidden(f"restricted by your partner: {permission.value}", Codes.FORBIDDEN_ROLE)
-        raise Forbidden(f"your role does not allow {permission.value}", Codes.FORBIDDEN_ROLE)
+        self.actor.require(permission)
 
 
 def context(session: Session, principal: Principal) -> CustomerContext:
     """The caller as a customer administrator (403 for anyone else)."""
     org = identity.get_org(session, principal.org_id)
-    if org is None or org.kind not in CUSTOMER_KINDS or not principal.roles & CUSTOMER_ROLES:
+    if org is None:
         raise Forbidden("only a customer organization's administrators use this API")
-    return CustomerContext(principal, org, service.by_org(session, org.id))
+    customer = service.by_org(session, org.id)
+    actor = actors.customer_admin(
+        principal,
+        org,
+        partner_org_id=customer.partner_org_id if customer else None,
+        restricted=bool(customer and customer.restricted_by_partner),
+    )
+    return CustomerContext(actor, org, customer)
 
 
 def organization(ctx: CustomerContext) -> OrganizationOut:
