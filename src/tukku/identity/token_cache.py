@@ -14,6 +14,9 @@ from datetime import datetime
 from tukku.identity.principal import Principal
 
 MAX_ENTRIES = 10_000
+# The unit-of-work signal saying remembered principals may be stale (tokens, roles, a user's or an
+# organization's identity changed): the application clears its cache when a commit raised it.
+IDENTITY_CHANGED = "identity"
 
 
 @dataclass(frozen=True)
