@@ -1,9 +1,10 @@
 """Use cases of identity: organizations, users, roles, tokens, authentication.
 
-A package of private modules (organizations, roles, tokens, users, signing keys); callers import
-the package, `from tukku.identity import service`, and use the names re-exported here. Other
-domains change identity's rows only through these functions, which raise the security events and
-clear the cached principals a change calls for.
+A package of private modules (organizations, organizations entering and leaving wholesale,
+roles, tokens, users, signing keys); callers import the package, `from tukku.identity import
+service`, and use the names re-exported here. Other domains change identity's rows only through
+these functions, which raise the security events and clear the cached principals a change calls
+for.
 """
 
 from tukku.identity.service._keys import link_secret as link_secret
@@ -41,4 +42,8 @@ from tukku.identity.service._users import revoke_role as revoke_role
 from tukku.identity.service._users import revoke_roles as revoke_roles
 from tukku.identity.service._users import user_count as user_count
 from tukku.identity.service._users import users_of as users_of
+from tukku.identity.service._wholesale import adopt_org as adopt_org
+from tukku.identity.service._wholesale import create_customer_org as create_customer_org
+from tukku.identity.service._wholesale import release_org as release_org
+from tukku.identity.service._wholesale import set_webex_assistant as set_webex_assistant
 from tukku.identity.token_cache import IDENTITY_CHANGED as IDENTITY_CHANGED

@@ -31,6 +31,14 @@ def get_org(session: Session, org_id: str) -> Organization | None:
     return session.get(Organization, org_id)
 
 
+def found_org(session: Session, org_id: str) -> Organization:
+    """The organization with this ID (for the package's verbs); NotFound if there is none."""
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("organization")
+    return org
+
+
 def lock_org(session: Session, org_id: str) -> None:
     """Lock an organization's row until the transaction ends (serialises decisions about it).
 
@@ -49,8 +57,6 @@ def org_flags() -> Any:
 
 def set_internal(session: Session, org_id: str, internal: bool) -> Organization:
     """Mark an organization as one of the platform's internal test organizations (or not)."""
-    org = session.get(Organization, org_id)
-    if org is None:
-        raise NotFound("organization")
+    org = found_org(session, org_id)
     org.internal = internal
     return org
