@@ -12,7 +12,11 @@ from tukku.identity.service._orgs import create_organization as create_organizat
 from tukku.identity.service._orgs import get_org as get_org
 from tukku.identity.service._orgs import lock_org as lock_org
 from tukku.identity.service._orgs import org_flags as org_flags
+from tukku.identity.service._orgs import rename_org as rename_org
+from tukku.identity.service._orgs import set_email_settings as set_email_settings
 from tukku.identity.service._orgs import set_internal as set_internal
+from tukku.identity.service._orgs import set_sign_in as set_sign_in
+from tukku.identity.service._orgs import set_verified_domains as set_verified_domains
 from tukku.identity.service._roles import admins_of as admins_of
 from tukku.identity.service._roles import first_admin as first_admin
 from tukku.identity.service._roles import grantable_for as grantable_for
@@ -33,6 +37,7 @@ from tukku.identity.service._tokens import touch_token as touch_token
 from tukku.identity.service._users import NewOrgUser as NewOrgUser
 from tukku.identity.service._users import create_standalone_org as create_standalone_org
 from tukku.identity.service._users import create_user as create_user
+from tukku.identity.service._users import edit_user as edit_user
 from tukku.identity.service._users import ensure_operator as ensure_operator
 from tukku.identity.service._users import find_user_by_email as find_user_by_email
 from tukku.identity.service._users import get_user as get_user

@@ -1,4 +1,5 @@
-"""Organizations: creating, finding and locking them, and the flags operators set on them."""
+"""Organizations: creating, finding and locking them, the flags operators set on them, and the
+settings their administrators choose."""
 
 from __future__ import annotations
 
@@ -60,3 +61,36 @@ def set_internal(session: Session, org_id: str, internal: bool) -> Organization:
     org = found_org(session, org_id)
     org.internal = internal
     return org
+
+
+# The settings below are the organization's administrators' to choose; their use cases check the
+# values and record the change in the audit log. No principal carries them: no cache to clear.
+
+
+def rename_org(session: Session, *, org_id: str, name: str) -> None:
+    """Give the organization another name (surrounding blanks dropped)."""
+    found_org(session, org_id).name = name.strip()
+
+
+def set_verified_domains(session: Session, *, org_id: str, domains: list[str]) -> None:
+    """Replace the domains the organization has verified as its own."""
+    found_org(session, org_id).verified_domains = list(domains)
+
+
+def set_email_settings(
+    session: Session, *, org_id: str, block_admin_invite_emails: bool, email_locale: str | None
+) -> None:
+    """Whether administrators' invitation e-mails are blocked, and the locale of its e-mails."""
+    org = found_org(session, org_id)
+    org.block_admin_invite_emails = block_admin_invite_emails
+    org.email_locale = email_locale
+
+
+def set_sign_in(
+    session: Session, *, org_id: str, auth_mode: str, idp_entity_id: str | None
+) -> None:
+    """How the organization's users sign in: `auth_mode`, at the identity provider named by
+    `idp_entity_id` (None for Webex's own sign-in)."""
+    org = found_org(session, org_id)
+    org.auth_mode = auth_mode
+    org.idp_entity_id = idp_entity_id

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from tukku.catalog.locales import normalize_locale
 from tukku.catalog.regions import geography
 from tukku.core.db import raise_signal
-from tukku.core.errors import Codes, DomainError, Problem
+from tukku.core.errors import Codes, Conflict, DomainError, Problem
 from tukku.core.ids import new_id
 from tukku.core.validation import checked_email, email_problem, normalize_email
 from tukku.identity.events import SecurityEvent, raise_event
@@ -76,6 +76,31 @@ def create_user(
     for role in roles:
         grant_role(session, user=user, role=role, now=now, by=by)
     return user
+
+
+def edit_user(
+    session: Session,
+    *,
+    user: User,
+    email: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    display_name: str | None = None,
+) -> None:
+    """Change a user's names or e-mail (None keeps the value). The e-mail is checked and must be
+    free platform-wide, as a new user's; no principal carries either, so none goes stale."""
+    if email is not None:
+        address = checked_email(email, "email")
+        owner = find_user_by_email(session, address)
+        if owner is not None and owner.id != user.id:
+            raise Conflict("email", f"{address} is already in use", Codes.EMAIL_TAKEN)
+        user.email = address
+    if first_name is not None:
+        user.first_name = first_name
+    if last_name is not None:
+        user.last_name = last_name
+    if display_name is not None:
+        user.display_name = display_name
 
 
 def ensure_operator(
