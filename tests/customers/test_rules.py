@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import string
 from collections import deque
 from typing import Any
 
@@ -26,7 +24,6 @@ from tukku.customers.rules import (
     check_parameters,
     plan_package_change,
     settle,
-    sip_domain_label,
 )
 from tukku.customers.schemas import (
     AddressIn,
@@ -595,32 +592,7 @@ def test_every_problem_of_a_new_customer_is_reported_at_once(cat: Catalog) -> No
     }
 
 
-# --- SIP domain and package changes -------------------------------------------------------------
-
-
-@given(st.text(max_size=80))
-def test_a_sip_domain_label_is_a_short_lower_case_alphanumeric_dns_label(name: str) -> None:
-    label = sip_domain_label(name)
-
-    assert re.fullmatch(r"[a-z0-9]{1,40}", label)
-    assert sip_domain_label(name) == label
-
-
-@given(st.text(string.ascii_letters + string.digits, min_size=1, max_size=80))
-def test_a_sip_domain_label_keeps_the_letters_and_digits_of_an_ascii_name(name: str) -> None:
-    assert sip_domain_label(name) == name.lower()[:40]
-
-
-@pytest.mark.parametrize(
-    ("name", "label"),
-    [
-        ("Pizza Palace Oy", "pizzapalaceoy"),
-        ("Café Ölund & Co.", "cafeolundco"),
-        ("Ärrä-Pizza 24/7", "arrapizza247"),
-    ],
-)
-def test_a_sip_domain_label_drops_accents_spaces_and_punctuation(name: str, label: str) -> None:
-    assert sip_domain_label(name) == label
+# --- package changes ----------------------------------------------------------------------------
 
 
 package_names = st.sampled_from(

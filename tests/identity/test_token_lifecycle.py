@@ -1,18 +1,20 @@
-"""Tokens expire, can be revoked everywhere, never act in an organization their user left, and
-every security change (tokens, roles, moves) lands in the audit log."""
+"""Tokens expire, can be revoked everywhere, never act in an organization their user left, are
+never answered from memory after their organization changed kind, and every security change
+(tokens, roles, moves, organizations entering or leaving wholesale) lands in the audit log."""
 
 from __future__ import annotations
 
 import logging
 import re
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Partner
+from tests.conftest import Partner, drain
 from tests.support import (
     bearer,
     customer_body,
@@ -28,7 +30,7 @@ from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.identity import service as identity
 from tukku.identity.models import ApiToken, User
-from tukku.identity.rules import READ_SCOPES, WHOLESALE_SCOPES, Role
+from tukku.identity.rules import READ_SCOPES, WHOLESALE_SCOPES, OrgKind, Role
 
 CUSTOMERS = "/v1/wholesale/customers"
 ORG = "/v1/customer/organization"
@@ -264,3 +266,72 @@ def test_refused_authentications_are_logged_with_their_source(
     assert all(getattr(r, "client", None) == "testclient" for r in refused)
     assert getattr(refused[0], "userAgent", None) == "probe/1"
     assert all("tku_not-a-real-token" not in str(vars(r)) for r in refused)
+
+
+@pytest.fixture
+def remembering_client(
+    settings: Settings, db: Database, clock: ManualClock
+) -> Iterator[TestClient]:
+    """The app with the longest token memory allowed, so nothing but a cleared cache refreshes a
+    principal during a test."""
+    app = create_app(
+        settings.model_copy(update={"auth_cache_seconds": 60}), db=db, clock=clock, wall_clock=clock
+    )
+    with TestClient(app, base_url="http://tukku.test") as client:
+        yield client
+
+
+def test_a_remembered_principal_follows_its_organization_into_wholesale_and_out(
+    remembering_client: TestClient,
+    partner: Partner,
+    ops: dict[str, str],
+    db: Database,
+    clock: ManualClock,
+) -> None:
+    # Principals remember their organization's kind. Adopting a standalone organization as a
+    # customer, and releasing it when the customer is removed, change that kind: the process that
+    # made the change must not answer the organization's tokens from memory with the old one.
+    client = remembering_client
+    admin = {"email": "baker@bakery.test", "firstName": "Bea", "lastName": "Baker", "admin": True}
+    created = client.post(
+        "/v1/ops/organizations", json={"name": "Bakery", "users": [admin]}, headers=ops
+    )
+    assert created.status_code == 201, created.text
+    org_id = created.json()["id"]
+    headers = user_headers(db, clock, admin["email"])
+    token_hash = identity.hash_token(headers["Authorization"].removeprefix("Bearer "))
+    cache = client.app.state.token_cache  # type: ignore[attr-defined]
+
+    def kind_seen() -> OrgKind:
+        """The organization kind the admin's next request authenticates with."""
+        assert client.get(ORG, headers=headers).status_code == 200
+        remembered = cache.get(token_hash)
+        assert remembered is not None
+        kind: OrgKind = remembered.principal.org_kind
+        return kind
+
+    assert kind_seen() == OrgKind.STANDALONE
+    body = customer_body(partner, orgId=org_id)
+    del body["customerInfo"]
+    attached = client.post(CUSTOMERS, json=body, headers=partner.headers)
+    assert attached.status_code == 202, attached.text
+    drain(client)
+    customer = client.get(attached.json()["url"], headers=partner.headers).json()
+    assert (customer["status"], customer["orgId"]) == ("provisioned", org_id)
+
+    assert kind_seen() == OrgKind.CUSTOMER
+
+    removed = client.delete(f"{CUSTOMERS}/{customer['id']}", headers=partner.headers)
+    assert removed.status_code == 202, removed.text
+    drain(client)
+
+    assert kind_seen() == OrgKind.STANDALONE
+    changes = [
+        (e["action"], e["before"]["kind"], e["after"]["kind"])
+        for e in reversed(audit_actions(client, ops, targetId=org_id))
+        if e["action"] in ("organization.adopt", "organization.release")
+    ]
+    assert changes == [
+        ("organization.adopt", "standalone", "customer"),
+        ("organization.release", "customer", "standalone"),
+    ]

@@ -149,7 +149,7 @@ def rename(session: Session, ctx: CustomerContext, name: str, now: datetime) -> 
             [Problem(Codes.CUSTOMER_NAME_INVALID, "name: 1-255 characters, no '%'", "name")]
         )
     before = {"name": ctx.org.name}
-    ctx.org.name = name.strip()
+    identity.rename_org(session, org_id=ctx.org.id, name=name)
     if ctx.customer is not None:
         ctx.customer.name = ctx.org.name
     _changed(session, ctx, "organization.rename", before, {"name": ctx.org.name}, now)
@@ -165,7 +165,7 @@ def set_domains(session: Session, ctx: CustomerContext, domains: list[str], now:
             [Problem(Codes.INVALID_FIELD, f"domains: not domain names: {bad}", "domains")]
         )
     before = {"verifiedDomains": list(ctx.org.verified_domains)}
-    ctx.org.verified_domains = cleaned
+    identity.set_verified_domains(session, org_id=ctx.org.id, domains=cleaned)
     _changed(session, ctx, "organization.domains", before, {"verifiedDomains": cleaned}, now)
 
 
@@ -188,7 +188,12 @@ def set_email_settings(
         "blockAdminInviteEmails": ctx.org.block_admin_invite_emails,
         "emailLocale": ctx.org.email_locale,
     }
-    ctx.org.block_admin_invite_emails, ctx.org.email_locale = block_invites, normalized
+    identity.set_email_settings(
+        session,
+        org_id=ctx.org.id,
+        block_admin_invite_emails=block_invites,
+        email_locale=normalized,
+    )
     after = {"blockAdminInviteEmails": block_invites, "emailLocale": normalized}
     _changed(session, ctx, "organization.email_settings", before, after, now)
 
@@ -210,7 +215,12 @@ def set_authentication(
             ]
         )
     before = {"authMode": ctx.org.auth_mode, "idpEntityId": ctx.org.idp_entity_id}
-    ctx.org.auth_mode, ctx.org.idp_entity_id = data.mode, idp if data.mode != "webex" else None
+    identity.set_sign_in(
+        session,
+        org_id=ctx.org.id,
+        auth_mode=data.mode,
+        idp_entity_id=idp if data.mode != "webex" else None,
+    )
     after = {"authMode": ctx.org.auth_mode, "idpEntityId": ctx.org.idp_entity_id}
     _changed(session, ctx, "organization.authentication", before, after, now)
 
@@ -340,16 +350,16 @@ def edit_user(
     }
     if any(v is not None for v in (data.first_name, data.last_name, data.display_name, data.email)):
         ctx.require(P.USER_NAMES_EDIT)
+    identity.edit_user(
+        session,
+        user=user,
+        email=data.email,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        display_name=data.display_name,
+    )
     if data.email is not None:
-        email = checked_email(data.email, "email")
-        owner = identity.find_user_by_email(session, email)
-        if owner is not None and owner.id != user.id:
-            raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
-        user.email = email
-        subscribers.follow_email_change(session, user.id, email)
-    user.first_name = data.first_name if data.first_name is not None else user.first_name
-    user.last_name = data.last_name if data.last_name is not None else user.last_name
-    user.display_name = data.display_name if data.display_name is not None else user.display_name
+        subscribers.follow_email_change(session, user.id, user.email)
     if data.primary_phone_number is not None:
         ctx.require(P.USER_PRIMARY_NUMBER_EDIT)
         subscribers.set_primary_number(

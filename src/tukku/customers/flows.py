@@ -32,14 +32,12 @@ from tukku.customers.rules import (
     partner_admin_level,
     plan_package_change,
     settle,
-    sip_domain_label,
 )
 from tukku.customers.schemas import CustomerUpdate
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission
-from tukku.identity.rules import OrgKind
 from tukku.mail.service import queue_mail
 from tukku.metering import service as metering
 from tukku.onboarding import service as onboarding
@@ -207,16 +205,6 @@ def remove_customer(session: Session, *, actor: Actor, customer_id: str, now: da
 # -- background side ----------------------------------------------------------------------------
 
 
-def _unique_sip_domain(session: Session, name: str, suffix: str) -> str:
-    label = sip_domain_label(name)
-    for attempt in range(1000):
-        candidate = f"{label}{attempt or ''}.{suffix}"
-        taken = session.scalar(select(Organization.id).where(Organization.sip_domain == candidate))
-        if taken is None:
-            return candidate
-    return f"{label}{new_id('SIP')[-8:].lower()}.{suffix}"
-
-
 def _enable(row: CustomerPackage, enablement: Enablement) -> None:
     row.status = PackageStatus.PROVISIONED if enablement.license_id else PackageStatus.ERROR
     row.license_id = enablement.license_id
@@ -290,7 +278,9 @@ def complete_provisioning(
             _new_organization(session, customer, template, settings, now),
             "full_admin",
         )
-    org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
+    identity.set_webex_assistant(
+        session, org_id=org.id, enabled=catalog().has_capability(names, ASSISTANT_CAPABILITY)
+    )
     partners.add_managing_relationship(
         session,
         manager_org_id=customer.owner_org_id,
@@ -340,13 +330,16 @@ def _new_organization(
 ) -> Organization:
     """A new organization with the customer's name, country, region and locale, and the
     template's sign-in."""
-    org = identity.create_organization(session, kind=OrgKind.CUSTOMER, name=customer.name, now=now)
-    org.country = customer.country
-    org.locale = customer.locale
-    org.region = geography().region_of(customer.country).name
-    org.sip_domain = _unique_sip_domain(session, customer.name, settings.sip_domain_suffix)
-    org.auth_mode = template.auth_mode
-    org.idp_entity_id = template.idp_entity_id
+    org = identity.create_customer_org(
+        session,
+        name=customer.name,
+        country=customer.country,
+        locale=customer.locale,
+        auth_mode=template.auth_mode,
+        idp_entity_id=template.idp_entity_id,
+        sip_domain_suffix=settings.sip_domain_suffix,
+        now=now,
+    )
     customer.org_id = org.id
     return org
 
@@ -362,14 +355,13 @@ def _adopt_organization(
     partner's admin level depends on its licenses; its admins are told only if the template
     allows admin invite e-mails on attach."""
     assert customer.org_id is not None
-    org = identity.get_org(session, customer.org_id)
-    assert org is not None
-    org.kind = OrgKind.CUSTOMER
-    org.country = org.country or customer.country
-    org.region = org.region or geography().region_of(org.country).name
-    org.locale = org.locale or customer.locale
-    org.sip_domain = org.sip_domain or _unique_sip_domain(
-        session, org.name, settings.sip_domain_suffix
+    org = identity.adopt_org(
+        session,
+        org_id=customer.org_id,
+        country=customer.country,
+        locale=customer.locale,
+        sip_domain_suffix=settings.sip_domain_suffix,
+        now=now,
     )
     if template.allow_admin_invite_emails_on_attach:
         for admin in identity.admins_of(session, org.id):
@@ -409,9 +401,11 @@ def complete_update(
             _enable(row, backend.enable(order, customer.org_id, row.name))
         kept.append(row)
     names = [r.name for r in kept]
-    org = identity.get_org(session, customer.org_id)
-    assert org is not None
-    org.webex_assistant = catalog().has_capability(names, ASSISTANT_CAPABILITY)
+    identity.set_webex_assistant(
+        session,
+        org_id=customer.org_id,
+        enabled=catalog().has_capability(names, ASSISTANT_CAPABILITY),
+    )
     _ensure_meeting_site(session, customer, names, now)
     service.set_status(session, customer, settle([r.status for r in kept], after_update=True), now)
 
@@ -425,9 +419,7 @@ def complete_removal(session: Session, *, customer_id: str, now: datetime) -> No
     session.execute(delete(CustomerPackage).where(CustomerPackage.customer_id == customer.id))
     if customer.org_id is not None:
         partners.remove_managing_relationships(session, managed_org_id=customer.org_id)
-        org = identity.get_org(session, customer.org_id)
-        if org is not None:
-            org.kind = OrgKind.STANDALONE
+        identity.release_org(session, org_id=customer.org_id, now=now)
     customer.removed_at = now
     service.set_status(session, customer, Status.REMOVED, now)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -345,13 +343,6 @@ def calling_requirements(
         reason = "provisioningId: the template has no PSTN provider, needed for calling packages"
         problems.append(Problem(Codes.PSTN_PROVIDER_REQUIRED, reason, "provisioningId"))
     return problems
-
-
-def sip_domain_label(name: str) -> str:
-    """A DNS label made from a customer name: ASCII letters and digits, at most 40 characters."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    label = re.sub(r"[^a-z0-9]+", "", ascii_name.lower())[:40]
-    return label or "customer"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Security events that identity raises for the audit log (token issue and revocation, role grants,
-users changing organization), collected on the unit of work and written by the audit domain when
-it commits, so identity needs no knowledge of how the audit log is kept."""
+users changing organization, organizations entering or leaving wholesale), collected on the unit
+of work and written by the audit domain when it commits, so identity needs no knowledge of how the
+audit log is kept."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ _KEY = "security_events"
 
 @dataclass(frozen=True)
 class SecurityEvent:
-    """One security-relevant change, at `at`, to a user or token of organization `org_id`; `by`
-    is whoever made it (None: the platform itself or the command line)."""
+    """One security-relevant change, at `at`, to organization `org_id` or one of its users or
+    tokens; `by` is whoever made it (None: the platform itself or the command line)."""
 
     action: str
     target_type: str

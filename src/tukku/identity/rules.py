@@ -1,7 +1,9 @@
-"""Scopes and roles as data, and the pure decisions over them."""
+"""Scopes and roles as data, and the pure decisions over them and over organizations' names."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from enum import StrEnum
 
 
@@ -83,3 +85,11 @@ def grantable_scopes(roles: frozenset[str]) -> frozenset[Scope]:
         if role in Role.__members__.values():
             granted |= ROLE_SCOPES[Role(role)]
     return frozenset(granted)
+
+
+def sip_domain_label(name: str) -> str:
+    """A DNS label made from an organization's name, the first part of its SIP domain: ASCII
+    letters and digits, at most 40 characters."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    label = re.sub(r"[^a-z0-9]+", "", ascii_name.lower())[:40]
+    return label or "customer"

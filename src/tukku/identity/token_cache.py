@@ -1,7 +1,7 @@
 """A short-lived, per-process memory of authenticated tokens, so hot paths skip the lookup.
 
-Revoking a token or changing roles clears it in the process that made the change (on commit);
-other processes notice within `ttl` seconds.
+Revoking a token, changing a user's roles or organization, or an organization's kind clears it in
+the process that made the change (on commit); other processes notice within `ttl` seconds.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from datetime import datetime
 from tukku.identity.principal import Principal
 
 MAX_ENTRIES = 10_000
+# The unit-of-work signal saying remembered principals may be stale (tokens, roles, a user's or an
+# organization's identity changed): the application clears its cache when a commit raised it.
+IDENTITY_CHANGED = "identity"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,6 @@ class TokenCache:
             self._entries[token_hash] = Remembered(principal, expires_at, deadline)
 
     def clear(self) -> None:
-        """Forget everything (tokens or roles changed)."""
+        """Forget everything (tokens, roles or an organization's kind changed)."""
         with self._lock:
             self._entries.clear()

@@ -1,0 +1,63 @@
+"""Who holds which role: the questions other use cases ask before they act (no changes here)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tukku.identity.models import RoleAssignment, User
+from tukku.identity.rules import Role, Scope, grantable_scopes
+
+
+def roles_of(session: Session, user_id: str) -> frozenset[str]:
+    """The roles a user holds."""
+    return frozenset(
+        session.scalars(select(RoleAssignment.role).where(RoleAssignment.user_id == user_id))
+    )
+
+
+def org_has_role(session: Session, org_id: str, role: str) -> bool:
+    """Whether anyone in the organization holds `role`."""
+    found = session.scalar(
+        select(RoleAssignment.user_id)
+        .where(RoleAssignment.org_id == org_id, RoleAssignment.role == role)
+        .limit(1)
+    )
+    return found is not None
+
+
+def grantable_for(session: Session, user: User) -> frozenset[Scope]:
+    """Every scope a token of this user may carry."""
+    return grantable_scopes(roles_of(session, user.id))
+
+
+def first_admin(session: Session, org_id: str) -> User | None:
+    """The earliest user of an organization holding an administrator role."""
+    admin_roles = {
+        Role.OPERATOR,
+        Role.PARTNER_FULL_ADMIN,
+        Role.WHOLESALE_ADMIN,
+        Role.CUSTOMER_FULL_ADMIN,
+    }
+    return session.scalars(
+        select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(User.org_id == org_id, RoleAssignment.role.in_([r.value for r in admin_roles]))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    ).first()
+
+
+def admins_of(session: Session, org_id: str) -> list[User]:
+    """The users administering an organization (customer full administrators), oldest first."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                User.org_id == org_id,
+                RoleAssignment.role.in_([Role.CUSTOMER_FULL_ADMIN.value]),
+            )
+            .order_by(User.created_at, User.id)
+        )
+    )
