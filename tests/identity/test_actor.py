@@ -152,7 +152,8 @@ def test_a_customer_admin_acts_only_for_its_own_customer_organization(
     with db.unit_of_work(write=False) as session:
         customer_org = session.get(Organization, tree["C"])
         partner_org = session.get(Organization, tree["P"])
-        assert customer_org is not None and partner_org is not None
+        assert customer_org is not None
+        assert partner_org is not None
         acting = actors.customer_admin(
             admin, customer_org, partner_org_id=tree["P"], restricted=False
         )
