@@ -1,8 +1,5 @@
-"""Provisioning benchmarks: subscriber POSTs, customer GETs, customer end-to-end throughput.
-
-Each figure stands next to a baseline measured in the same run on the same server: the trivial
-`/healthz` endpoint, which pays for HTTP, routing and middleware but not for tukku's own work.
-"""
+"""Customer provisioning end to end (202 → provisioned, with 1 and 2 worker processes), and the
+customers the other benchmarks work on."""
 
 from __future__ import annotations
 
@@ -41,7 +38,8 @@ def customer_body(provisioning_id: str, n: int) -> dict[str, Any]:
     }
 
 
-def _provisioned_customer(base: str, created: dict[str, str]) -> str:
+def provisioned_customer(base: str, created: dict[str, str]) -> str:
+    """A new calling + meetings customer, once it is provisioned; returns its ID."""
     headers = {"Authorization": f"Bearer {created['token']}"}
     url = httpx.post(
         f"{base}/v1/wholesale/customers",
@@ -57,73 +55,8 @@ def _provisioned_customer(base: str, created: dict[str, str]) -> str:
     raise RuntimeError("the benchmark customer was not provisioned")
 
 
-def http_figures(backend: str, subscribers: int) -> list[Figures]:
-    """Subscriber provisioning (8 clients) and GET customer (1 client), each with its baseline."""
-    with database(backend) as url:
-        created = partner(url)
-        with server(url) as base:
-            customer_id = _provisioned_customer(base, created)
-            token = created["token"]
-
-            def subscriber(client: httpx.Client, i: int) -> httpx.Response:
-                return client.post(
-                    "/v1/wholesale/subscribers",
-                    json={
-                        "customerId": customer_id,
-                        "email": f"user{i}@bench.test",
-                        "packages": ["webex_calling"],
-                        "provisioningParameters": {
-                            "firstName": "Bench",
-                            "lastName": str(i),
-                            "extension": str(100000 + i),
-                        },
-                    },
-                )
-
-            def trivial(client: httpx.Client, _i: int) -> httpx.Response:
-                return client.get("/healthz")
-
-            def get_customer(client: httpx.Client, _i: int) -> httpx.Response:
-                return client.get(f"/v1/wholesale/customers/{customer_id}")
-
-            load("warm-up", base, token, trivial, total=200, concurrency=4)
-            return [
-                load(
-                    f"{backend}: GET /healthz, 8 clients",
-                    base,
-                    token,
-                    trivial,
-                    total=subscribers,
-                    concurrency=8,
-                ),
-                load(
-                    f"{backend}: POST /wholesale/subscribers, 8 clients",
-                    base,
-                    token,
-                    subscriber,
-                    total=subscribers,
-                    concurrency=8,
-                ),
-                load(
-                    f"{backend}: GET /healthz, 1 client",
-                    base,
-                    token,
-                    trivial,
-                    total=1000,
-                    concurrency=1,
-                ),
-                load(
-                    f"{backend}: GET /wholesale/customers/{{id}}, 1 client",
-                    base,
-                    token,
-                    get_customer,
-                    total=1000,
-                    concurrency=1,
-                ),
-            ]
-
-
-def _count_provisioned(db: Database) -> int:
+def count_provisioned(db: Database) -> int:
+    """How many customers are provisioned."""
     with db.unit_of_work(write=False) as session:
         return (
             session.scalar(
@@ -153,7 +86,6 @@ def customer_throughput(backend: str, worker_processes: int, customers: int) -> 
             server(url, *extra) as base,
             workers(url, 0 if backend == "sqlite" else worker_processes),
         ):
-            headers = {"Authorization": f"Bearer {created['token']}"}
             started = time.perf_counter()
 
             def post(client: httpx.Client, i: int) -> httpx.Response:
@@ -161,12 +93,11 @@ def customer_throughput(backend: str, worker_processes: int, customers: int) -> 
                     "/v1/wholesale/customers", json=customer_body(created["provisioningId"], i)
                 )
 
-            load("accept", base, created["token"], post, total=customers, concurrency=4)
-            while _count_provisioned(db) < customers:
+            load("accept", backend, base, created["token"], post, total=customers, concurrency=4)
+            while count_provisioned(db) < customers:
                 time.sleep(0.05)
             seconds = time.perf_counter() - started
-            del headers
         latencies = _provisioning_latencies(db)
         db.dispose()
-    label = f"{backend}: customers 202 → provisioned, {worker_processes} worker(s)"
-    return summarize(label, latencies, seconds)
+    label = f"customers 202 → provisioned, {worker_processes} worker{'s' * (worker_processes > 1)}"
+    return summarize(label, backend, 4, latencies, seconds)
