@@ -20,10 +20,10 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from bench.bare import CUSTOMER_PATH, bare_server
-from bench.harness import Figures, database, drain, load, partner, server
+from bench.bare import CUSTOMER_PATH
+from bench.harness import Figures, bare_server, database, drain, load, partner, server
 from bench.loadgen import wrk
-from bench.provisioning import count_provisioned, customer_body, provisioned_customer
+from bench.provisioning import CUSTOMERS, count_provisioned, customer_body, provisioned_customer
 from tukku.core.db import Database
 from tukku.subscribers.models import Subscriber
 
@@ -42,7 +42,6 @@ SUBSCRIBER_PRECHECK = "POST /subscribers/validate"
 PUT_SUBSCRIBER = "PUT /subscribers/{id}"
 POST_SUBSCRIBER = "POST /subscribers"
 SUBSCRIBERS = "/v1/wholesale/subscribers"
-CUSTOMERS = "/v1/wholesale/customers"
 PRECHECK_OK = {"message": "success"}
 
 
@@ -249,6 +248,7 @@ def api_figures(backend: str, seconds: float, bulk: int) -> list[Figures]:
         created = partner(url)
         token = created["token"]
         with bare_server() as bare:
+            # bare_server() has checked its answer already.
             baseline = Endpoint(BARE, CUSTOMER_PATH, lambda: None)
             figures = _measure(baseline, backend, bare, None, None, seconds)
         db = Database(url)

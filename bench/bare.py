@@ -4,24 +4,17 @@ and HTTP implementations, uvloop and httptools when installed, as tukku gets the
 
 Whatever tukku adds above this (middleware, authentication, the database, validation, its own
 serialization) is what the ratios to this baseline measure. `python -m bench.bare --port N`
-serves it; `bare_server()` starts it in a subprocess for one benchmark run.
+serves it (`bench.harness.bare_server()` starts it for a run); it imports nothing else of the
+benchmarks or the tests, so that its process holds what a bare app holds.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import httpx
 import uvicorn
 from fastapi import FastAPI
-from tests.e2e.conftest import free_port
 from uvicorn.loops.auto import auto_loop_factory
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
@@ -62,34 +55,6 @@ def stack() -> str:
     both `tukku serve` and the baseline run on."""
     loop = auto_loop_factory().__module__
     return f"uvicorn {uvicorn.__version__} (loop {loop}, http {AutoHTTPProtocol.__name__})"
-
-
-@contextmanager
-def bare_server() -> Iterator[str]:
-    """The baseline in a subprocess on a free loopback port; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.bare", "--port", str(port)],
-        env=os.environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + CUSTOMER_PATH, timeout=1).json() == CUSTOMER:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the bare baseline did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 def main() -> None:

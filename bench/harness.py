@@ -18,9 +18,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
-from tests.e2e.conftest import SERVER_ENV, start_server
+from tests.e2e.conftest import SERVER_ENV, free_port, start_server
 from tests.pgcluster import PostgresCluster
 
+from bench.bare import CUSTOMER, CUSTOMER_PATH
 from tukku.core.db import Database
 from tukku.core.migrate import upgrade
 from tukku.jobs.models import Job, JobStatus
@@ -99,6 +100,34 @@ def server(url: str, *extra: str) -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=60)
+
+
+@contextmanager
+def bare_server() -> Iterator[str]:
+    """The baseline in a subprocess on a free loopback port; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare", "--port", str(port)],
+        env=os.environ,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + CUSTOMER_PATH, timeout=1).json() == CUSTOMER:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the bare baseline did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 @contextmanager
