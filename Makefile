@@ -49,7 +49,9 @@ lock:
 	$(BIN)/python scripts/locks.py update $(LOCK_ARGS)
 
 ## make bench: benchmarks (not part of make test); figures go to stdout and bench/results/
+## (installs the load generator wrk from Debian when missing; BENCH_SECONDS, BENCH_SCALE: docs/performance.md)
 bench: install-dev
+	@scripts/ensure-bench-deps.sh
 	$(BIN)/python -m bench
 
 clean:

@@ -1,69 +1,104 @@
-"""`make bench`: run every benchmark, print the figures and ratios, save them as JSON."""
+"""`make bench`: run every benchmark, print the figures, their ratios to the baselines measured in
+the same run and issue 9's targets, and save them as JSON under bench/results/.
+
+BENCH_SECONDS (default 10) is the length of each wrk figure; BENCH_SCALE (default 1) scales the
+counts (the bulk subscriber load, the customers provisioned end to end, the prechecks screened,
+the billing report's subscribers). `BENCH_SECONDS=2 BENCH_SCALE=0.1` is a quick check.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import sys
 import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import billing, screening
-from bench.harness import Figures
-from bench.provisioning import customer_throughput, http_figures
+from bench import api, billing, screening
+from bench.bare import stack
+from bench.loadgen import require_wrk, version
+from bench.provisioning import customer_throughput
+from bench.report import BOTH, Row, row, table, targets
 
 RESULTS = Path(__file__).parent / "results"
 
 
-def _table(rows: list[Figures], baselines: dict[str, Figures]) -> str:
-    lines = [
-        f"{'benchmark':<62} {'n':>6} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs baseline':>12}",
-    ]
-    for row in rows:
-        base = baselines.get(row.name)
-        ratio = f"{row.per_second / base.per_second:>11.2f}x" if base else ""
-        lines.append(
-            f"{row.name:<62} {row.requests:>6} {row.per_second:>9.1f} {row.p50_ms:>8.2f} "
-            f"{row.p99_ms:>8.2f} {ratio:>12}"
-        )
-    return "\n".join(lines)
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
-    """Run the benchmarks (scale with BENCH_SCALE, default 1)."""
+    """Run the benchmarks and report them."""
     scale = float(os.environ.get("BENCH_SCALE", "1"))
-    subscribers = int(2000 * scale)
-    customers = int(300 * scale)
-    rows: list[Figures] = []
-    baselines: dict[str, Figures] = {}
-    for backend in ("sqlite", "postgresql"):
-        trivial8, post, trivial1, get = http_figures(backend, subscribers)
-        rows += [trivial8, post, trivial1, get]
-        baselines[post.name] = trivial8
-        baselines[get.name] = trivial1
-    rows.append(customer_throughput("sqlite", 1, customers))
+    seconds = float(os.environ.get("BENCH_SECONDS", "10"))
+    require_wrk()
+    bulk = max(1, round(api.BULK * scale))
+    goals = targets(bulk)
+    load_before = os.getloadavg()
+    rows: list[Row] = []
+    for backend in BOTH:
+        _progress(f"API figures on {backend}")
+        figures = api.api_figures(backend, seconds, bulk)
+        bare = {f.connections: f for f in figures if f.name == api.BARE}
+        for f in figures:
+            measured_by_wrk = f.name not in (api.BARE, api.bulk_name(bulk, api.LISTED))
+            rows.append(row(f, ("bare", bare[f.connections]) if measured_by_wrk else None, goals))
+    _progress("customers end to end")
+    customers = max(10, round(300 * scale))
+    rows.append(row(customer_throughput("sqlite", 1, customers), None, goals))
     one = customer_throughput("postgresql", 1, customers)
-    two = customer_throughput("postgresql", 2, customers)
-    rows += [one, two]
-    baselines[two.name] = one
+    rows += [
+        row(one, None, goals),
+        row(customer_throughput("postgresql", 2, customers), ("1 worker", one), goals),
+    ]
+    _progress("screening")
     with tempfile.TemporaryDirectory() as scratch:
-        unscreened, screened = screening.precheck_figures(int(1000 * scale), Path(scratch))
-    rows += [unscreened, screened]
-    baselines[screened.name] = unscreened
-    print(_table(rows, baselines))
+        unscreened, screened = screening.precheck_figures(round(1000 * scale), Path(scratch))
+    rows += [row(unscreened, None, goals), row(screened, ("no list", unscreened), goals)]
+    _progress("billing")
+    billing_lines = billing.run(round(1_000_000 * scale))
+    load_after = os.getloadavg()
+    settings = {
+        "BENCH_SECONDS": seconds,
+        "BENCH_SCALE": scale,
+        "load generator": version(),
+        "servers": f"{stack()}, 1 process",
+    }
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load average before": load_before,
+        "load average after": load_after,
+    }
+    for key, value in {**settings, **machine}.items():
+        print(f"{key}: {value}")
     print()
-    print("\n".join(billing.run(int(1_000_000 * scale))))
+    print(table(rows))
+    print()
+    print("\n".join(billing_lines))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
     out.write_text(
         json.dumps(
             {
-                "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                "figures": [asdict(r) | {"per_second": r.per_second} for r in rows],
+                "settings": settings,
+                "machine": machine,
+                "figures": [
+                    asdict(r.figures)
+                    | {
+                        "per_second": r.figures.per_second,
+                        "ratio": r.ratio,
+                        "base": r.base or None,
+                        "targets": [{"target": t, "passed": ok} for t, ok in r.checks],
+                    }
+                    for r in rows
+                ],
             },
             indent=2,
+            ensure_ascii=False,
         )
     )
     print(f"\nsaved {out}")

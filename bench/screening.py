@@ -65,9 +65,10 @@ def precheck_figures(total: int, scratch: Path) -> list[Figures]:
                 )
 
             token = created["token"]
-            load("warm-up", base, token, precheck, total=100, concurrency=4)
+            load("warm-up", "sqlite", base, token, precheck, total=100, concurrency=4)
             without = load(
-                "sqlite: POST /customers/validate, no screening list, 4 clients",
+                "customer precheck, no screening list",
+                "sqlite",
                 base,
                 token,
                 precheck,
@@ -75,9 +76,10 @@ def precheck_figures(total: int, scratch: Path) -> list[Figures]:
                 concurrency=4,
             )
             tukku("screening", "load", str(path), "--database-url", url)
-            load("warm-up", base, token, precheck, total=20, concurrency=1)
+            load("warm-up", "sqlite", base, token, precheck, total=20, concurrency=1)
             with_list = load(
-                f"sqlite: POST /customers/validate, {PARTIES} listed parties, 4 clients",
+                f"customer precheck, {PARTIES:,} listed",
+                "sqlite",
                 base,
                 token,
                 precheck,
