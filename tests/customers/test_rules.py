@@ -15,6 +15,7 @@ from tukku.customers.rules import (
     TRANSITIONS,
     Parameters,
     Status,
+    TemplateTerms,
     calling_requirements,
     can_transition,
     check_address,
@@ -508,8 +509,7 @@ def new_customer(cat: Catalog, **overrides: Any) -> tuple[Any, list[Problem]]:
         "address_in": address(),
         "packages": ["webex_calling", "webex_meetings"],
         "parameters_in": calling_parameters(),
-        "template_language": "en",
-        "template_pstn_provider": "pstn-1",
+        "template": TemplateTerms("en", "pstn-1"),
     }
     arguments.update(overrides)
     return check_new_customer(cat, **arguments)
@@ -542,7 +542,7 @@ def test_the_locale_comes_from_the_request_language_else_the_template_language(
     plan, problems = new_customer(
         cat,
         language=language,
-        template_language=template_language,
+        template=TemplateTerms(template_language, "pstn-1"),
         address_in=address(country=country),
     )
 
@@ -553,7 +553,7 @@ def test_the_locale_comes_from_the_request_language_else_the_template_language(
 
 def test_a_meetings_only_customer_needs_no_parameters_nor_pstn(cat: Catalog) -> None:
     plan, problems = new_customer(
-        cat, packages=["webex_meetings"], parameters_in=None, template_pstn_provider=None
+        cat, packages=["webex_meetings"], parameters_in=None, template=TemplateTerms("en", None)
     )
 
     assert problems == []
@@ -562,12 +562,38 @@ def test_a_meetings_only_customer_needs_no_parameters_nor_pstn(cat: Catalog) -> 
 
 
 def test_a_calling_customer_without_location_or_pstn_is_refused(cat: Catalog) -> None:
-    plan, problems = new_customer(cat, parameters_in=None, template_pstn_provider=None)
+    plan, problems = new_customer(cat, parameters_in=None, template=TemplateTerms("en", None))
 
     assert plan is None
     assert codes_and_fields(problems) == {
         (Codes.CALLING_PARAMETERS_REQUIRED, "provisioningParameters.calling"),
         (Codes.PSTN_PROVIDER_REQUIRED, "provisioningId"),
+    }
+
+
+def test_a_blank_primary_email_is_refused(cat: Catalog) -> None:
+    plan, problems = new_customer(cat, primary_email="  ")
+
+    assert plan is None
+    assert codes_and_fields(problems) == {(Codes.EMAIL_INVALID, "customerInfo.primaryEmail")}
+
+
+def test_parts_left_out_are_not_checked_and_leave_no_plan(cat: Catalog) -> None:
+    plan, problems = new_customer(
+        cat, name=None, primary_email=None, language=None, packages=None, template=None
+    )
+
+    assert (plan, problems) == (None, [])
+
+
+def test_without_a_template_calling_needs_a_location_and_no_pstn_is_asked_for(
+    cat: Catalog,
+) -> None:
+    plan, problems = new_customer(cat, parameters_in=None, template=None)
+
+    assert plan is None
+    assert codes_and_fields(problems) == {
+        (Codes.CALLING_PARAMETERS_REQUIRED, "provisioningParameters.calling")
     }
 
 

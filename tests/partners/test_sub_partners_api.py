@@ -559,6 +559,66 @@ def test_a_suspended_sub_partner_cannot_provision_or_update(
     assert subscriber["package"] == "webex_calling"
 
 
+@pytest.mark.parametrize("who", [*WHO, "its parent at its customer"])
+def test_a_suspended_sub_partners_prechecks_answer_the_403_provisioning_answers(
+    app_client: TestClient, partner: Partner, who: str
+) -> None:
+    e = estate(app_client, partner)
+    c = caller(who, e) if who in WHO else Caller(partner.headers, {})
+    requests = {
+        "customer": (
+            CUSTOMERS,
+            customer_body(partner, provisioningId=e.template["provisioningId"]),
+        ),
+        "subscriber": (SUBSCRIBERS, subscriber_body(e.customer["id"])),
+    }
+    if who not in WHO:  # acting for itself, the parent provisions customers of its own
+        del requests["customer"]
+
+    def precheck(url: str, body: dict[str, Any]) -> Any:
+        return app_client.post(f"{url}/validate", params=c.params, json=body, headers=c.headers)
+
+    while_active = {what: precheck(url, body) for what, (url, body) in requests.items()}
+    app_client.post(f"{SUB_PARTNERS}/{e.sub.org_id}/suspend", headers=partner.headers)
+    checked = {what: precheck(url, body) for what, (url, body) in requests.items()}
+    provisioned = {
+        what: app_client.post(url, params=c.params, json=body, headers=c.headers)
+        for what, (url, body) in requests.items()
+    }
+
+    for what in requests:
+        assert while_active[what].status_code == 200, while_active[what].text
+        assert provisioned[what].status_code == 403, provisioned[what].text
+        assert checked[what].status_code == 403, checked[what].text
+        assert error_codes(checked[what]) == error_codes(provisioned[what]) == [1016]
+        assert checked[what].json()["message"] == provisioned[what].json()["message"]
+
+
+def test_a_suspended_sub_partner_cannot_precheck_a_subscriber_without_a_customer(
+    app_client: TestClient, partner: Partner
+) -> None:
+    sub = set_up_sub_partner(app_client, partner)
+    template = calling_template(app_client, sub.headers, "Gold")
+    bodies = [
+        {"email": "new@pizza.test"},
+        {
+            "email": "new@pizza.test",
+            "provisioningId": template["provisioningId"],
+            "customerInfo": {"primaryEmail": "boss@pizza.test"},
+        },
+    ]
+    app_client.post(f"{SUB_PARTNERS}/{sub.org_id}/suspend", headers=partner.headers)
+
+    for body in bodies:
+        for headers, params in ((sub.headers, {}), (partner.headers, sub.for_it)):
+            checked = app_client.post(
+                f"{SUBSCRIBERS}/validate", params=params, json=body, headers=headers
+            )
+
+            assert checked.status_code == 403, checked.text
+            assert error_codes(checked) == [1016]
+
+
 @pytest.mark.parametrize("who", WHO)
 def test_a_suspended_sub_partner_can_still_read_and_delete(
     app_client: TestClient, partner: Partner, who: str

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tukku.accounts.models import ManagingRelationship, PartnerSubscription, SubPartner
-from tukku.core.errors import Codes, Forbidden
+from tukku.core.errors import Codes, DomainError, Problem
 from tukku.core.ids import subscription_id
 
 ACTIVE, SUSPENDED = "active", "suspended"
@@ -86,10 +86,19 @@ def sub_partners_of(
     return list(session.scalars(query.offset(offset).limit(limit + 1)))
 
 
+def suspension_problems(session: Session, owner_org_id: str) -> list[Problem]:
+    """Why the organization may not provision or update now: a suspended sub-partner may only
+    delete (403). Empty: it may."""
+    record = session.get(SubPartner, owner_org_id)
+    if record is None or record.provisioning_state != SUSPENDED:
+        return []
+    return [
+        Problem(Codes.SUB_PARTNER_SUSPENDED, "the sub-partner is suspended: it can only delete")
+    ]
+
+
 def ensure_may_change(session: Session, owner_org_id: str) -> None:
     """A suspended sub-partner may no longer provision or update, only delete (403)."""
-    record = session.get(SubPartner, owner_org_id)
-    if record is not None and record.provisioning_state == SUSPENDED:
-        raise Forbidden(
-            "the sub-partner is suspended: it can only delete", Codes.SUB_PARTNER_SUSPENDED
-        )
+    problems = suspension_problems(session, owner_org_id)
+    if problems:
+        raise DomainError(problems)

@@ -16,9 +16,10 @@ from tukku.core.deps import (
     OffsetParam,
     ReadOnlySession,
 )
-from tukku.core.errors import Codes, Invalid, invalid_all
+from tukku.core.errors import Codes, Invalid
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
+from tukku.core.precheck import PrecheckOut
 from tukku.customers import attach, flows, precheck, service
 from tukku.customers.backend import PROVISIONING
 from tukku.customers.models import Customer, Location
@@ -30,8 +31,6 @@ from tukku.customers.schemas import (
     CustomerPage,
     CustomerPrecheck,
     CustomerUpdate,
-    PrecheckInfoOut,
-    PrecheckOut,
     ResourceUrlOut,
     RestrictedModeIn,
 )
@@ -124,15 +123,7 @@ def precheck_customer(
     actor: Writer,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    problems = precheck.precheck(
-        session, actor=actor, data=body, backend=backends.get(PROVISIONING)
-    )
-    if problems:
-        raise invalid_all(problems, "Provisioning precheck failed")
-    ok = Codes.PRECHECK_OK
-    return PrecheckOut(
-        message="success", info=[PrecheckInfoOut(info_code=ok.number, description=ok.meaning)]
-    )
+    return precheck.precheck(session, actor=actor, data=body, backend=backends.get(PROVISIONING))
 
 
 @router.get(

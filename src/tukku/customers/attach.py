@@ -12,9 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tukku.accounts import service as partners
 from tukku.audit import service as audit
-from tukku.core.errors import Codes, DomainError, InvalidState, NotFound, Problem
+from tukku.core.errors import Codes, InvalidState, NotFound
 from tukku.core.ids import new_id
 from tukku.customers import service
 from tukku.customers.backend import ProvisioningBackend
@@ -23,47 +22,15 @@ from tukku.customers.rules import Status, approval_reasons
 from tukku.customers.schemas import CustomerCreate
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
-from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
-from tukku.identity.rules import CUSTOMER_KINDS, OrgKind, Role
+from tukku.identity.rules import Role
 from tukku.mail.service import queue_mail
 from tukku.screening import service as screening
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 WAITING = frozenset({Status.PROVISIONING, Status.PENDING_RPL_REVIEW})
 __all__ = ["AttachRequest", "decide", "pending_for", "provision_attached", "request_of"]
-
-
-def attach_problem(
-    session: Session, actor: Actor, org_id: str
-) -> tuple[Organization | None, Problem | None]:
-    """The organization `orgId` names, and why the actor cannot attach it (None: it can).
-
-    An organization another tenant manages reads exactly like an unknown one.
-    """
-    org = identity.get_org(session, org_id)
-    unknown = Problem(
-        Codes.ORG_NOT_ATTACHABLE, "orgId: no organization with this ID can be attached", "orgId"
-    )
-    if org is None or org.kind not in CUSTOMER_KINDS:
-        return None, unknown
-    live = select(Customer.id).where(Customer.org_id == org.id, Customer.removed_at.is_(None))
-    if session.scalar(live.where(actor.sees(Customer.owner_org_id))) is not None:
-        reason = "orgId: the organization is already managed for wholesale by you"
-        return org, Problem(Codes.ORG_ALREADY_MANAGED, reason, "orgId")
-    if org.kind != OrgKind.STANDALONE or session.scalar(live) is not None:
-        return None, unknown
-    return org, None
-
-
-def _attachable(session: Session, actor: Actor, org_id: str) -> Organization:
-    identity.lock_org(session, org_id)
-    org, problem = attach_problem(session, actor, org_id)
-    if problem is not None:
-        raise DomainError([problem])
-    assert org is not None
-    return org
 
 
 def provision_attached(
@@ -76,14 +43,11 @@ def provision_attached(
 ) -> Customer:
     """Attach wholesale to an existing organization: at once, or once its administrator approves."""
     actor.require(Permission.CUSTOMERS_WRITE)
-    partners.ensure_may_change(session, actor.org_id)
-    assert data.org_id is not None
-    org = _attachable(session, actor, data.org_id)
+    planned = service.plan_customer(session, actor=actor, data=data, lock=True)
+    planned.findings.raise_first()
+    org, template, plan = planned.org, planned.template, planned.new
+    assert org is not None and template is not None and plan is not None
     admins = identity.admins_of(session, org.id)
-    existing = service.ExistingOrg(
-        name=org.name, locale=org.locale, admin_email=admins[0].email if admins else None
-    )
-    checked = service.check_provision_request(session, actor=actor, data=data, existing=existing)
     reasons = approval_reasons(
         user_count=identity.user_count(session, org.id),
         verified_domains=org.verified_domains,
@@ -93,8 +57,8 @@ def provision_attached(
         session,
         actor=actor,
         data=data,
-        template=checked.template,
-        plan=checked.plan,
+        template=template,
+        plan=plan,
         now=now,
         backend=backend,
         attach_to=org.id,
@@ -120,9 +84,9 @@ def provision_attached(
                 partner_org_id=actor.partner_org_id,
                 owner_org_id=actor.org_id,
                 customer_org_id=org.id,
-                subject=f"{checked.template.brand_name} asks to manage {org.name}",
+                subject=f"{template.brand_name} asks to manage {org.name}",
                 body=(
-                    f"Hello {admin.first_name or ''},\n\n{checked.template.brand_name} would like "
+                    f"Hello {admin.first_name or ''},\n\n{template.brand_name} would like "
                     f"to provide its services to {org.name} and manage it. Approve or reject the "
                     "request as your organization's administrator.\n"
                 ),

@@ -275,42 +275,61 @@ class NewCustomer:
     parameters: Parameters
 
 
+@dataclass(frozen=True)
+class TemplateTerms:
+    """What a new customer takes from its onboarding template."""
+
+    language: str
+    pstn_provider: str | None
+
+
 def check_new_customer(
     catalog: Catalog,
     *,
-    name: str,
+    name: str | None,
     primary_email: str | None,
     language: str | None,
     address_in: AddressIn,
-    packages: list[str],
+    packages: list[str] | None,
     parameters_in: ProvisioningParametersIn | None,
-    template_language: str,
-    template_pstn_provider: str | None,
-    has_calling_location: bool = False,
+    template: TemplateTerms | None,
 ) -> tuple[NewCustomer | None, list[Problem]]:
-    """Every rule a new customer's request must meet; all problems at once. Without a primary
-    e-mail (attaching an organization that has no administrator), none is required."""
+    """Every rule a new customer's request must meet; all problems at once.
+
+    A part given as None is not checked, and leaves no plan: a precheck may leave out the name,
+    the packages or the template. Without a primary e-mail (attaching an organization that has
+    no administrator, or a precheck leaving it out), none is required."""
     address, problems = check_address(address_in, "address")
-    problem = check_customer_name(name)
+    problem = check_customer_name(name) if name is not None else None
     if problem:
         problems.append(problem)
     email = normalize_email(primary_email) if primary_email is not None else ""
     if email is None:
         problems.append(email_problem("customerInfo.primaryEmail"))
-    problems += check_packages(catalog, packages)
-    parameters, found = check_parameters(parameters_in, packages)
+    if packages is not None:
+        problems += check_packages(catalog, packages)
+    parameters, found = check_parameters(parameters_in, packages or [])
     problems += found
-    problems += calling_requirements(
-        catalog, packages, parameters, template_pstn_provider, has_calling_location
-    )
-    country = address.country if address else "US"
-    locale = resolve_locale(language or template_language, country)
-    if locale is None:
+    if packages is not None:
+        problems += calling_location_problems(catalog, packages, parameters, False)
+        if template is not None:
+            problems += pstn_problems(catalog, packages, template.pstn_provider)
+    wanted = language or (template.language if template else None)
+    locale = resolve_locale(wanted, address.country if address else "US") if wanted else None
+    if wanted and locale is None:
         where = "customerInfo.language"
         problems.append(
             Problem(Codes.LANGUAGE_INVALID, f"{where}: {language!r} is not supported", where)
         )
-    if problems or address is None or email is None or locale is None:
+    if (
+        problems
+        or address is None
+        or email is None
+        or locale is None
+        or name is None
+        or packages is None
+        or template is None
+    ):
         return None, problems
     plan = NewCustomer(
         name=name.strip(),
@@ -332,17 +351,31 @@ def calling_requirements(
     has_calling_location: bool,
 ) -> list[Problem]:
     """Calling packages need a calling location (given now or already there) and a PSTN provider."""
-    if not catalog.any_calling(packages):
+    return calling_location_problems(
+        catalog, packages, parameters, has_calling_location
+    ) + pstn_problems(catalog, packages, template_pstn_provider)
+
+
+def calling_location_problems(
+    catalog: Catalog, packages: list[str], parameters: Parameters, has_calling_location: bool
+) -> list[Problem]:
+    """Calling packages need a calling location, given now or already there."""
+    given = parameters.calling_location is not None
+    if not catalog.any_calling(packages) or given or has_calling_location:
         return []
-    problems = []
-    if parameters.calling_location is None and not has_calling_location:
-        where = "provisioningParameters.calling"
-        reason = f"{where}: required when provisioning calling packages"
-        problems.append(Problem(Codes.CALLING_PARAMETERS_REQUIRED, reason, where))
-    if not template_pstn_provider:
-        reason = "provisioningId: the template has no PSTN provider, needed for calling packages"
-        problems.append(Problem(Codes.PSTN_PROVIDER_REQUIRED, reason, "provisioningId"))
-    return problems
+    where = "provisioningParameters.calling"
+    reason = f"{where}: required when provisioning calling packages"
+    return [Problem(Codes.CALLING_PARAMETERS_REQUIRED, reason, where)]
+
+
+def pstn_problems(
+    catalog: Catalog, packages: list[str], template_pstn_provider: str | None
+) -> list[Problem]:
+    """Calling packages need a template with a PSTN provider."""
+    if not catalog.any_calling(packages) or template_pstn_provider:
+        return []
+    reason = "provisioningId: the template has no PSTN provider, needed for calling packages"
+    return [Problem(Codes.PSTN_PROVIDER_REQUIRED, reason, "provisioningId")]
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class CustomerPrecheck(CamelModel):
     address: AddressIn
     customer_info: PrecheckCustomerInfoIn | None = None
     provisioning_parameters: ProvisioningParametersIn | None = None
+    sub_partner_admin_email: AdminEmail | None = None
 
 
 class ErrorOut(CamelModel):
@@ -180,17 +181,3 @@ class ResourceUrlOut(CamelModel):
     """Where to poll an asynchronous operation's result."""
 
     url: str
-
-
-class PrecheckInfoOut(CamelModel):
-    """A precheck information code."""
-
-    info_code: int
-    description: str
-
-
-class PrecheckOut(CamelModel):
-    """A successful precheck."""
-
-    message: str
-    info: list[PrecheckInfoOut]

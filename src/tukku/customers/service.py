@@ -12,9 +12,15 @@ from sqlalchemy.orm import Session
 from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.catalog.packages import catalog
-from tukku.core.errors import Codes, Conflict, InvalidState, NotFound, Problem, invalid_all
+from tukku.core.errors import (
+    Codes,
+    DomainError,
+    NotFound,
+    Problem,
+)
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
+from tukku.core.precheck import Findings
 from tukku.customers.backend import Order, OrderKind, ProvisioningBackend
 from tukku.customers.job_kinds import PROVISION
 from tukku.customers.models import Customer, CustomerPackage, Location
@@ -25,6 +31,8 @@ from tukku.customers.rules import (
     NewCustomer,
     PackageStatus,
     Status,
+    TemplateTerms,
+    check_address,
     check_new_customer,
 )
 from tukku.customers.schemas import (
@@ -32,14 +40,17 @@ from tukku.customers.schemas import (
     AttachmentOut,
     CustomerCreate,
     CustomerOut,
+    CustomerPrecheck,
     ErrorOut,
     PackageOut,
     ResourceDetailsOut,
 )
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
+from tukku.identity.models import Organization
 from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
+from tukku.identity.rules import CUSTOMER_KINDS, OrgKind
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
 from tukku.screening import service as screening
@@ -145,11 +156,19 @@ def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Loc
     )
 
 
-def require_ready(customer: Customer) -> None:
+def readiness_problems(customer: Customer) -> list[Problem]:
     """Subscribers can be added only to a provisioned customer (or one updating other packages)."""
-    if customer.status not in SETTLED | {Status.UPDATING}:
-        reason = f"the customer is {customer.status}; it must be provisioned first"
-        raise InvalidState("customerId", reason, Codes.CUSTOMER_NOT_READY)
+    if customer.status in SETTLED | {Status.UPDATING}:
+        return []
+    reason = f"customerId: the customer is {customer.status}; it must be provisioned first"
+    return [Problem(Codes.CUSTOMER_NOT_READY, reason, "customerId")]
+
+
+def require_ready(customer: Customer) -> None:
+    """Refuse (409) to add subscribers to a customer that is not ready for them."""
+    problems = readiness_problems(customer)
+    if problems:
+        raise DomainError(problems)
 
 
 def external_id_problem(
@@ -168,53 +187,92 @@ def external_id_problem(
     )
 
 
-@dataclass(frozen=True)
-class CheckedRequest:
-    """A new-customer request that passed every check, with the template it refers to."""
+def attach_problem(
+    session: Session, actor: Actor, org_id: str
+) -> tuple[Organization | None, Problem | None]:
+    """The organization `orgId` names, and why the actor cannot attach it (None: it can).
 
-    template: OnboardingTemplate
-    plan: NewCustomer
-
-
-@dataclass(frozen=True)
-class ExistingOrg:
-    """What attaching needs to know of an organization that exists outside wholesale."""
-
-    name: str
-    locale: str | None
-    admin_email: str | None
-
-
-def check_provision_request(
-    session: Session, *, actor: Actor, data: CustomerCreate, existing: ExistingOrg | None = None
-) -> CheckedRequest:
-    """Every synchronous rule of `POST /customers`; raises with all problems found.
-
-    For an existing organization (`existing`), `customerInfo` is optional: the organization
-    keeps its name, and its locale unless a language is given.
+    An organization another tenant manages reads exactly like an unknown one.
     """
-    template = onboarding.by_provisioning_id(session, actor=actor, value=data.provisioning_id)
-    if template is None:
-        raise NotFound("onboarding template", Codes.PROVISIONING_ID_UNKNOWN, "provisioningId")
-    problems: list[Problem] = []
-    info = data.customer_info
-    if info is None and existing is None:
+    org = identity.get_org(session, org_id)
+    unknown = Problem(
+        Codes.ORG_NOT_ATTACHABLE, "orgId: no organization with this ID can be attached", "orgId"
+    )
+    if org is None or org.kind not in CUSTOMER_KINDS:
+        return None, unknown
+    live = select(Customer.id).where(Customer.org_id == org.id, LIVE)
+    if session.scalar(live.where(actor.sees(Customer.owner_org_id))) is not None:
+        reason = "orgId: the organization is already managed for wholesale by you"
+        return org, Problem(Codes.ORG_ALREADY_MANAGED, reason, "orgId")
+    if org.kind != OrgKind.STANDALONE or session.scalar(live) is not None:
+        return None, unknown
+    return org, None
+
+
+def template_named(
+    session: Session, *, actor: Actor, provisioning_id: str
+) -> tuple[OnboardingTemplate | None, list[Problem]]:
+    """The actor's onboarding template with this `provisioningId`, or why there is none (404)."""
+    template = onboarding.by_provisioning_id(session, actor=actor, value=provisioning_id)
+    if template is not None:
+        return template, []
+    reason = "provisioningId: onboarding template not found"
+    return None, [Problem(Codes.PROVISIONING_ID_UNKNOWN, reason, "provisioningId")]
+
+
+@dataclass(frozen=True)
+class CustomerPlan:
+    """A customer request as planned: every problem found, and what provisioning takes from it
+    (each None while unknown: wrong, or left out of a precheck)."""
+
+    findings: Findings
+    template: OnboardingTemplate | None = None
+    org: Organization | None = None
+    new: NewCustomer | None = None
+    screened: Candidate | None = None
+
+
+def plan_customer(
+    session: Session, *, actor: Actor, data: CustomerCreate | CustomerPrecheck, lock: bool
+) -> CustomerPlan:
+    """Every check of `POST /customers` (a new organization, or attaching the one `orgId` names,
+    then `org`), in the order provisioning meets them; its precheck checks the same.
+
+    A precheck's body may leave parts out: they are not checked. `screened` is whom screening
+    compares, once the name and address are known. `lock`: provisioning holds the organization
+    it attaches until it commits.
+    """
+    findings = Findings()
+    if not findings.add(partners.suspension_problems(session, actor.org_id)):
+        return CustomerPlan(findings)
+    org = None
+    if data.org_id is not None:
+        if lock:
+            identity.lock_org(session, data.org_id)
+        found_org, problem = attach_problem(session, actor, data.org_id)
+        org = found_org if findings.add([problem] if problem else []) else None
+    template = None
+    if data.provisioning_id is not None:
+        template, problems = template_named(
+            session, actor=actor, provisioning_id=data.provisioning_id
+        )
+        findings.add(problems)
+    if data.customer_info is None and data.org_id is None and isinstance(data, CustomerCreate):
         reason = "customerInfo: is required for a new organization"
-        raise invalid_all([Problem(Codes.MISSING_FIELD, reason, "customerInfo")])
-    plan, found = check_new_customer(
+        findings.add([Problem(Codes.MISSING_FIELD, reason, "customerInfo")])
+    name, email, language = _customer_terms(session, data, org)
+    new, problems = check_new_customer(
         catalog(),
-        name=existing.name if existing else info.name,  # type: ignore[union-attr]
-        primary_email=(info.primary_email if info else None)
-        or (existing.admin_email if existing else None),
-        language=(info.language if info else None) or (existing.locale if existing else None),
+        name=name,
+        primary_email=email,
+        language=language,
         address_in=data.address,
         packages=data.packages,
         parameters_in=data.provisioning_parameters,
-        template_language=template.language,
-        template_pstn_provider=template.pstn_provider,
+        template=TemplateTerms(template.language, template.pstn_provider) if template else None,
     )
-    problems += found
-    if not data.external_id.strip():
+    external_id = data.external_id.strip() if data.external_id is not None else None
+    if external_id == "":
         problems.append(Problem(Codes.MISSING_FIELD, "externalId: must not be blank", "externalId"))
     problems += sub_partner_admin_problems(
         session,
@@ -222,14 +280,35 @@ def check_provision_request(
         partner_org_id=actor.partner_org_id,
         email=data.sub_partner_admin_email,
     )
-    if problems or plan is None:
-        raise invalid_all(problems)
-    taken = external_id_problem(
-        session, owner_org_id=actor.org_id, external_id=data.external_id.strip()
+    findings.add(problems)
+    if external_id:
+        taken = external_id_problem(session, owner_org_id=actor.org_id, external_id=external_id)
+        findings.add([taken] if taken else [])
+    address, _ = check_address(data.address, "address")
+    screened = None
+    if name and address is not None:
+        screened = Candidate.of(
+            name.strip(), address.line1, address.line2, address.city, address.country
+        )
+    return CustomerPlan(findings, template, org, new, screened)
+
+
+def _customer_terms(
+    session: Session, data: CustomerCreate | CustomerPrecheck, org: Organization | None
+) -> tuple[str | None, str | None, str | None]:
+    """The customer's name, primary e-mail and language. An attached organization keeps its
+    name, its administrator's e-mail unless one is given, and its locale unless a language is."""
+    info = data.customer_info
+    if data.org_id is None:
+        if info is None:
+            return None, None, None
+        return info.name, info.primary_email, info.language
+    admins = identity.admins_of(session, org.id) if org else []
+    return (
+        org.name if org else None,
+        (info.primary_email if info else None) or (admins[0].email if admins else None),
+        (info.language if info else None) or (org.locale if org else None),
     )
-    if taken:
-        raise Conflict(taken.field, taken.description, taken.code)
-    return CheckedRequest(template, plan)
 
 
 def sub_partner_admin_problems(
@@ -289,14 +368,15 @@ def provision(
 ) -> Customer:
     """Accept a new customer organization: its rows in `provisioning` and the job finishing them."""
     actor.require(Permission.CUSTOMERS_WRITE)
-    partners.ensure_may_change(session, actor.org_id)
-    checked = check_provision_request(session, actor=actor, data=data)
+    planned = plan_customer(session, actor=actor, data=data, lock=True)
+    planned.findings.raise_first()
+    assert planned.template is not None and planned.new is not None
     return accept(
         session,
         actor=actor,
         data=data,
-        template=checked.template,
-        plan=checked.plan,
+        template=planned.template,
+        plan=planned.new,
         now=now,
         backend=backend,
     )

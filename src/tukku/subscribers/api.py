@@ -17,11 +17,11 @@ from tukku.core.deps import (
     ReadOnlySession,
     SettingsDep,
 )
-from tukku.core.errors import Codes, Invalid, invalid_all
+from tukku.core.errors import Codes, Invalid
 from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
+from tukku.core.precheck import PrecheckOut
 from tukku.core.timefmt import instant_param
-from tukku.customers.schemas import PrecheckInfoOut, PrecheckOut
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
@@ -157,12 +157,7 @@ def precheck_subscriber(
     actor: Writer,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    outcome = precheck.precheck(session, actor=actor, data=body)
-    if outcome.problems:
-        raise invalid_all(outcome.problems, "Provisioning precheck failed")
-    codes = [Codes.PRECHECK_OK, *outcome.info]
-    info = [PrecheckInfoOut(info_code=c.number, description=c.meaning) for c in codes]
-    return PrecheckOut(message="success", info=info)
+    return precheck.precheck(session, actor=actor, data=body)
 
 
 @router.get(

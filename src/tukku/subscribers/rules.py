@@ -126,6 +126,14 @@ def email_owner(
     return EmailOwner.TAKEN
 
 
+def email_owner_problems(owner: EmailOwner, email: str) -> list[Problem]:
+    """An e-mail a subscriber or a user elsewhere in wholesale holds is in use (409); whose it
+    is, is never said."""
+    if owner is not EmailOwner.TAKEN:
+        return []
+    return [Problem(Codes.EMAIL_TAKEN, f"email: {email} is already in use", "email")]
+
+
 def becomes_admin(*, attached: bool, org_has_admin: bool) -> bool:
     """The first subscriber of a new customer organization is its administrator.
 

@@ -14,7 +14,6 @@ from tukku.audit import service as audit
 from tukku.catalog.packages import catalog
 from tukku.core.errors import (
     Codes,
-    Conflict,
     DomainError,
     InvalidState,
     NotFound,
@@ -23,6 +22,7 @@ from tukku.core.errors import (
 )
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
+from tukku.core.precheck import Findings
 from tukku.core.security import sign, unsign
 from tukku.core.timefmt import iso
 from tukku.core.validation import email_problem, normalize_email
@@ -48,6 +48,7 @@ from tukku.subscribers.rules import (
     check_numbers,
     choose_package,
     email_owner,
+    email_owner_problems,
     name_problems,
 )
 from tukku.subscribers.schemas import (
@@ -55,6 +56,7 @@ from tukku.subscribers.schemas import (
     SubscriberErrorOut,
     SubscriberOut,
     SubscriberParametersIn,
+    SubscriberPrecheck,
     SubscriberUpdate,
 )
 
@@ -99,44 +101,48 @@ def count_holding(session: Session, customer_id: str, packages: list[str]) -> di
     return counts
 
 
-def _check_limit(session: Session, customer: Customer, row: CustomerPackage) -> None:
+def _limit_problems(
+    session: Session, customer: Customer, row: CustomerPackage, *, lock: bool
+) -> list[Problem]:
+    """The customer's limit of the package is reached (409). `lock`: hold the package row until
+    the transaction ends, so that one subscriber at a time counts against the limit."""
     if row.limit is None:
-        return
-    customers.lock_package(session, row.id)  # one subscriber at a time counts against the limit
-    if count_holding(session, customer.id, [row.name])[row.name] >= row.limit:
-        reason = f"the customer's limit of {row.limit} {row.name} subscribers is reached"
-        raise Conflict("packages", reason, Codes.PACKAGE_LIMIT_REACHED)
+        return []
+    if lock:
+        customers.lock_package(session, row.id)
+    if count_holding(session, customer.id, [row.name])[row.name] < row.limit:
+        return []
+    reason = f"packages: the customer's limit of {row.limit} {row.name} subscribers is reached"
+    return [Problem(Codes.PACKAGE_LIMIT_REACHED, reason, "packages")]
 
 
 def _usable_package(
     session: Session, customer: Customer, package: str, field_name: str
-) -> CustomerPackage:
+) -> tuple[CustomerPackage | None, list[Problem]]:
+    """The customer's row of the package, or why subscribers cannot have it (400)."""
     row = customers.package_row(session, customer.id, package)
     if row is None or row.status != PackageStatus.PROVISIONED:
-        reason = f"{package} is not provisioned on the customer"
-        raise invalid_all(
-            [Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, f"{field_name}: {reason}", field_name)]
-        )
-    return row
+        reason = f"{field_name}: {package} is not provisioned on the customer"
+        return None, [Problem(Codes.PACKAGE_NOT_ON_CUSTOMER, reason, field_name)]
+    return row, []
 
 
 def _calling_location(
     session: Session, customer: Customer, location_id: str | None, prefix: str
-) -> Location:
+) -> tuple[Location | None, list[Problem]]:
+    """The location a calling subscriber's numbers belong to: the one named, else the
+    headquarters; or why there is none (400)."""
+    where = f"{prefix}.locationId"
     if location_id:
         location = customers.location_of(session, customer.id, location_id)
         if location is None:
-            where = f"{prefix}.locationId"
-            raise invalid_all(
-                [Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where)]
-            )
-        return location
+            return None, [Problem(Codes.LOCATION_UNKNOWN, f"{where}: unknown location", where)]
+        return location, []
     hq = customers.headquarters(session, customer.id)
     if hq is None:
-        where = f"{prefix}.locationId"
         reason = f"{where}: the customer has no calling location"
-        raise invalid_all([Problem(Codes.LOCATION_UNKNOWN, reason, where)])
-    return hq
+        return None, [Problem(Codes.LOCATION_UNKNOWN, reason, where)]
+    return hq, []
 
 
 def number_problems(
@@ -311,16 +317,94 @@ class Provisioned:
     external_customer_id: str
 
 
-def _checked_create(data: SubscriberCreate) -> tuple[str, str, SubscriberParametersIn]:
-    package, problems = choose_package(catalog(), data.package, data.packages)
-    params = data.provisioning_parameters or SubscriberParametersIn()
-    problems += name_problems(params.first_name, params.last_name)
+@dataclass(frozen=True)
+class CheckedRequest:
+    """A subscriber request checked by the rules that need no lookup."""
+
+    package: str | None
+    email: str | None
+    parameters: SubscriberParametersIn
+    problems: list[Problem]
+
+
+def check_request(data: SubscriberCreate | SubscriberPrecheck) -> CheckedRequest:
+    """One package, the subscriber's names and e-mail (400). A precheck's body may leave out the
+    package and the parameters: then they are not checked (sent, even as null, they are)."""
+    complete = isinstance(data, SubscriberCreate)
+    package: str | None = None
+    problems: list[Problem] = []
+    if complete or data.package is not None or data.packages is not None:
+        package, problems = choose_package(catalog(), data.package, data.packages)
+    parameters = data.provisioning_parameters or SubscriberParametersIn()
+    if complete or "provisioning_parameters" in data.model_fields_set:
+        problems += name_problems(parameters.first_name, parameters.last_name)
     email = normalize_email(data.email)
     if email is None:
         problems.append(email_problem("email"))
-    if problems or package is None or email is None:
-        raise invalid_all(problems)
-    return package, email, params
+    return CheckedRequest(package, email, parameters, problems)
+
+
+@dataclass(frozen=True)
+class SubscriberPlan:
+    """A subscriber request as planned against its customer: every problem found, and what
+    provisioning takes from it (each None while unknown: wrong, or left out of a precheck)."""
+
+    findings: Findings
+    request: CheckedRequest
+    row: CustomerPackage | None = None
+    numbers: Numbers | None = None
+    location: Location | None = None
+    owner: EmailOwner | None = None
+    user: User | None = None
+
+
+def plan_subscriber(
+    session: Session,
+    *,
+    customer: Customer,
+    data: SubscriberCreate | SubscriberPrecheck,
+    lock: bool,
+) -> SubscriberPlan:
+    """Every check of provisioning a subscriber into `customer`, in the order provisioning meets
+    them; its precheck checks the same. `lock`: provisioning holds the package row whose limit
+    it counts until it commits."""
+    request = check_request(data)
+    findings = Findings()
+    findings.add(request.problems)
+    if not findings.add(customers.readiness_problems(customer)):
+        return SubscriberPlan(findings, request)
+    findings.add(partners.suspension_problems(session, customer.owner_org_id))
+    row = numbers = location = None
+    if request.package is not None:
+        field_name = "package" if data.package is not None else "packages"
+        row, problems = _usable_package(session, customer, request.package, field_name)
+        findings.add(problems)
+        if catalog()[request.package].calling:
+            numbers, location = _plan_numbers(session, findings, customer, request.parameters)
+    owner = user = None
+    if request.email is not None:
+        owner, user = _email_owner(session, request.email, customer.org_id)
+        findings.add(email_owner_problems(owner, request.email))
+    if row is not None:
+        findings.add(_limit_problems(session, customer, row, lock=lock))
+    return SubscriberPlan(findings, request, row, numbers, location, owner, user)
+
+
+def _plan_numbers(
+    session: Session, findings: Findings, customer: Customer, params: SubscriberParametersIn
+) -> tuple[Numbers | None, Location | None]:
+    """A calling subscriber's numbers and location: well-formed (400), at a location of the
+    customer (400), free (409)."""
+    prefix = "provisioningParameters"
+    numbers, problems = check_numbers(
+        params.extension, params.primary_phone_number, required=True, prefix=prefix
+    )
+    findings.add(problems)
+    location, problems = _calling_location(session, customer, params.location_id, prefix)
+    findings.add(problems)
+    if numbers is not None:
+        findings.add(number_problems(session, customer.id, numbers, prefix))
+    return numbers, location
 
 
 def provision(
@@ -328,7 +412,9 @@ def provision(
 ) -> Provisioned:
     """Give a user of a customer one package: at once, or after the user's consent."""
     actor.require(Permission.SUBSCRIBERS_WRITE)
-    _checked_create(data)
+    problems = check_request(data).problems
+    if problems:
+        raise invalid_all(problems)
     customer = customers.get_or_404(
         session, actor=actor, customer_id=data.customer_id, for_share=True, field_name="customerId"
     )
@@ -347,26 +433,10 @@ def provision_into(
 ) -> Provisioned:
     """Provision a subscriber into a customer the caller was already allowed to act on (by a
     partner, `actor`; by the customer's own administrator, `principal`)."""
-    package, email, params = _checked_create(data)
-    customers.require_ready(customer)
-    partners.ensure_may_change(session, customer.owner_org_id)
-    field_name = "package" if data.package is not None else "packages"
-    row = _usable_package(session, customer, package, field_name)
-    prefix = "provisioningParameters"
-    numbers: Numbers | None = None
-    location: Location | None = None
-    if catalog()[package].calling:
-        numbers, problems = check_numbers(
-            params.extension, params.primary_phone_number, required=True, prefix=prefix
-        )
-        if problems or numbers is None:
-            raise invalid_all(problems)
-        location = _calling_location(session, customer, params.location_id, prefix)
-        _check_numbers_free(session, customer.id, numbers, prefix)
-    owner, user = _email_owner(session, email, customer.org_id)
-    if owner is EmailOwner.TAKEN:
-        raise Conflict("email", f"{email} is already in use", Codes.EMAIL_TAKEN)
-    _check_limit(session, customer, row)
+    plan = plan_subscriber(session, customer=customer, data=data, lock=True)
+    plan.findings.raise_first()
+    package, email, params = plan.request.package, plan.request.email, plan.request.parameters
+    assert package is not None and email is not None
     subscriber = Subscriber(
         id=new_id("SUBSCRIBER"),
         customer_id=customer.id,
@@ -377,12 +447,13 @@ def provision_into(
         last_name=(params.last_name or "").strip(),
         package=package,
         status=Status.PENDING_USER_MIGRATION,
-        location_id=location.id if location else None,
+        location_id=plan.location.id if plan.location else None,
         errors=[],
         created_at=now,
         last_status_change=now,
     )
-    pending = owner is EmailOwner.OUTSIDE
+    pending = plan.owner is EmailOwner.OUTSIDE
+    user = plan.user
     if pending:
         _send_consent(session, subscriber, customer, links, now)
     else:
@@ -399,8 +470,8 @@ def provision_into(
         _activate(session, subscriber, customer, user, now)
     session.add(subscriber)
     session.flush()  # before its numbers: they refer to it
-    if numbers is not None and location is not None:
-        _add_numbers(session, subscriber, location, numbers, now)
+    if plan.numbers is not None and plan.location is not None:
+        _add_numbers(session, subscriber, plan.location, plan.numbers, now)
     session.flush()
     _audit(session, "subscriber.provision", subscriber, now, actor=actor, principal=principal)
     return Provisioned(subscriber, pending=pending, external_customer_id=customer.external_id)
@@ -446,8 +517,12 @@ def change_package(
     if package == subscriber.package:
         return subscriber
     field_name = "package" if data.package is not None else "packages"
-    row = _usable_package(session, customer, package, field_name)
-    _check_limit(session, customer, row)
+    row, problems = _usable_package(session, customer, package, field_name)
+    if row is None:
+        raise invalid_all(problems)
+    limit = _limit_problems(session, customer, row, lock=True)
+    if limit:
+        raise DomainError(limit)
     was_calling, now_calling = catalog()[subscriber.package].calling, catalog()[package].calling
     if now_calling and not was_calling:
         params = data.provisioning_parameters
@@ -460,9 +535,11 @@ def change_package(
         )
         if problems or numbers is None:
             raise invalid_all(problems)
-        location = _calling_location(
+        location, problems = _calling_location(
             session, customer, params.location_id if params else None, prefix
         )
+        if location is None:
+            raise invalid_all(problems)
         _check_numbers_free(session, customer.id, numbers, prefix)
         _add_numbers(session, subscriber, location, numbers, now)
     elif was_calling and not now_calling:
