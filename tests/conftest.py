@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 
 from tests.pgcluster import PostgresCluster
 from tukku.app import create_app
@@ -21,6 +22,11 @@ from tukku.core.settings import Settings
 from tukku.identity import service as identity
 from tukku.identity.rules import WHOLESALE_SCOPES
 from tukku.partners.flows import create_partner
+
+# Hypothesis' default 200 ms deadline per example is a real-time margin: on a loaded machine an
+# example that is merely slow fails. Properties here are about answers, not speed (see bench/).
+hypothesis_settings.register_profile("tukku", deadline=None)
+hypothesis_settings.load_profile("tukku")
 
 BACKENDS = ("sqlite", "postgresql")
 START = datetime(2027, 1, 3, 9, 0, tzinfo=UTC)

@@ -310,7 +310,7 @@ def _issue(session: Session, partner_org_id: str, month: date, now: datetime) ->
         select(Invoice.id).where(Invoice.partner_org_id == partner_org_id, Invoice.month == month)
     )
     version = _version_in_effect(session, partner_org_id, month)
-    org = identity.get_org(session, partner_org_id)
+    org = identity.get_org_unscoped(session, partner_org_id)
     if already is not None or version is None or org is None:
         return 0
     prices = {

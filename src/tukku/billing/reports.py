@@ -54,7 +54,7 @@ def _scope(session: Session, actor: Actor, requested: str | None) -> str | None:
         return actor.org_id
     if requested is None:
         return None
-    org = identity.get_org(session, requested)
+    org = identity.get_org_unscoped(session, requested)
     if org is None or org.kind != OrgKind.SUB_PARTNER or org.parent_id != actor.org_id:
         raise NotFound("sub-partner", Codes.SUB_PARTNER_NOT_FOUND, "subPartnerOrgId")
     return org.id
@@ -222,7 +222,7 @@ def resolve_download(
 def spec_for(session: Session, report: BillingReport) -> ReportSpec:
     """What generation needs: the request plus the partner's name and subscription."""
     shown = report.sub_partner_org_id or report.partner_org_id
-    org = identity.get_org(session, shown)
+    org = identity.get_org_unscoped(session, shown)
     subscription = partners.subscription_of(session, report.partner_org_id)
     return ReportSpec(
         id=report.id,

@@ -34,7 +34,7 @@ def _resume(
 
 
 def _held(session: Session, case: ScreeningCase) -> Customer | None:
-    customer = customers.lock(session, case.customer_id)
+    customer = customers.lock_unscoped(session, case.customer_id)
     if customer is None or customer.status != Status.PENDING_RPL_REVIEW:
         return None
     return customer

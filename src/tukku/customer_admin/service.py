@@ -86,10 +86,10 @@ class CustomerContext:
 
 def context(session: Session, principal: Principal) -> CustomerContext:
     """The caller as a customer administrator (403 for anyone else)."""
-    org = identity.get_org(session, principal.org_id)
+    org = identity.get_org_unscoped(session, principal.org_id)
     if org is None:
         raise Forbidden("only a customer organization's administrators use this API")
-    customer = service.by_org(session, org.id)
+    customer = service.by_org_unscoped(session, org.id)
     actor = actors.customer_admin(
         principal,
         org,
@@ -278,7 +278,7 @@ def add_user(
         _changed(session, ctx, "user.create", {}, {"userId": user.id, "email": email}, now)
         return user.id
     ctx.require(P.USER_PACKAGE_CHANGE)
-    customer = service.lock(session, _wholesale(ctx).id, shared=True)
+    customer = service.lock_unscoped(session, _wholesale(ctx).id, shared=True)
     assert customer is not None
     request = SubscriberCreate(
         customer_id=customer.id,
@@ -330,7 +330,7 @@ def _in_own_field_names() -> Iterator[None]:
 
 
 def _user(session: Session, ctx: CustomerContext, user_id: str) -> User:
-    user = identity.get_user(session, user_id)
+    user = identity.get_user_unscoped(session, user_id)
     if user is None or user.org_id != ctx.org.id:
         raise NotFound("user")
     return user
@@ -391,7 +391,7 @@ def change_package(
             f"{subscriber.package} to {data.package} is a downgrade: ask your partner",
             Codes.DOWNGRADE_NOT_ALLOWED,
         )
-    customer = service.lock(session, subscriber.customer_id, shared=True)
+    customer = service.lock_unscoped(session, subscriber.customer_id, shared=True)
     assert customer is not None
     update = SubscriberUpdate(
         packages=[data.package],

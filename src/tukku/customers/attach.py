@@ -142,7 +142,7 @@ def decide(
         raise InvalidState(
             "requestId", f"the request was already {request.status}", Codes.ATTACH_ALREADY_DECIDED
         )
-    customer = service.lock(session, request.customer_id)
+    customer = service.lock_unscoped(session, request.customer_id)
     if customer is None or customer.status not in WAITING:
         raise InvalidState(
             "requestId", "the partner withdrew the request", Codes.ATTACH_ALREADY_DECIDED

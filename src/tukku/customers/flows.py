@@ -78,7 +78,7 @@ def update_customer(
     problems = check_packages(catalog(), data.packages)
     parameters, found = check_parameters(data.provisioning_parameters, data.packages)
     problems += found
-    template = onboarding.get_by_id(session, customer.template_id)
+    template = onboarding.get_unscoped(session, customer.template_id)
     hq = service.headquarters(session, customer.id)
     problems += calling_requirements(
         catalog(),
@@ -225,7 +225,7 @@ def _ensure_meeting_site(
     needed = catalog().has_capability(packages, MEETING_SITE_CAPABILITY)
     if needed and site is None:
         assert customer.org_id is not None
-        org = identity.get_org(session, customer.org_id)
+        org = identity.get_org_unscoped(session, customer.org_id)
         assert org is not None and org.sip_domain is not None
         session.add(
             MeetingSite(
@@ -253,7 +253,7 @@ def complete_provisioning(
 ) -> None:
     """Create the organization and everything it comes with; safe to run twice. When the
     backends ask to be asked again later, nothing changes but a job queued for then."""
-    customer = service.lock(session, customer_id)
+    customer = service.lock_unscoped(session, customer_id)
     if customer is None or customer.status != Status.PROVISIONING:
         return
     order = Order(customer.id, customer.external_id, OrderKind.NEW, resumed=resumed)
@@ -267,7 +267,7 @@ def complete_provisioning(
             row.status = PackageStatus.ERROR
         service.set_status(session, customer, Status.ERROR, now)
         return
-    template = onboarding.get_by_id(session, customer.template_id)
+    template = onboarding.get_unscoped(session, customer.template_id)
     assert template is not None
     rows = service.packages_of(session, [customer.id])[customer.id]
     names = [r.name for r in rows]
@@ -386,7 +386,7 @@ def complete_update(
     session: Session, *, customer_id: str, now: datetime, backend: ProvisioningBackend
 ) -> None:
     """Provision added packages and drop removed ones; safe to run twice."""
-    customer = service.lock(session, customer_id)
+    customer = service.lock_unscoped(session, customer_id)
     if customer is None or customer.status != Status.UPDATING:
         return
     assert customer.org_id is not None
@@ -412,7 +412,7 @@ def complete_update(
 
 def complete_removal(session: Session, *, customer_id: str, now: datetime) -> None:
     """End subscribers and managing relationships; the organization itself stays. Idempotent."""
-    customer = service.lock(session, customer_id)
+    customer = service.lock_unscoped(session, customer_id)
     if customer is None or customer.status != Status.DELETING:
         return
     holders.remove_all(session, customer_id=customer.id, now=now)
@@ -427,7 +427,7 @@ def complete_removal(session: Session, *, customer_id: str, now: datetime) -> No
 def fail_provisioning(session: Session, *, customer_id: str, now: datetime) -> None:
     """The provisioning job failed for good: the customer ends in `error` (the failure's
     details stay with the job, for operators; customers see the catalog text only)."""
-    customer = service.lock(session, customer_id)
+    customer = service.lock_unscoped(session, customer_id)
     if customer is None or customer.status not in (Status.PROVISIONING, Status.UPDATING):
         return
     code = Codes.CUSTOMER_PROVISIONING_FAILED

@@ -86,7 +86,7 @@ def get_or_404(
     return customer
 
 
-def lock(session: Session, customer_id: str, *, shared: bool = False) -> Customer | None:
+def lock_unscoped(session: Session, customer_id: str, *, shared: bool = False) -> Customer | None:
     """A customer by ID with its row locked, regardless of tenant (jobs already hold the ID).
 
     A shared lock keeps the customer from changing while subscribers of it change.
@@ -194,7 +194,7 @@ def attach_problem(
 
     An organization another tenant manages reads exactly like an unknown one.
     """
-    org = identity.get_org(session, org_id)
+    org = identity.get_org_unscoped(session, org_id)
     unknown = Problem(
         Codes.ORG_NOT_ATTACHABLE, "orgId: no organization with this ID can be attached", "orgId"
     )
@@ -649,6 +649,7 @@ def set_restricted_mode(
     return customer
 
 
-def by_org(session: Session, org_id: str) -> Customer | None:
-    """The live wholesale customer of an organization, if it has one."""
+def by_org_unscoped(session: Session, org_id: str) -> Customer | None:
+    """The live wholesale customer of an organization, if it has one, whoever asks (callers have
+    already established who the organization is: its own administrator, or a job)."""
     return session.scalars(select(Customer).where(Customer.org_id == org_id, LIVE)).first()

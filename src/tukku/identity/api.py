@@ -85,7 +85,7 @@ def create_organization(
 @router.get("/{org_id}", response_model=OrgOut, summary="Get an organization")
 def get_organization(org_id: str, session: DbSession, _operator: Operator) -> OrgOut:
     """Any organization, with its users."""
-    org = service.get_org(session, org_id)
+    org = service.get_org_unscoped(session, org_id)
     if org is None:
         raise NotFound("organization")
     return _out(session, org)
@@ -96,7 +96,7 @@ def update_organization(
     org_id: str, body: OrgUpdate, session: DbSession, clock: ClockDep, operator: Operator
 ) -> OrgOut:
     """Mark an organization as internal (billing reports leave it out unless asked)."""
-    org = service.get_org(session, org_id)
+    org = service.get_org_unscoped(session, org_id)
     before = {"internal": org.internal} if org else None
     org = service.set_internal(session, org_id, body.internal)
     raise_event(

@@ -38,7 +38,7 @@ AUDITED = (
 def _settings(
     session: Session, owner_org_id: str, partner_org_id: str, data: TemplateWrite
 ) -> TemplateSettings:
-    owner = identity.get_org(session, owner_org_id)
+    owner = identity.get_org_unscoped(session, owner_org_id)
     subscription = partners.subscription_of(session, partner_org_id)
     assert owner is not None and subscription is not None
     result = settings_from_request(data, partner_name=owner.name, subscription_id=subscription)
@@ -171,7 +171,7 @@ def by_provisioning_id(session: Session, *, actor: Actor, value: str) -> Onboard
     ).first()
 
 
-def get_by_id(session: Session, template_id: str) -> OnboardingTemplate | None:
+def get_unscoped(session: Session, template_id: str) -> OnboardingTemplate | None:
     """A template by internal ID regardless of owner (for jobs, which already hold the ID)."""
     return session.scalars(
         select(OnboardingTemplate).where(OnboardingTemplate.id == template_id)

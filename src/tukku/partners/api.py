@@ -46,7 +46,7 @@ def _actor(session: Session, principal: Principal, partner_org_id: str | None) -
 
 
 def _out(session: Session, record: SubPartner) -> SubPartnerDetailOut:
-    org = identity.get_org(session, record.org_id)
+    org = identity.get_org_unscoped(session, record.org_id)
     return SubPartnerDetailOut(
         org_id=record.org_id,
         subscription_id=service.subscription_of(session, record.parent_org_id) or "",

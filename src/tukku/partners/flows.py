@@ -90,7 +90,7 @@ def create_sub_partner(
     actor.require(Permission.SUB_PARTNERS_WRITE)
     if actor.org_id != actor.partner_org_id:
         raise Forbidden("sub-partners cannot have sub-partners", Codes.ONE_LEVEL_ONLY)
-    parent = identity.get_org(session, actor.partner_org_id)
+    parent = identity.get_org_unscoped(session, actor.partner_org_id)
     subscription = service.subscription_of(session, actor.partner_org_id)
     assert parent is not None and subscription is not None
     problems: list[Problem] = [

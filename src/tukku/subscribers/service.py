@@ -204,7 +204,7 @@ def _email_owner(
 ) -> tuple[EmailOwner, User | None]:
     is_subscriber = session.scalar(select(Subscriber.id).where(Subscriber.email == email, ACTIVE))
     user = identity.find_user_by_email(session, email)
-    org = identity.get_org(session, user.org_id) if user else None
+    org = identity.get_org_unscoped(session, user.org_id) if user else None
     owner = email_owner(
         owner_org_id=user.org_id if user else None,
         owner_org_kind=org.kind if org else None,
@@ -486,7 +486,7 @@ def update(
     if problems or package is None:
         raise invalid_all(problems)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
-    customer = customers.lock(session, subscriber.customer_id, shared=True)
+    customer = customers.lock_unscoped(session, subscriber.customer_id, shared=True)
     assert customer is not None
     return change_package(
         session, subscriber=subscriber, customer=customer, data=data, now=now, actor=actor
@@ -566,7 +566,7 @@ def remove(session: Session, *, actor: Actor, subscriber_id: str, now: datetime)
     """Take the package away: billing stops now; the user stays in its organization."""
     actor.require(Permission.SUBSCRIBERS_WRITE)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
-    customers.lock(session, subscriber.customer_id, shared=True)
+    customers.lock_unscoped(session, subscriber.customer_id, shared=True)
     before = audit.snapshot(subscriber, AUDITED)
     _end(session, subscriber, now)
     _audit(session, "subscriber.remove", subscriber, now, actor=actor, before=before)
@@ -591,7 +591,7 @@ def resend_consent(
     if subscriber.status != Status.PENDING_USER_MIGRATION:
         reason = "the subscriber is not waiting for the user's consent"
         raise InvalidState("subscriberId", reason, Codes.NOT_PENDING_MIGRATION)
-    customer = customers.lock(session, subscriber.customer_id, shared=True)
+    customer = customers.lock_unscoped(session, subscriber.customer_id, shared=True)
     assert customer is not None
     _send_consent(session, subscriber, customer, links, now)
     audit.record(
@@ -642,7 +642,11 @@ def pending_for_consent(
         if isinstance(subscriber_id, str)
         else None
     )
-    customer = customers.lock(session, subscriber.customer_id, shared=True) if subscriber else None
+    customer = (
+        customers.lock_unscoped(session, subscriber.customer_id, shared=True)
+        if subscriber
+        else None
+    )
     if (
         subscriber is None
         or customer is None

@@ -9,7 +9,7 @@ for.
 
 from tukku.identity.service._keys import link_secret as link_secret
 from tukku.identity.service._orgs import create_organization as create_organization
-from tukku.identity.service._orgs import get_org as get_org
+from tukku.identity.service._orgs import get_org_unscoped as get_org_unscoped
 from tukku.identity.service._orgs import lock_org as lock_org
 from tukku.identity.service._orgs import org_flags as org_flags
 from tukku.identity.service._orgs import rename_org as rename_org
@@ -40,7 +40,7 @@ from tukku.identity.service._users import create_user as create_user
 from tukku.identity.service._users import edit_user as edit_user
 from tukku.identity.service._users import ensure_operator as ensure_operator
 from tukku.identity.service._users import find_user_by_email as find_user_by_email
-from tukku.identity.service._users import get_user as get_user
+from tukku.identity.service._users import get_user_unscoped as get_user_unscoped
 from tukku.identity.service._users import grant_role as grant_role
 from tukku.identity.service._users import move_user as move_user
 from tukku.identity.service._users import revoke_role as revoke_role

@@ -27,8 +27,9 @@ def create_organization(
     return org
 
 
-def get_org(session: Session, org_id: str) -> Organization | None:
-    """The organization with this ID, if any."""
+def get_org_unscoped(session: Session, org_id: str) -> Organization | None:
+    """The organization with this ID, if any, whoever asks: callers scope it themselves (an
+    operator route, a job, a principal's own organization)."""
     return session.get(Organization, org_id)
 
 

@@ -31,8 +31,8 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email.strip().lower())).first()
 
 
-def get_user(session: Session, user_id: str) -> User | None:
-    """A user by ID."""
+def get_user_unscoped(session: Session, user_id: str) -> User | None:
+    """A user by ID, whoever asks: callers check the user belongs to the organization in play."""
     return session.get(User, user_id)
 
 

@@ -19,7 +19,7 @@ from tukku.core.ids import new_id
 from tukku.identity.events import SecurityEvent, raise_event
 from tukku.identity.models import Organization
 from tukku.identity.rules import OrgKind, sip_domain_label
-from tukku.identity.service._orgs import create_organization, found_org, get_org
+from tukku.identity.service._orgs import create_organization, found_org, get_org_unscoped
 from tukku.identity.token_cache import IDENTITY_CHANGED
 
 
@@ -74,7 +74,7 @@ def release_org(session: Session, *, org_id: str, now: datetime) -> None:
     """A customer organization leaves wholesale (its customer was removed) and stands alone
     again, keeping everything else; the change of kind is audited and its users' cached
     principals are forgotten."""
-    org = get_org(session, org_id)
+    org = get_org_unscoped(session, org_id)
     if org is not None:
         _change_kind(session, org, OrgKind.STANDALONE, "organization.release", now)
 
