@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -102,3 +102,34 @@ def ensure_may_change(session: Session, owner_org_id: str) -> None:
     problems = suspension_problems(session, owner_org_id)
     if problems:
         raise DomainError(problems)
+
+
+def open_sub_partner(
+    session: Session,
+    *,
+    org_id: str,
+    parent_org_id: str,
+    billing_start_date: date,
+    admin_email: str,
+    now: datetime,
+) -> SubPartner:
+    """The account of a new sub-partner of `parent_org_id`: active, billed from
+    `billing_start_date`."""
+    record = SubPartner(
+        org_id=org_id,
+        parent_org_id=parent_org_id,
+        provisioning_state=ACTIVE,
+        billing_start_date=billing_start_date,
+        admin_email=admin_email,
+        created_at=now,
+    )
+    session.add(record)
+    return record
+
+
+def set_standing(record: SubPartner, state: str) -> str:
+    """Suspend a sub-partner (`SUSPENDED`: it can then only delete) or make it `ACTIVE` again;
+    returns the state it had."""
+    before = record.provisioning_state
+    record.provisioning_state = state
+    return before

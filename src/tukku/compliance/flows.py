@@ -68,6 +68,7 @@ def recheck(session: Session, *, now: datetime) -> RecheckOutcome:
             service.close(session, case, CaseStatus.WITHDRAWN, now=now, reason="not held any more")
             withdrawn += 1
             continue
+        screening = None
         if not case.scripted:
             candidate = customers.screening_candidate(customer)
             screening = service.screen(session, candidate)
@@ -76,9 +77,7 @@ def recheck(session: Session, *, now: datetime) -> RecheckOutcome:
                 _resume(session, customer, now, None)
                 cleared += 1
                 continue
-            case.list_id = screening.list_id
-            case.matches = [m.to_json() for m in screening.matches]
-        case.checked_at = now
+        service.rechecked(case, now, screening)
         if now - case.opened_at >= timedelta(hours=PENDING_HOURS):
             service.close(session, case, CaseStatus.ESCALATED, now=now)
             escalated += 1
@@ -128,8 +127,8 @@ def deny(
     case, customer = _open_case(session, case_id)
     service.close(session, case, CaseStatus.DENIED, now=now, principal=principal, reason=reason)
     code = Codes.SCREENING_DENIED
-    customer.errors = [{"errorCode": code.number, "description": f"{code.meaning} {reason}"}]
-    customers.set_status(session, customer, Status.ERROR, now, principal=principal)
+    errors = [{"errorCode": code.number, "description": f"{code.meaning} {reason}"}]
+    customers.fail(session, customer, errors, now, principal=principal)
     return case
 
 

@@ -151,7 +151,7 @@ def rename(session: Session, ctx: CustomerContext, name: str, now: datetime) -> 
     before = {"name": ctx.org.name}
     identity.rename_org(session, org_id=ctx.org.id, name=name)
     if ctx.customer is not None:
-        ctx.customer.name = ctx.org.name
+        service.follow_rename(ctx.customer, ctx.org.name)
     _changed(session, ctx, "organization.rename", before, {"name": ctx.org.name}, now)
 
 

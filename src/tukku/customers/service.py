@@ -508,6 +508,25 @@ def set_status(
     transition(customer, new, now)
 
 
+def fail(
+    session: Session,
+    customer: Customer,
+    errors: list[dict[str, Any]],
+    now: datetime,
+    *,
+    principal: Principal | None = None,
+) -> None:
+    """The customer ends in `error`, telling its partner why (`errors`, in the wire format)."""
+    customer.errors = errors
+    set_status(session, customer, Status.ERROR, now, principal=principal)
+
+
+def follow_rename(customer: Customer, name: str) -> None:
+    """The customer's organization was renamed by its own administrators: the customer (its
+    partner's view of it) shows the new name."""
+    customer.name = name
+
+
 def screening_candidate(customer: Customer) -> Candidate:
     """What denied-party screening compares of a customer: its name and billing address."""
     return Candidate.of(

@@ -132,15 +132,14 @@ def create_sub_partner(
         now=now,
         by=actor.principal,
     )
-    record = SubPartner(
+    record = service.open_sub_partner(
+        session,
         org_id=org.id,
         parent_org_id=parent.id,
-        provisioning_state=service.ACTIVE,
         billing_start_date=start,
         admin_email=email,
-        created_at=now,
+        now=now,
     )
-    session.add(record)
     service.add_managing_relationship(
         session,
         manager_org_id=parent.id,
@@ -197,8 +196,7 @@ def set_state(
     """Suspend a sub-partner (it can then only delete) or make it active again."""
     actor.require(Permission.SUB_PARTNERS_WRITE)
     record = get_sub_partner(session, actor=actor, org_id=org_id)
-    before = record.provisioning_state
-    record.provisioning_state = state
+    before = service.set_standing(record, state)
     audit.record(
         session,
         actor=actor,

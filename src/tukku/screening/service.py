@@ -210,6 +210,15 @@ def open_case_of(session: Session, customer_id: str) -> ScreeningCase | None:
     ).first()
 
 
+def rechecked(case: ScreeningCase, now: datetime, screening: Screening | None = None) -> None:
+    """A case was checked again at `now`; with a fresh `screening` (matches found), it now
+    holds that list's matches."""
+    if screening is not None:
+        case.list_id = screening.list_id
+        case.matches = [m.to_json() for m in screening.matches]
+    case.checked_at = now
+
+
 def close(
     session: Session,
     case: ScreeningCase,
