@@ -24,6 +24,7 @@ log = logging.getLogger("tukku.serve")
 
 RESTART_DELAY_SECONDS = 1.0
 RESTART_DELAY_MAX_SECONDS = 60.0
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def job_worker_environment(settings: Settings) -> dict[str, str]:
@@ -104,9 +105,6 @@ class JobWorkerProcess:
                     return
                 self._process = self._spawn()
             delay = min(delay * 2, RESTART_DELAY_MAX_SECONDS)
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def run_processes(count: int, options: dict[str, Any], job_worker: JobWorkerProcess | None) -> None:
