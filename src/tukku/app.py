@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +28,7 @@ from tukku.core.http import (
     install_error_handlers,
     trusted_link_base,
 )
+from tukku.core.logging import configure_logging
 from tukku.core.settings import Settings
 from tukku.customer_admin import api as customer_admin_api
 from tukku.customers import api as customers_api
@@ -138,6 +141,27 @@ def create_app(
         app.include_router(sandbox_api.router)
     _add_health(app, db)
     return app
+
+
+SERVED_APP_ENV = "TUKKU_SERVED_APP"
+
+
+def served_app_environment(settings: Settings, listen_url: str) -> dict[str, str]:
+    """What `create_served_app` is to build, as the environment of the processes it runs in:
+    settings as `tukku serve` resolved them, and its listen address. (Not their command lines,
+    which other users of the machine can read, while the settings may hold secrets.)"""
+    handoff = {"settings": settings.model_dump(mode="json"), "listenUrl": listen_url}
+    return {SERVED_APP_ENV: json.dumps(handoff)}
+
+
+def create_served_app() -> FastAPI:
+    """The app of one API process of `tukku serve --workers N`, a factory uvicorn calls by name
+    in each process it spawns: `tukku serve`'s settings and address (`served_app_environment`),
+    its JSON logs, and no worker (one process of its own runs the jobs)."""
+    handoff = json.loads(os.environ[SERVED_APP_ENV])
+    settings = Settings(**handoff["settings"])
+    configure_logging(settings.log_level)
+    return create_app(settings, listen_url=handoff["listenUrl"])
 
 
 def _add_middleware(app: FastAPI, settings: Settings, listen_url: str | None) -> None:

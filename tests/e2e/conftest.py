@@ -73,29 +73,39 @@ class Server:
 SERVER_ENV = {"TUKKU_LOG_LEVEL": "warning", "TUKKU_JOB_POLL_INTERVAL_SECONDS": "0.05"}
 
 
-def start_server(database_url: str, *extra: str, cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    database_url: str,
+    *extra: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    timeout: float = 30,
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start `tukku serve` in the test's directory `cwd` (its report files and anything else it
-    writes at a relative path go there) and wait until it answers."""
+    writes at a relative path go there) and wait until it answers, at most `timeout` seconds.
+    Its stderr (the JSON logs) goes to `log`, if given; `env` adds to or overrides
+    `SERVER_ENV`."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tukku",
-            "serve",
-            "--port",
-            str(port),
-            "--database-url",
-            database_url,
-            *extra,
-        ],
-        env={**os.environ, **SERVER_ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=cwd,
-    )
+    with (log or Path(os.devnull)).open("ab") as stderr:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tukku",
+                "serve",
+                "--port",
+                str(port),
+                "--database-url",
+                database_url,
+                *extra,
+            ],
+            env={**os.environ, **SERVER_ENV, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            cwd=cwd,
+        )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while True:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -103,7 +113,7 @@ def start_server(database_url: str, *extra: str, cwd: Path) -> tuple[subprocess.
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
+            stop(process)  # SIGTERM: a server of several processes stops them all
             raise RuntimeError("tukku serve did not start")
         time.sleep(0.1)
 

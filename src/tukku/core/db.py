@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,9 +69,93 @@ class Base(DeclarativeBase):
 
 
 SQLITE_LOCK_TIMEOUT_SECONDS = 30
+"""How long a writer waits for the SQLite write lock, in all, before `TimeoutError`."""
 
 
-def _configure_sqlite(engine: Engine, begin_statement: str, lock: threading.Lock | None) -> None:
+class SqliteWriterLock:
+    """The one writer of a SQLite database at a time, across threads and processes.
+
+    Writers of this process queue on a thread lock; then, for a database file, writers of every
+    process wait on `flock` of a file beside it (`<database>-writer.lock`). The kernel wakes the
+    waiters the moment the holder lets go, and a lock dies with its process, so a crash never
+    leaves it taken. Without it, writers of several processes would meet in SQLite's busy
+    handler, which sleeps in growing steps (up to 100 ms) however soon the lock is free.
+    """
+
+    def __init__(self, lock_file: str | None) -> None:
+        self.lock_file = lock_file
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Wait for both locks, at most `SQLITE_LOCK_TIMEOUT_SECONDS` in all."""
+        deadline = time.monotonic() + SQLITE_LOCK_TIMEOUT_SECONDS
+        if not self._thread_lock.acquire(timeout=SQLITE_LOCK_TIMEOUT_SECONDS):
+            raise TimeoutError("the SQLite database stayed locked by another writer")
+        if self.lock_file is None:
+            return
+        try:
+            self._fd = _flock(self.lock_file, deadline - time.monotonic())
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        if self._fd is None:
+            self._thread_lock.release()
+            raise TimeoutError("the SQLite database stayed locked by another process's writer")
+
+    def release(self) -> None:
+        """Let the next writer in, of this process or another (at commit or rollback)."""
+        if self._fd is not None:
+            os.close(self._fd)  # closing the only descriptor of the open file unlocks it
+            self._fd = None
+        self._thread_lock.release()
+
+
+def _flock(path: str, timeout: float) -> int | None:
+    """A new descriptor of `path` holding its exclusive `flock`, or None after `timeout` seconds.
+
+    `flock` itself cannot time out, so a contended wait blocks in a helper thread. A waiter that
+    gives up leaves the helper to unlock (close) its descriptor once it gets the lock: each
+    acquisition opens the file anew, so that late lock is its own and nobody else's.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pass
+    except BaseException:
+        os.close(fd)
+        raise
+    else:
+        return fd
+    handover = threading.Lock()
+    taken = threading.Event()
+    failure: list[BaseException] = []
+    abandoned = False
+
+    def wait() -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException as exc:
+            failure.append(exc)
+        with handover:
+            if not abandoned and not failure:
+                taken.set()
+                return
+        os.close(fd)
+
+    threading.Thread(target=wait, name="sqlite-writer-lock", daemon=True).start()
+    taken.wait(max(timeout, 0))
+    with handover:
+        if taken.is_set():
+            return fd
+        if failure:
+            raise failure[0]
+        abandoned = True
+    return None
+
+
+def _configure_sqlite(engine: Engine, begin_statement: str, lock: SqliteWriterLock | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _on_begin).
@@ -83,13 +170,13 @@ def _configure_sqlite(engine: Engine, begin_statement: str, lock: threading.Lock
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Writers take the write lock up front: a deferred transaction that upgrades to a writer
-        # fails at once with SQLITE_BUSY when another writer committed in between. Writers of
-        # this process queue on a Python lock first, instead of SQLite's sleeping busy handler.
+        # fails at once with SQLITE_BUSY when another writer committed in between. Writers queue
+        # on `SqliteWriterLock` first, instead of SQLite's sleeping busy handler, which is left
+        # to wait only for writers outside tukku (the sqlite3 shell, a backup).
         if lock is None:
             connection.exec_driver_sql(begin_statement)
             return
-        if not lock.acquire(timeout=SQLITE_LOCK_TIMEOUT_SECONDS):
-            raise TimeoutError("the SQLite database stayed locked by another writer")
+        lock.acquire()
         try:
             connection.exec_driver_sql(begin_statement)
         except BaseException:
@@ -106,6 +193,17 @@ def _configure_sqlite(engine: Engine, begin_statement: str, lock: threading.Lock
                 lock.release()
 
 
+def sqlite_lock_file(database: str | None) -> str | None:
+    """The writers' lock file of a SQLite database (`<path>-writer.lock`); None in memory."""
+    if database and database.startswith("file:"):  # a URI filename (`?uri=true`)
+        database, _, query = database.removeprefix("file:").partition("?")
+        if "mode=memory" in query.split("&"):
+            return None
+    if not database or database == ":memory:":
+        return None
+    return f"{os.path.abspath(database)}-writer.lock"
+
+
 class Database:
     """Owns the engines and hands out units of work; one per process."""
 
@@ -118,7 +216,8 @@ class Database:
             self.read_engine = create_engine(
                 self.url, connect_args=connect_args, pool_size=pool_size
             )
-            _configure_sqlite(self.engine, "BEGIN IMMEDIATE", threading.Lock())
+            lock = SqliteWriterLock(sqlite_lock_file(self.url.database))
+            _configure_sqlite(self.engine, "BEGIN IMMEDIATE", lock)
             _configure_sqlite(self.read_engine, "BEGIN", None)
         else:
             self.engine = create_engine(

@@ -33,12 +33,14 @@ class JsonFormatter(logging.Formatter):
     """Render records as JSON lines so log pipelines can index them without parsing text."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record, its extra fields and the current tracking ID as one JSON line."""
+        """The record, its process ID (several processes may share a stream), its extra fields
+        and the current tracking ID as one JSON line."""
         entry = {
             "ts": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
+            "pid": record.process,
         }
         tracking_id = tracking_id_var.get()
         if tracking_id:

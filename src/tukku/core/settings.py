@@ -100,5 +100,11 @@ class Settings(BaseSettings):
 
     mail_from: str = "tukku <no-reply@tukku.test>"
 
+    web_workers: int = Field(
+        default=1,
+        ge=1,
+        description="API processes `tukku serve` runs on its port (`--workers`); with more than "
+        "one, its background worker runs in a process of its own.",
+    )
     db_pool_size: int = 10
     log_level: str = "info"
