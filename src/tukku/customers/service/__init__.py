@@ -3,7 +3,7 @@
 A package of private modules (lookups and listing, status and settings, planning, provisioning,
 attaching an existing organization, the precheck); callers import the package, `from
 tukku.customers import service`, and use the names re-exported here. The workflows that span
-domains live in `customers/flows.py`.
+domains live in `customers.flows`.
 """
 
 from tukku.customers.service._attach import awaits_approval as awaits_approval
