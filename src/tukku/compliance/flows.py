@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from tukku.core.errors import Codes, Invalid, InvalidState, NotFound
 from tukku.core.pagination import PageRequest
-from tukku.customers import attach
 from tukku.customers import service as customers
 from tukku.customers.models import Customer
 from tukku.customers.rules import Status
@@ -29,7 +28,7 @@ def _resume(
     session: Session, customer: Customer, now: datetime, principal: Principal | None
 ) -> None:
     customers.set_status(session, customer, Status.PROVISIONING, now, principal=principal)
-    if not attach.awaits_approval(session, customer.id):
+    if not customers.awaits_approval(session, customer.id):
         customers.start_provisioning(session, customer.id, now)
 
 

@@ -26,7 +26,8 @@ from tukku.customer_admin.schemas import (
     UserCreate,
     UserUpdate,
 )
-from tukku.customers import attach
+from tukku.customers import service as customers
+from tukku.customers.models import AttachRequest
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
@@ -122,7 +123,7 @@ def change_package(
     return Response(status_code=204)
 
 
-def _request_out(request: attach.AttachRequest) -> AttachRequestOut:
+def _request_out(request: AttachRequest) -> AttachRequestOut:
     return AttachRequestOut(
         id=request.id,
         customer_id=request.customer_id,
@@ -138,7 +139,7 @@ def _request_out(request: attach.AttachRequest) -> AttachRequestOut:
 def list_attach_requests(session: DbSession, principal: Reader) -> AttachRequestPage:
     """Partners asking to manage your organization (decide as its full administrator)."""
     return AttachRequestPage(
-        items=[_request_out(r) for r in attach.pending_for(session, principal)]
+        items=[_request_out(r) for r in customers.pending_for(session, principal)]
     )
 
 
@@ -153,7 +154,7 @@ def approve(
     body: DecisionIn | None = None,
 ) -> AttachRequestOut:
     """Let the partner manage the organization: provisioning starts."""
-    decided = attach.decide(
+    decided = customers.decide(
         session,
         principal=principal,
         request_id=request_id,
@@ -175,7 +176,7 @@ def reject(
     body: DecisionIn | None = None,
 ) -> AttachRequestOut:
     """Refuse: the partner's customer ends in `error`."""
-    decided = attach.decide(
+    decided = customers.decide(
         session,
         principal=principal,
         request_id=request_id,

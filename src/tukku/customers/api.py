@@ -20,7 +20,7 @@ from tukku.core.errors import Codes, Invalid
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.precheck import PrecheckOut
-from tukku.customers import attach, flows, precheck, service
+from tukku.customers import flows, service
 from tukku.customers.backend import PROVISIONING
 from tukku.customers.models import Customer, Location
 from tukku.customers.rules import Status
@@ -58,7 +58,7 @@ def _accepted(request: Request, customer_id: str) -> JSONResponse:
 def _attachment(session: Session, customer: Customer) -> AttachmentOut | None:
     if not customer.attached:
         return None
-    request = attach.request_of(session, customer.id)
+    request = service.request_of(session, customer.id)
     if request is None:
         return AttachmentOut(approval="not_required")
     return AttachmentOut(approval=request.status, reasons=list(request.reasons))
@@ -108,7 +108,7 @@ def provision_customer(
     actor: Writer,
 ) -> JSONResponse:
     """Accept a customer for asynchronous provisioning: 202, `Location` and `{url}` to poll."""
-    provision = attach.provision_attached if body.org_id is not None else service.provision
+    provision = service.provision_attached if body.org_id is not None else service.provision
     customer = provision(
         session, actor=actor, data=body, now=clock.now(), backend=backends.get(PROVISIONING)
     )
@@ -123,7 +123,7 @@ def precheck_customer(
     actor: Writer,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    return precheck.precheck(session, actor=actor, data=body, backend=backends.get(PROVISIONING))
+    return service.precheck(session, actor=actor, data=body, backend=backends.get(PROVISIONING))
 
 
 @router.get(

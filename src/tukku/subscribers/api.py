@@ -25,7 +25,7 @@ from tukku.core.timefmt import instant_param
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
-from tukku.subscribers import precheck, service
+from tukku.subscribers import service
 from tukku.subscribers.models import Subscriber
 from tukku.subscribers.schemas import (
     SubscriberCreate,
@@ -157,7 +157,7 @@ def precheck_subscriber(
     actor: Writer,
 ) -> PrecheckOut:
     """Report every problem provisioning would meet, changing nothing (partner full admins)."""
-    return precheck.precheck(session, actor=actor, data=body)
+    return service.precheck(session, actor=actor, data=body)
 
 
 @router.get(

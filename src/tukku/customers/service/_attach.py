@@ -2,7 +2,8 @@
 
 Approval by the organization's own administrator is needed at 100 or more users, a verified
 e-mail domain, or a claimed domain; otherwise attachment is automatic and silent. The customer
-waits in `provisioning`, visibly (`attachment.approval` is `pending`), until then.
+waits in `provisioning`, visibly (`attachment.approval` is `pending`), until then. Separate from
+`_provision`, whose `accept` it calls, because only attaching waits for an approval.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from sqlalchemy.orm import Session
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, InvalidState, NotFound
 from tukku.core.ids import new_id
-from tukku.customers import service
 from tukku.customers.backend import ProvisioningBackend
 from tukku.customers.models import AttachRequest, Customer
 from tukku.customers.rules import Status, approval_reasons
 from tukku.customers.schemas import CustomerCreate
+from tukku.customers.service._lookup import lock_unscoped
+from tukku.customers.service._plan import plan_customer
+from tukku.customers.service._provision import accept, start_provisioning
+from tukku.customers.service._status import transition
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
@@ -30,7 +34,6 @@ from tukku.screening import service as screening
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 WAITING = frozenset({Status.PROVISIONING, Status.PENDING_RPL_REVIEW})
-__all__ = ["AttachRequest", "decide", "pending_for", "provision_attached", "request_of"]
 
 
 def provision_attached(
@@ -43,7 +46,7 @@ def provision_attached(
 ) -> Customer:
     """Attach wholesale to an existing organization: at once, or once its administrator approves."""
     actor.require(Permission.CUSTOMERS_WRITE)
-    planned = service.plan_customer(session, actor=actor, data=data, lock=True)
+    planned = plan_customer(session, actor=actor, data=data, lock=True)
     planned.findings.raise_first()
     org, template, plan = planned.org, planned.template, planned.new
     assert org is not None and template is not None and plan is not None
@@ -53,7 +56,7 @@ def provision_attached(
         verified_domains=org.verified_domains,
         claimed_domains=org.claimed_domains,
     )
-    customer = service.accept(
+    customer = accept(
         session,
         actor=actor,
         data=data,
@@ -142,7 +145,7 @@ def decide(
         raise InvalidState(
             "requestId", f"the request was already {request.status}", Codes.ATTACH_ALREADY_DECIDED
         )
-    customer = service.lock_unscoped(session, request.customer_id)
+    customer = lock_unscoped(session, request.customer_id)
     if customer is None or customer.status not in WAITING:
         raise InvalidState(
             "requestId", "the partner withdrew the request", Codes.ATTACH_ALREADY_DECIDED
@@ -153,9 +156,9 @@ def decide(
         code = Codes.ATTACH_REJECTED
         customer.errors = [{"errorCode": code.number, "description": code.meaning}]
         screening.withdraw(session, customer.id, now)
-        service.transition(customer, Status.ERROR, now)
+        transition(customer, Status.ERROR, now)
     elif customer.status == Status.PROVISIONING:
-        service.start_provisioning(session, customer.id, now)
+        start_provisioning(session, customer.id, now)
     audit.record(
         session,
         principal=principal,

@@ -1,9 +1,10 @@
 """`POST /subscribers/validate`: would provisioning this subscriber succeed? Changes nothing.
 
-With a `customerId`, it plans the request as provisioning does (`service.plan_subscriber`).
+With a `customerId`, it plans the request as provisioning does (`plan_subscriber`).
 Without one (a customer to be, or the e-mail alone), it checks what can be checked before the
 customer exists, with the same rules. Never reveals another tenant's data: an e-mail or number
-in use elsewhere is reported only as "already in use".
+in use elsewhere is reported only as "already in use". A module of its own: it changes nothing,
+and answers every problem where provisioning raises the first.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from tukku.core.validation import email_problem, normalize_email
 from tukku.customers import service as customers
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
-from tukku.subscribers import service
 from tukku.subscribers.rules import EmailOwner, email_owner_problems
 from tukku.subscribers.schemas import SubscriberPrecheck
+from tukku.subscribers.service._plan import check_request, email_owner_of, plan_subscriber
 
 INFO = {
     EmailOwner.OUTSIDE: Codes.PRECHECK_CONSENT,
@@ -43,10 +44,10 @@ def precheck(session: Session, *, actor: Actor, data: SubscriberPrecheck) -> Pre
         )
     except NotFound as missing:
         findings = Findings()
-        findings.add(service.check_request(data).problems)
+        findings.add(check_request(data).problems)
         findings.add(missing.problems)
         return precheck_answer(findings)
-    plan = service.plan_subscriber(session, customer=customer, data=data, lock=False)
+    plan = plan_subscriber(session, customer=customer, data=data, lock=False)
     return precheck_answer(plan.findings, _info(plan.owner))
 
 
@@ -56,7 +57,7 @@ def _before_the_customer(session: Session, actor: Actor, data: SubscriberPrechec
     findings = Findings()
     if not findings.add(partners.suspension_problems(session, actor.org_id)):
         return precheck_answer(findings)
-    request = service.check_request(data)
+    request = check_request(data)
     problems = list(request.problems)
     if data.provisioning_id is not None:
         problems += customers.template_named(
@@ -66,7 +67,7 @@ def _before_the_customer(session: Session, actor: Actor, data: SubscriberPrechec
         problems.append(email_problem("customerInfo.primaryEmail"))
     owner = None
     if request.email is not None:
-        owner = service.email_owner_of(session, request.email, None)
+        owner = email_owner_of(session, request.email, None)
         problems += email_owner_problems(owner, request.email)
     findings.add(problems)
     return precheck_answer(findings, _info(owner))
