@@ -33,7 +33,12 @@ USERS = "/v1/customer/users"
 PACKAGES = ["webex_calling", "webex_suite"]
 
 # PRODUCT.md 10.2, by hand: what a customer full administrator may do in each mode.
-FULL_ADMIN_RESTRICTED = ["org.settings.read", "users.names.edit", "users.read"]
+FULL_ADMIN_RESTRICTED = [
+    "org.attach_requests.decide",
+    "org.settings.read",
+    "users.names.edit",
+    "users.read",
+]
 FULL_ADMIN_UNRESTRICTED = sorted(
     [
         *FULL_ADMIN_RESTRICTED,

@@ -54,6 +54,7 @@ org.company_name.edit              . . . . . U .
 org.domains.edit                   . . . . . U .
 org.email_settings.edit            . . . . . U .
 org.authentication.edit            . . . . . U .
+org.attach_requests.decide         . . . . . Y .
 calling.app_call_priority.edit     . . . . . . .
 calling.behaviour.edit             . . . . . U .
 calling.local_gateway.view         . . . . . U U
@@ -75,6 +76,7 @@ compliance.screening.decide        Y . . . . . .
 #   blocked;
 # - whatever the mode, customer admins get app call-priority read-only, calling set-up after
 #   location creation hidden, PSTN management and call recording greyed, number management off.
+# Deciding a partner's attach request is the full administrator's, whatever the mode (4.3).
 # Partner side (10.1, section 6): only partner full admins precheck; only partner
 # administrators toggle restricted mode; read-only roles never write.
 
@@ -135,12 +137,17 @@ def test_always_on_removals_apply_to_customer_admins_in_both_modes(
     assert granted.isdisjoint(ALWAYS_REMOVED_FROM_CUSTOMER_ADMINS)
 
 
-def test_restricted_mode_leaves_a_full_admin_only_reading_and_editing_names() -> None:
+def test_restricted_mode_leaves_a_full_admin_reading_editing_names_deciding_attach() -> None:
     granted = {
         p.value for p in effective_permissions(frozenset({"customer_full_admin"}), restricted=True)
     }
 
-    assert granted == {"org.settings.read", "users.read", "users.names.edit"}
+    assert granted == {
+        "org.settings.read",
+        "users.read",
+        "users.names.edit",
+        "org.attach_requests.decide",
+    }
 
 
 def test_turning_restricted_mode_off_lets_a_full_admin_add_users_and_change_packages() -> None:

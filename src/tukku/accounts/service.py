@@ -1,4 +1,5 @@
-"""Use cases of partners: subscriptions and managing relationships."""
+"""Use cases of partner accounts: the wholesale subscription, sub-partner standing, managing
+relationships."""
 
 from __future__ import annotations
 

@@ -139,7 +139,10 @@ def _request_out(request: AttachRequest) -> AttachRequestOut:
 def list_attach_requests(session: DbSession, principal: Reader) -> AttachRequestPage:
     """Partners asking to manage your organization (decide as its full administrator)."""
     return AttachRequestPage(
-        items=[_request_out(r) for r in customers.pending_for(session, principal)]
+        items=[
+            _request_out(r)
+            for r in customers.pending_for(session, admin.context(session, principal).actor)
+        ]
     )
 
 
@@ -156,7 +159,7 @@ def approve(
     """Let the partner manage the organization: provisioning starts."""
     decided = customers.decide(
         session,
-        principal=principal,
+        actor=admin.context(session, principal).actor,
         request_id=request_id,
         approve=True,
         note=body.note if body else None,
@@ -178,7 +181,7 @@ def reject(
     """Refuse: the partner's customer ends in `error`."""
     decided = customers.decide(
         session,
-        principal=principal,
+        actor=admin.context(session, principal).actor,
         request_id=request_id,
         approve=False,
         note=body.note if body else None,

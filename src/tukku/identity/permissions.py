@@ -43,6 +43,7 @@ class Permission(StrEnum):
     DOMAINS_EDIT = "org.domains.edit"
     EMAIL_SETTINGS_EDIT = "org.email_settings.edit"
     AUTHENTICATION_EDIT = "org.authentication.edit"
+    ATTACH_REQUESTS_DECIDE = "org.attach_requests.decide"
     CALL_PRIORITY_EDIT = "calling.app_call_priority.edit"
     CALLING_BEHAVIOUR_EDIT = "calling.behaviour.edit"
     LOCAL_GATEWAY_VIEW = "calling.local_gateway.view"

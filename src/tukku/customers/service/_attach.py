@@ -27,8 +27,6 @@ from tukku.customers.service._status import transition
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
-from tukku.identity.principal import Principal
-from tukku.identity.rules import Role
 from tukku.mail.service import queue_mail
 from tukku.screening import service as screening
 
@@ -110,18 +108,15 @@ def request_of(session: Session, customer_id: str) -> AttachRequest | None:
     ).first()
 
 
-def _administers(principal: Principal, org_id: str) -> bool:
-    return principal.org_id == org_id and Role.CUSTOMER_FULL_ADMIN.value in principal.roles
-
-
-def pending_for(session: Session, principal: Principal) -> list[AttachRequest]:
-    """The requests waiting for the caller's decision (as its organization's administrator)."""
-    if not _administers(principal, principal.org_id):
+def pending_for(session: Session, actor: Actor) -> list[AttachRequest]:
+    """The requests waiting for the actor's decision (its organization's full administrator;
+    nobody else has any to decide)."""
+    if not actor.may(Permission.ATTACH_REQUESTS_DECIDE):
         return []
     return list(
         session.scalars(
             select(AttachRequest)
-            .where(AttachRequest.org_id == principal.org_id)
+            .where(actor.owns(AttachRequest.org_id))
             .order_by(AttachRequest.requested_at)
         )
     )
@@ -130,7 +125,7 @@ def pending_for(session: Session, principal: Principal) -> list[AttachRequest]:
 def decide(
     session: Session,
     *,
-    principal: Principal,
+    actor: Actor,
     request_id: str,
     approve: bool,
     note: str | None,
@@ -138,8 +133,12 @@ def decide(
 ) -> AttachRequest:
     """The organization's administrator approves (provisioning starts, once screening has
     cleared too) or rejects (the customer ends in `error`) a partner's request."""
-    request = session.get(AttachRequest, request_id)
-    if request is None or not _administers(principal, request.org_id):
+    request = session.scalars(
+        select(AttachRequest).where(
+            AttachRequest.id == request_id, actor.owns(AttachRequest.org_id)
+        )
+    ).first()
+    if request is None or not actor.may(Permission.ATTACH_REQUESTS_DECIDE):
         raise NotFound("attach request", Codes.ATTACH_REQUEST_NOT_FOUND)
     if request.status != PENDING:
         raise InvalidState(
@@ -151,7 +150,7 @@ def decide(
             "requestId", "the partner withdrew the request", Codes.ATTACH_ALREADY_DECIDED
         )
     request.status = APPROVED if approve else REJECTED
-    request.decided_at, request.decided_by, request.note = now, principal.user_id, note
+    request.decided_at, request.decided_by, request.note = now, actor.principal.user_id, note
     if not approve:
         code = Codes.ATTACH_REJECTED
         customer.errors = [{"errorCode": code.number, "description": code.meaning}]
@@ -161,7 +160,7 @@ def decide(
         start_provisioning(session, customer.id, now)
     audit.record(
         session,
-        principal=principal,
+        actor=actor,
         action=f"attach_request.{request.status}",
         target_type="customer",
         target_id=customer.id,
