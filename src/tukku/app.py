@@ -9,7 +9,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
@@ -117,7 +117,16 @@ def create_app(
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
     _add_middleware(app, settings, listen_url)
     install_error_handlers(app, authentication_gate)
-    for router in (
+    # Health probes first: routes are matched in order, and probes come often.
+    _add_health(app, db)
+    for router in routers(settings):
+        app.include_router(router)
+    return app
+
+
+def routers(settings: Settings) -> list[APIRouter]:
+    """Every router the app serves with these settings, in matching order."""
+    served = [
         customers_api.router,
         customers_api.locations_router,
         customers_api.partner_customers_router,
@@ -135,12 +144,8 @@ def create_app(
         audit_api.partner_router,
         audit_api.ops_router,
         compliance_api.router,
-    ):
-        app.include_router(router)
-    if settings.sandbox:
-        app.include_router(sandbox_api.router)
-    _add_health(app, db)
-    return app
+    ]
+    return [*served, sandbox_api.router] if settings.sandbox else served
 
 
 SERVED_APP_ENV = "TUKKU_SERVED_APP"

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from tukku.audit import service
 from tukku.audit.schemas import AuditEventPage
 from tukku.core.deps import DbSession, MaxParam, OffsetParam
 from tukku.core.http import trim_page
 from tukku.core.pagination import page_request
+from tukku.core.routing import api_router
 from tukku.core.timefmt import instant_param
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting, requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 
-partner_router = APIRouter(prefix="/v1/partner/auditEvents", tags=["Audit"])
-ops_router = APIRouter(prefix="/v1/ops/auditEvents", tags=["Operations"])
+partner_router = api_router(prefix="/v1/partner/auditEvents", tags=["Audit"])
+ops_router = api_router(prefix="/v1/ops/auditEvents", tags=["Operations"])
 
 
 def filters(

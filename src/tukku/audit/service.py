@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit.models import AuditEvent
 from tukku.audit.schemas import AuditEventOut
+from tukku.core.db import table_of
 from tukku.core.logging import request_source_var, tracking_id_var
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
@@ -63,23 +64,28 @@ def record(
     on_behalf = actor.org_id if actor and actor.org_id != actor.principal.org_id else None
     source = request_source_var.get()
     session.execute(
-        insert(AuditEvent).values(
-            occurred_at=now,
-            actor_user_id=who.user_id if who else None,
-            actor_org_id=who.org_id if who else None,
-            on_behalf_of_org_id=on_behalf,
-            partner_org_id=partner_org_id or (actor.partner_org_id if actor else None),
-            owner_org_id=owner_org_id or (actor.org_id if actor else None),
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=before,
-            after=after,
-            tracking_id=tracking_id_var.get(),
-            source_address=source.address if source else None,
-            user_agent=source.user_agent if source else None,
-        )
+        _INSERT,
+        {
+            "occurred_at": now,
+            "actor_user_id": who.user_id if who else None,
+            "actor_org_id": who.org_id if who else None,
+            "on_behalf_of_org_id": on_behalf,
+            "partner_org_id": partner_org_id or (actor.partner_org_id if actor else None),
+            "owner_org_id": owner_org_id or (actor.org_id if actor else None),
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "before": before,
+            "after": after,
+            "tracking_id": tracking_id_var.get(),
+            "source_address": source.address if source else None,
+            "user_agent": source.user_agent if source else None,
+        },
     )
+
+
+# Built once: a Core INSERT run with a row of parameters costs a fraction of building one.
+_INSERT = insert(table_of(AuditEvent))
 
 
 def _record_security_events(session: Session, events: list[identity_events.SecurityEvent]) -> None:

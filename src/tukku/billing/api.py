@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from tukku.core.deps import (
 from tukku.core.errors import Codes, Forbidden, Invalid, NotFound
 from tukku.core.http import link_base_url, trim_page
 from tukku.core.pagination import page_request
+from tukku.core.routing import api_router
 from tukku.core.timefmt import parse_day
 from tukku.identity import actor as actors
 from tukku.identity.actor import Actor
@@ -41,9 +42,9 @@ from tukku.identity.deps import acting, authenticate, requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import OrgKind, Scope
 
-router = APIRouter(prefix="/v1/wholesale/billing/reports", tags=["Wholesale billing reports"])
-downloads_router = APIRouter(prefix="/v1/billing/downloads", tags=["Wholesale billing reports"])
-partner_router = APIRouter(prefix="/v1/partner", tags=["Price books and invoices"])
+router = api_router(prefix="/v1/wholesale/billing/reports", tags=["Wholesale billing reports"])
+downloads_router = api_router(prefix="/v1/billing/downloads", tags=["Wholesale billing reports"])
+partner_router = api_router(prefix="/v1/partner", tags=["Price books and invoices"])
 Reader = Annotated[Actor, Depends(acting(Scope.BILLING_READ))]
 Writer = Annotated[Actor, Depends(acting(Scope.BILLING_WRITE))]
 Caller = Annotated[Principal, Depends(authenticate)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from tukku.compliance import flows
 from tukku.compliance.schemas import (
@@ -19,6 +19,7 @@ from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
 from tukku.core.errors import Codes, DomainError, Invalid, NotFound, Problem
 from tukku.core.http import trim_page
 from tukku.core.pagination import page_request
+from tukku.core.routing import api_router
 from tukku.core.timefmt import iso
 from tukku.identity.deps import requires
 from tukku.identity.permissions import Permission, authorize
@@ -28,7 +29,7 @@ from tukku.screening import service
 from tukku.screening.models import ScreeningCase, ScreeningList
 from tukku.screening.rules import CaseStatus, ListFileError
 
-router = APIRouter(prefix="/v1/ops/screening", tags=["Operations"])
+router = api_router(prefix="/v1/ops/screening", tags=["Operations"])
 Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
 MAX_LIST_BYTES = 64 * 1024 * 1024
 

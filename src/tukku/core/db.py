@@ -19,6 +19,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Table,
     create_engine,
     event,
 )
@@ -278,6 +279,11 @@ class Database:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+
+
+def table_of(model: type[Base]) -> Table:
+    """The table a model maps, for Core statements built once (`insert(table_of(Model))`)."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 def raise_signal(session: Session, name: str) -> None:

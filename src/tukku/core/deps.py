@@ -3,13 +3,11 @@ backends."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from tukku.core.backends import Backends
 from tukku.core.clock import Clock
@@ -17,35 +15,43 @@ from tukku.core.db import Database
 from tukku.core.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_OPEN_UNIT = "tukku.open_request_unit"
 
 
-async def _unit_of_work(request: Request) -> AsyncIterator[Session]:
+async def _unit_of_work(request: Request) -> Session:
     """One unit of work per request: read-only for GET, committed before the response otherwise.
 
-    Async so that opening it costs no thread hop; the commit, which does I/O, runs in the
-    thread pool.
+    Opening it does no I/O, so it costs no thread hop; the route ends it (commit or rollback)
+    in the endpoint's own hop (`tukku.core.routing`).
     """
-    async with _opened(request, write=request.method not in READ_METHODS) as session:
-        yield session
+    return _opened(request, write=request.method not in READ_METHODS)
 
 
-async def _read_only_unit_of_work(request: Request) -> AsyncIterator[Session]:
+async def _read_only_unit_of_work(request: Request) -> Session:
     """A read-only unit for a POST that changes nothing (prechecks): it never takes SQLite's
     write lock, so prechecks run side by side with each other and with writers."""
-    async with _opened(request, write=False) as session:
-        yield session
+    return _opened(request, write=False)
 
 
-@asynccontextmanager
-async def _opened(request: Request, *, write: bool) -> AsyncIterator[Session]:
+def _opened(request: Request, *, write: bool) -> Session:
     db: Database = request.app.state.db
     session = db.open_session(write=write)
-    try:
-        yield session
-    except BaseException:
-        await run_in_threadpool(db.finish, session, write=write, ok=False)
-        raise
-    await run_in_threadpool(db.finish, session, write=write, ok=True)
+    session.info[_OPEN_UNIT] = (db, write)
+    return session
+
+
+UNIT_OF_WORK_DEPENDENCIES = (_unit_of_work, _read_only_unit_of_work)
+
+
+def end_request_units(values: Iterable[object], *, ok: bool) -> None:
+    """End the request's units of work among `values` (an endpoint's arguments) in the calling
+    thread: commit (when `ok`) or roll back."""
+    for value in values:
+        if isinstance(value, Session):
+            unit = value.info.pop(_OPEN_UNIT, None)
+            if unit is not None:
+                db, write = unit
+                db.finish(value, write=write, ok=ok)
 
 
 async def _clock(request: Request) -> Clock:
@@ -68,8 +74,8 @@ async def _link_secret(request: Request) -> str:
     return secret
 
 
-DbSession = Annotated[Session, Depends(_unit_of_work, scope="function")]
-ReadOnlySession = Annotated[Session, Depends(_read_only_unit_of_work, scope="function")]
+DbSession = Annotated[Session, Depends(_unit_of_work)]
+ReadOnlySession = Annotated[Session, Depends(_read_only_unit_of_work)]
 ClockDep = Annotated[Clock, Depends(_clock)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 BackendsDep = Annotated[Backends, Depends(_backends)]

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from tukku.core.deps import ClockDep, DbSession
+from tukku.core.routing import api_router
 from tukku.core.timefmt import iso, iso_or_none
 from tukku.customer_admin import service as admin
 from tukku.customer_admin.schemas import (
@@ -33,7 +34,7 @@ from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 from tukku.subscribers.api import LinksDep
 
-router = APIRouter(prefix="/v1/customer", tags=["Customer administration"])
+router = api_router(prefix="/v1/customer", tags=["Customer administration"])
 Reader = Annotated[Principal, Depends(requires(Scope.CUSTOMER_ADMIN_READ))]
 Writer = Annotated[Principal, Depends(requires(Scope.CUSTOMER_ADMIN_WRITE))]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from tukku.core.errors import Codes, Invalid
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.precheck import PrecheckOut
+from tukku.core.routing import api_router
 from tukku.customers import flows, service
 from tukku.customers.backend import PROVISIONING
 from tukku.customers.models import Customer, Location
@@ -38,9 +39,9 @@ from tukku.identity.actor import Actor
 from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
 
-router = APIRouter(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
-locations_router = APIRouter(prefix="/v1/locations", tags=["Locations"])
-partner_customers_router = APIRouter(prefix="/v1/partner/customers", tags=["Wholesale customers"])
+router = api_router(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
+locations_router = api_router(prefix="/v1/locations", tags=["Locations"])
+partner_customers_router = api_router(prefix="/v1/partner/customers", tags=["Wholesale customers"])
 Reader = Annotated[Actor, Depends(acting(Scope.CUSTOMERS_READ))]
 Writer = Annotated[Actor, Depends(acting(Scope.CUSTOMERS_WRITE))]
 WIRE_STATUSES = frozenset(s.value for s in Status if s is not Status.REMOVED)

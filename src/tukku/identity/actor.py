@@ -3,7 +3,8 @@ WHERE clauses that keep every tenant query inside what they may see.
 
 Routes get an `Actor` from one dependency (`identity.deps.acting`); services take it, check
 their permission with `actor.require(...)` and scope their queries with `actor.owns(...)` or
-`actor.sees(...)`. Pages use the same object, so a page can never show what the API refuses.
+`actor.sees(...)`; statements built once take `sees_bound(...)` and run with `actor.bound()`
+as their parameters. Pages use the same object, so a page can never show what the API refuses.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from tukku.core.errors import Code, Codes, Forbidden, NotFound
@@ -78,12 +79,11 @@ class Actor:
     def sees(self, owner_column: Any) -> ColumnElement[bool]:
         """Rows the actor may read or manage: its own, plus its sub-partners' when it acts as
         their parent. A sub-partner, or a parent acting for one, sees that sub-partner's only."""
-        if not self.is_parent:
-            return self.owns(owner_column)
-        children = select(Organization.id).where(
-            Organization.parent_id == self.org_id, Organization.kind == OrgKind.SUB_PARTNER
-        )
-        return or_(owner_column == self.org_id, owner_column.in_(children))
+        return _visible(owner_column, self.org_id, parent=self.is_parent)
+
+    def bound(self) -> dict[str, str]:
+        """The parameters a statement built with `sees_bound` runs with for this actor."""
+        return {ACTOR_ORG: self.org_id}
 
     def sees_partner_rows(self, partner_column: Any, sub_partner_column: Any) -> list[Any]:
         """Conditions for rows kept per partner with an optional sub-partner column (billing
@@ -92,6 +92,26 @@ class Actor:
         if not self.is_parent:
             conditions.append(sub_partner_column == self.org_id)
         return conditions
+
+
+ACTOR_ORG = "actor_org_id"
+
+
+def _visible(owner_column: Any, org: Any, *, parent: bool) -> ColumnElement[bool]:
+    result: ColumnElement[bool] = owner_column == org
+    if not parent:
+        return result
+    children = select(Organization.id).where(
+        Organization.parent_id == org, Organization.kind == OrgKind.SUB_PARTNER
+    )
+    return or_(result, owner_column.in_(children))
+
+
+def sees_bound(owner_column: Any, *, parent: bool) -> ColumnElement[bool]:
+    """`Actor.sees` for a statement built once, at import or on first use, rather than per
+    request (building a statement costs more than running it): the actor's organization is
+    the parameter `actor_org_id`, which `Actor.bound()` supplies; `parent` is `is_parent`."""
+    return _visible(owner_column, bindparam(ACTOR_ORG), parent=parent)
 
 
 def own(principal: Principal) -> Actor:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from tukku.core.deps import ClockDep, DbSession
 from tukku.core.errors import NotFound
 from tukku.core.http import base_url
+from tukku.core.routing import api_router
 from tukku.core.timefmt import iso
 from tukku.identity import service
 from tukku.identity.deps import requires
@@ -18,7 +19,7 @@ from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 from tukku.identity.schemas import OrgOut, OrgUpdate, OrgUserOut, StandaloneOrgCreate
 
-router = APIRouter(prefix="/v1/ops/organizations", tags=["Operations"])
+router = api_router(prefix="/v1/ops/organizations", tags=["Operations"])
 Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, false, insert, select, true
 from sqlalchemy.orm import Session
 
+from tukku.core.db import table_of
 from tukku.core.pagination import PageRequest
 from tukku.identity.permissions import CUSTOMER_ROLES
 from tukku.identity.principal import Principal
@@ -37,22 +38,25 @@ def queue_mail(
     mailing, or mail no customer's people receive); the outbox then shows it to operators only.
     """
     message_id: int = session.execute(
-        insert(MailMessage)
-        .values(
-            kind=kind,
-            to_address=to,
-            subject=subject,
-            body=body,
-            status="queued",
-            created_at=now,
-            partner_org_id=partner_org_id,
-            owner_org_id=owner_org_id,
-            customer_org_id=customer_org_id,
-        )
-        .returning(MailMessage.id)
+        _INSERT,
+        {
+            "kind": kind,
+            "to_address": to,
+            "subject": subject,
+            "body": body,
+            "status": "queued",
+            "created_at": now,
+            "partner_org_id": partner_org_id,
+            "owner_org_id": owner_org_id,
+            "customer_org_id": customer_org_id,
+        },
     ).scalar_one()
     DELIVER.enqueue(session, {"messageId": message_id}, due_at=now, now=now)
     return message_id
+
+
+# Built once: a Core INSERT run with a row of parameters costs a fraction of building one.
+_INSERT = insert(table_of(MailMessage)).returning(table_of(MailMessage).c.id)
 
 
 class Reach(StrEnum):

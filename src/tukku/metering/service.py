@@ -9,6 +9,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
+from tukku.core.db import table_of
 from tukku.metering.models import PackageAssignment
 
 
@@ -32,21 +33,26 @@ def open_assignment(
 ) -> None:
     """Billing for `package` starts at `at`."""
     session.execute(
-        insert(PackageAssignment).values(
-            partner_org_id=partner_org_id,
-            sub_partner_org_id=sub_partner_org_id,
-            customer_id=customer_id,
-            holder_id=subscriber_id or workspace_id,
-            subscriber_id=subscriber_id,
-            workspace_id=workspace_id,
-            user_id=user_id,
-            location_id=location_id,
-            package=package,
-            sku=catalog()[package].sku,
-            started_at=_second(at),
-            ended_at=None,
-        )
+        _INSERT,
+        {
+            "partner_org_id": partner_org_id,
+            "sub_partner_org_id": sub_partner_org_id,
+            "customer_id": customer_id,
+            "holder_id": subscriber_id or workspace_id,
+            "subscriber_id": subscriber_id,
+            "workspace_id": workspace_id,
+            "user_id": user_id,
+            "location_id": location_id,
+            "package": package,
+            "sku": catalog()[package].sku,
+            "started_at": _second(at),
+            "ended_at": None,
+        },
     )
+
+
+# Built once: a Core INSERT run with a row of parameters costs a fraction of building one.
+_INSERT = insert(table_of(PackageAssignment))
 
 
 def close_subscriber_assignment(session: Session, *, subscriber_id: str, at: datetime) -> None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
+from tukku.core.routing import api_router
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
 from tukku.onboarding import service
 from tukku.onboarding.schemas import TemplatePage, TemplateRead, TemplateWrite
 
-router = APIRouter(prefix="/v1/partner/onboardingTemplates", tags=["Onboarding templates"])
+router = api_router(prefix="/v1/partner/onboardingTemplates", tags=["Onboarding templates"])
 Reader = Annotated[Actor, Depends(acting(Scope.TEMPLATES_READ))]
 Writer = Annotated[Actor, Depends(acting(Scope.TEMPLATES_WRITE))]
 

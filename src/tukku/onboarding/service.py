@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from tukku.accounts import service as partners
@@ -276,7 +276,9 @@ def first_provisioning_id(session: Session, owner_org_id: str) -> str | None:
 def brand_name_of(session: Session, template_id: str) -> str:
     """The brand name of a template (for e-mails and consent pages), retired or not;
     `tukku` if there is no such template."""
-    name = session.scalar(
-        select(OnboardingTemplate.brand_name).where(OnboardingTemplate.id == template_id)
-    )
-    return name or "tukku"
+    return session.scalar(_BRAND_NAME, {"template_id": template_id}) or "tukku"
+
+
+_BRAND_NAME = select(OnboardingTemplate.brand_name).where(
+    OnboardingTemplate.id == bindparam("template_id")
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from tukku.accounts import service
@@ -14,6 +14,7 @@ from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
 from tukku.core.errors import Codes, Forbidden, Invalid
 from tukku.core.http import base_url, trim_page
 from tukku.core.pagination import page_request
+from tukku.core.routing import api_router
 from tukku.core.timefmt import iso
 from tukku.identity import actor as actors
 from tukku.identity import service as identity
@@ -29,8 +30,8 @@ from tukku.partners.schemas import (
     SubPartnerPage,
 )
 
-wholesale_router = APIRouter(prefix="/v1/wholesale/subPartners", tags=["Sub-partners"])
-partner_router = APIRouter(prefix="/v1/partner/subPartners", tags=["Sub-partners"])
+wholesale_router = api_router(prefix="/v1/wholesale/subPartners", tags=["Sub-partners"])
+partner_router = api_router(prefix="/v1/partner/subPartners", tags=["Sub-partners"])
 Reader = Annotated[Principal, Depends(requires(Scope.SUB_PARTNERS_READ))]
 Caller = Annotated[Principal, Depends(authenticate)]
 STATES = (service.ACTIVE, service.SUSPENDED)

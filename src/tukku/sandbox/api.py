@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import Field
 
 from tukku.core.deps import DbSession, MaxParam, OffsetParam
 from tukku.core.errors import Codes, DomainError, Invalid, Problem
 from tukku.core.pagination import page_request
+from tukku.core.routing import api_router
 from tukku.core.schemas import CamelModel
 from tukku.core.timefmt import iso, iso_or_none, parse_instant
 from tukku.identity.deps import authenticate, requires
@@ -20,7 +21,7 @@ from tukku.jobs.runner import Worker
 from tukku.mail.service import OutboxScope, list_outbox
 from tukku.sandbox.clock import SandboxClock
 
-router = APIRouter(prefix="/v1/sandbox", tags=["Sandbox"])
+router = api_router(prefix="/v1/sandbox", tags=["Sandbox"])
 Caller = Annotated[Principal, Depends(authenticate)]
 Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
 DRAIN_TIMEOUT_SECONDS = 120.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from tukku.core.deps import (
@@ -21,6 +21,7 @@ from tukku.core.errors import Codes, Invalid
 from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.precheck import PrecheckOut
+from tukku.core.routing import api_router
 from tukku.core.timefmt import instant_param
 from tukku.identity.actor import Actor
 from tukku.identity.deps import acting
@@ -35,8 +36,8 @@ from tukku.subscribers.schemas import (
     SubscriberUpdate,
 )
 
-router = APIRouter(prefix="/v1/wholesale/subscribers", tags=["Wholesale subscribers"])
-consent_move_router = APIRouter(tags=["Wholesale subscribers"])
+router = api_router(prefix="/v1/wholesale/subscribers", tags=["Wholesale subscribers"])
+consent_move_router = api_router(tags=["Wholesale subscribers"])
 Reader = Annotated[Actor, Depends(acting(Scope.SUBSCRIBERS_READ))]
 Writer = Annotated[Actor, Depends(acting(Scope.SUBSCRIBERS_WRITE))]
 SORT_FIELDS = ("created", "lastStatusChange")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from tukku.core.deps import ClockDep, DbSession, LinkSecret
+from tukku.core.routing import api_router
 from tukku.onboarding import service as onboarding
 from tukku.subscribers import service
 from tukku.web.templating import templates
 
-router = APIRouter(prefix="/v1/consent", tags=["Consent"], include_in_schema=False)
+router = api_router(prefix="/v1/consent", tags=["Consent"], include_in_schema=False)
 
 
 @router.get("/{token}", response_class=HTMLResponse)

@@ -6,10 +6,11 @@ build on these.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false, func, select
+from sqlalchemy import Select, bindparam, false, func, select
 from sqlalchemy.orm import Session
 
 from tukku.core.errors import Codes, NotFound
@@ -25,7 +26,7 @@ from tukku.customers.schemas import (
     ResourceDetailsOut,
 )
 from tukku.identity import service as identity
-from tukku.identity.actor import Actor
+from tukku.identity.actor import Actor, sees_bound
 from tukku.identity.permissions import Permission
 
 LIVE = Customer.removed_at.is_(None)
@@ -46,15 +47,21 @@ def get_or_404(
     only against changes of the customer (adding subscribers side by side).
     """
     actor.require(Permission.CUSTOMERS_READ)
-    query = select(Customer).where(
-        Customer.id == customer_id, actor.sees(Customer.owner_org_id), LIVE
-    )
-    if for_update or for_share:
-        query = query.with_for_update(read=not for_update)
-    customer = session.scalars(query).first()
+    lock = "update" if for_update else "share" if for_share else None
+    query = _visible_customer(actor.is_parent, lock)
+    customer = session.scalars(query, {**actor.bound(), "customer_id": customer_id}).first()
     if customer is None:
         raise NotFound("customer", Codes.CUSTOMER_NOT_FOUND, field_name=field_name)
     return customer
+
+
+@functools.cache
+def _visible_customer(parent: bool, lock: str | None) -> Select[Customer]:
+    query = select(Customer).where(
+        Customer.id == bindparam("customer_id"), sees_bound(Customer.owner_org_id, parent=parent)
+    )
+    query = query.where(LIVE)
+    return query.with_for_update(read=lock == "share") if lock else query
 
 
 def lock_unscoped(session: Session, customer_id: str, *, shared: bool = False) -> Customer | None:
@@ -62,51 +69,62 @@ def lock_unscoped(session: Session, customer_id: str, *, shared: bool = False) -
 
     A shared lock keeps the customer from changing while subscribers of it change.
     """
-    return session.scalars(
-        select(Customer).where(Customer.id == customer_id).with_for_update(read=shared)
-    ).first()
+    return session.scalars(_LOCKED[shared], {"customer_id": customer_id}).first()
+
+
+_LOCKED = {
+    shared: select(Customer)
+    .where(Customer.id == bindparam("customer_id"))
+    .with_for_update(read=shared)
+    for shared in (False, True)
+}
+_PACKAGE_LOCKED = (
+    select(CustomerPackage).where(CustomerPackage.id == bindparam("package_id")).with_for_update()
+)
+_PACKAGES = (
+    select(CustomerPackage)
+    .where(CustomerPackage.customer_id.in_(bindparam("customer_ids", expanding=True)))
+    .order_by(CustomerPackage.id)
+)
+_PACKAGE = select(CustomerPackage).where(
+    CustomerPackage.customer_id == bindparam("customer_id"),
+    CustomerPackage.name == bindparam("name"),
+)
+_HEADQUARTERS = select(Location).where(
+    Location.customer_id == bindparam("customer_id"), Location.is_headquarters
+)
+_LOCATION = select(Location).where(
+    Location.customer_id == bindparam("customer_id"), Location.id == bindparam("location_id")
+)
 
 
 def lock_package(session: Session, package_id: int) -> CustomerPackage | None:
     """A customer package row, locked, to count against its limit without racing others."""
-    return session.scalars(
-        select(CustomerPackage).where(CustomerPackage.id == package_id).with_for_update()
-    ).first()
+    return session.scalars(_PACKAGE_LOCKED, {"package_id": package_id}).first()
 
 
 def packages_of(session: Session, customer_ids: list[str]) -> dict[str, list[CustomerPackage]]:
     """The package rows of several customers at once, in the order they were added."""
-    rows = session.scalars(
-        select(CustomerPackage)
-        .where(CustomerPackage.customer_id.in_(customer_ids))
-        .order_by(CustomerPackage.id)
-    )
     result: dict[str, list[CustomerPackage]] = {cid: [] for cid in customer_ids}
-    for row in rows:
+    for row in session.scalars(_PACKAGES, {"customer_ids": customer_ids}):
         result[row.customer_id].append(row)
     return result
 
 
 def package_row(session: Session, customer_id: str, name: str) -> CustomerPackage | None:
     """One package of a customer."""
-    return session.scalars(
-        select(CustomerPackage).where(
-            CustomerPackage.customer_id == customer_id, CustomerPackage.name == name
-        )
-    ).first()
+    return session.scalars(_PACKAGE, {"customer_id": customer_id, "name": name}).first()
 
 
 def headquarters(session: Session, customer_id: str) -> Location | None:
     """The customer's headquarters calling location, if it has one."""
-    return session.scalars(
-        select(Location).where(Location.customer_id == customer_id, Location.is_headquarters)
-    ).first()
+    return session.scalars(_HEADQUARTERS, {"customer_id": customer_id}).first()
 
 
 def location_of(session: Session, customer_id: str, location_id: str) -> Location | None:
     """One of the customer's locations."""
     return session.scalars(
-        select(Location).where(Location.customer_id == customer_id, Location.id == location_id)
+        _LOCATION, {"customer_id": customer_id, "location_id": location_id}
     ).first()
 
 

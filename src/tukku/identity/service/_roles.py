@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from tukku.identity.models import RoleAssignment, User
 from tukku.identity.rules import Role, Scope, grantable_scopes
 
+_ROLES_OF = select(RoleAssignment.role).where(RoleAssignment.user_id == bindparam("user_id"))
+_ORG_ROLE_HOLDER = (
+    select(RoleAssignment.user_id)
+    .where(RoleAssignment.org_id == bindparam("org_id"), RoleAssignment.role == bindparam("role"))
+    .limit(1)
+)
+
 
 def roles_of(session: Session, user_id: str) -> frozenset[str]:
     """The roles a user holds."""
-    return frozenset(
-        session.scalars(select(RoleAssignment.role).where(RoleAssignment.user_id == user_id))
-    )
+    return frozenset(session.scalars(_ROLES_OF, {"user_id": user_id}))
 
 
 def org_has_role(session: Session, org_id: str, role: str) -> bool:
     """Whether anyone in the organization holds `role`."""
-    found = session.scalar(
-        select(RoleAssignment.user_id)
-        .where(RoleAssignment.org_id == org_id, RoleAssignment.role == role)
-        .limit(1)
-    )
-    return found is not None
+    return session.scalar(_ORG_ROLE_HOLDER, {"org_id": org_id, "role": role}) is not None
 
 
 def grantable_for(session: Session, user: User) -> frozenset[Scope]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from tukku.catalog.locales import normalize_locale
@@ -28,7 +28,10 @@ from tukku.identity.token_cache import IDENTITY_CHANGED
 
 def find_user_by_email(session: Session, email: str) -> User | None:
     """The user owning `email` anywhere on the platform (e-mails are stored lower-case)."""
-    return session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    return session.scalars(_BY_EMAIL, {"email": email.strip().lower()}).first()
+
+
+_BY_EMAIL = select(User).where(User.email == bindparam("email"))
 
 
 def get_user_unscoped(session: Session, user_id: str) -> User | None:

@@ -5,17 +5,18 @@ package). Reads only: the other modules of the package build on these.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from tukku.core.errors import Codes, NotFound
 from tukku.core.pagination import PageRequest
 from tukku.core.timefmt import iso
 from tukku.customers.models import Customer
-from tukku.identity.actor import Actor
+from tukku.identity.actor import Actor, sees_bound
 from tukku.identity.models import User
 from tukku.identity.permissions import Permission
 from tukku.subscribers.models import Subscriber
@@ -30,14 +31,20 @@ def get_or_404(
 ) -> Subscriber:
     """An active subscriber the actor may manage; 404 for anyone else's."""
     actor.require(Permission.SUBSCRIBERS_READ)
-    subscriber = session.scalars(
-        select(Subscriber).where(
-            Subscriber.id == subscriber_id, actor.sees(Subscriber.owner_org_id), ACTIVE
-        )
-    ).first()
+    query = _visible_subscriber(actor.is_parent)
+    subscriber = session.scalars(query, {**actor.bound(), "subscriber_id": subscriber_id}).first()
     if subscriber is None:
         raise NotFound("subscriber", Codes.SUBSCRIBER_NOT_FOUND, field_name=field_name)
     return subscriber
+
+
+@functools.cache
+def _visible_subscriber(parent: bool) -> Select[Subscriber]:
+    return select(Subscriber).where(
+        Subscriber.id == bindparam("subscriber_id"),
+        sees_bound(Subscriber.owner_org_id, parent=parent),
+        ACTIVE,
+    )
 
 
 def count_holding(session: Session, customer_id: str, packages: list[str]) -> dict[str, int]:

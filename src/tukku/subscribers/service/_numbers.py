@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
@@ -37,6 +37,15 @@ def _calling_location(
     return hq, []
 
 
+_EXTENSION_USED = select(DirectoryNumber.id).where(
+    DirectoryNumber.customer_id == bindparam("customer_id"),
+    DirectoryNumber.extension == bindparam("extension"),
+)
+_NUMBER_USED = select(DirectoryNumber.id).where(
+    DirectoryNumber.phone_number == bindparam("phone_number")
+)
+
+
 def number_problems(
     session: Session, customer_id: str, numbers: Numbers, prefix: str
 ) -> list[Problem]:
@@ -44,19 +53,14 @@ def number_problems(
     problems = []
     if numbers.extension is not None:
         taken = session.scalar(
-            select(DirectoryNumber.id).where(
-                DirectoryNumber.customer_id == customer_id,
-                DirectoryNumber.extension == numbers.extension,
-            )
+            _EXTENSION_USED, {"customer_id": customer_id, "extension": numbers.extension}
         )
         if taken is not None:
             where = f"{prefix}.extension"
             reason = f"{where}: {numbers.extension} is already used in this customer"
             problems.append(Problem(Codes.EXTENSION_TAKEN, reason, where))
     if numbers.phone_number is not None:
-        taken = session.scalar(
-            select(DirectoryNumber.id).where(DirectoryNumber.phone_number == numbers.phone_number)
-        )
+        taken = session.scalar(_NUMBER_USED, {"phone_number": numbers.phone_number})
         if taken is not None:
             where = f"{prefix}.primaryPhoneNumber"
             reason = f"{where}: {numbers.phone_number} is already in use"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from tukku.accounts import service as partners
@@ -61,10 +61,13 @@ def _usable_package(
     return row, []
 
 
+_ACTIVE_WITH_EMAIL = select(Subscriber.id).where(Subscriber.email == bindparam("email"), ACTIVE)
+
+
 def _email_owner(
     session: Session, email: str, customer_org_id: str | None
 ) -> tuple[EmailOwner, User | None]:
-    is_subscriber = session.scalar(select(Subscriber.id).where(Subscriber.email == email, ACTIVE))
+    is_subscriber = session.scalar(_ACTIVE_WITH_EMAIL, {"email": email})
     user = identity.find_user_by_email(session, email)
     org = identity.get_org_unscoped(session, user.org_id) if user else None
     owner = email_owner(
