@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from tukku.core.clock import ManualClock, real_now
 from tukku.core.db import Database
@@ -300,6 +300,35 @@ def test_periodic_tasks_run_once_per_occurrence_as_the_clock_moves(
     with db.unit_of_work(write=False) as session:
         nxt = session.scalar(select(JobSchedule.next_run_at).where(JobSchedule.name == DAILY.name))
     assert nxt == datetime(2027, 3, 5, 1, 0, tzinfo=UTC)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_an_idle_worker_polls_without_writing_until_something_is_due(
+    db: Database, clock: ManualClock
+) -> None:
+    worker = Worker(db, clock, FAST, name="idle")
+    worker.tick_schedule()
+    worker.drain(60)  # whatever the first tick queued
+    writes: list[str] = []
+
+    def note_write(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.split()[:2] == ["BEGIN", "IMMEDIATE"] or statement.startswith(WRITES):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note_write)
+    for _ in range(5):
+        clock.advance(timedelta(minutes=1))
+        worker.tick_schedule()
+        assert worker.run_one() is False
+    # Each write would take SQLite's write lock, which requests that write wait for.
+    assert writes == []
+
+    clock.advance(timedelta(days=1))
+    worker.drain(60)
+    assert writes
+    assert "daily@2027-03-02T01:00:00.000Z" in _effects(db, "daily@")
 
 
 def test_purge_removes_old_finished_jobs_and_keeps_failed_ones(

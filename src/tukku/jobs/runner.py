@@ -18,7 +18,7 @@ import time
 import traceback
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -90,6 +90,7 @@ class Worker:
         self._current: int | None = None
         self._current_lock = threading.Lock()
         self._last_tick = 0.0
+        self._next_run: datetime | None = None
 
     def wake(self) -> None:
         """Look for work now instead of at the next poll (called after a commit enqueues jobs)."""
@@ -145,7 +146,13 @@ class Worker:
         )
 
     def claim(self) -> Claimed | None:
-        """Take the lease of the oldest due job nobody holds, atomically among all workers."""
+        """Take the lease of the oldest due job nobody holds, atomically among all workers.
+
+        An idle poll only reads: the claim itself, a write (SQLite's write lock, which every
+        request that writes waits for), is made only when some job is due."""
+        with self.db.unit_of_work(write=False) as session:
+            if session.scalar(select(Job.id).where(self._eligible()).limit(1)) is None:
+                return None
         with self.db.unit_of_work() as session:
             candidate = select(Job.id).where(self._eligible()).order_by(Job.due_at, Job.id).limit(1)
             if self.db.dialect == "postgresql":
@@ -303,9 +310,15 @@ class Worker:
     # -- periodic tasks ---------------------------------------------------------------------
 
     def tick_schedule(self) -> None:
-        """Enqueue every periodic occurrence due by now, once each, whichever worker gets there."""
+        """Enqueue every periodic occurrence due by now, once each, whichever worker gets there.
+
+        Schedules only move forward, so nothing is due before the earliest next run this worker
+        last saw: the polls until then cost no statement, and no write lock."""
         self._last_tick = time.monotonic()
         now = self.clock.now()
+        if self._next_run is not None and now < self._next_run:
+            return
+        next_runs: list[datetime] = []
         for task in registry.periodic_tasks():
             with self.db.unit_of_work() as session:
                 query = select(JobSchedule).where(JobSchedule.name == task.name)
@@ -313,11 +326,13 @@ class Worker:
                     query = query.with_for_update(skip_locked=True)
                 schedule = session.scalars(query).first()
                 if schedule is None:
-                    insert_ignoring_conflicts(
+                    added = insert_ignoring_conflicts(
                         session,
                         JobSchedule.__table__,
                         {"name": task.name, "next_run_at": task.next_after(now)},
                     )
+                    # Not added: another worker holds the row now; look again at the next poll.
+                    next_runs.append(task.next_after(now) if added else now)
                     continue
                 if task.coalesce and schedule.next_run_at <= now:
                     schedule.next_run_at = task.next_after(now) - task.every
@@ -331,3 +346,5 @@ class Worker:
                         dedupe_key=f"{task.name}@{iso(when)}",
                     )
                     schedule.next_run_at = task.next_after(when)
+                next_runs.append(schedule.next_run_at)
+        self._next_run = min(next_runs, default=None)
