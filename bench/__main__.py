@@ -4,6 +4,8 @@ the same run and issue 9's targets, and save them as JSON under bench/results/.
 BENCH_SECONDS (default 10) is the length of each wrk figure; BENCH_SCALE (default 1) scales the
 counts (the bulk subscriber load, the customers provisioned end to end, the prechecks screened,
 the billing report's subscribers). `BENCH_SECONDS=2 BENCH_SCALE=0.1` is a quick check.
+BENCH_ONLY (default all) names the parts to run, comma-separated: api, customers, screening,
+billing.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bench.provisioning import customer_throughput
 from bench.report import BOTH, Row, row, table, targets
 
 RESULTS = Path(__file__).parent / "results"
+PARTS = ("api", "customers", "screening", "billing")
 
 
 def _progress(message: str) -> None:
@@ -33,33 +36,45 @@ def _progress(message: str) -> None:
 def main() -> None:
     """Run the benchmarks and report them."""
     scale = float(os.environ.get("BENCH_SCALE", "1"))
+    parts = set(os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(","))
+    if unknown := parts - set(PARTS):
+        sys.exit(f"BENCH_ONLY: unknown part(s) {', '.join(sorted(unknown))}; choose from {PARTS}")
     seconds = float(os.environ.get("BENCH_SECONDS", "10"))
     require_wrk()
     bulk = max(1, round(api.BULK * scale))
     goals = targets(bulk)
     load_before = os.getloadavg()
     rows: list[Row] = []
-    for backend in BOTH:
+    for backend in BOTH if "api" in parts else ():
         _progress(f"API figures on {backend}")
         figures = api.api_figures(backend, seconds, bulk)
         bare = {f.connections: f for f in figures if f.name == api.BARE}
         for f in figures:
             measured_by_wrk = f.name not in (api.BARE, api.bulk_name(bulk, api.LISTED))
             rows.append(row(f, ("bare", bare[f.connections]) if measured_by_wrk else None, goals))
-    _progress("customers end to end")
-    customers = max(10, round(300 * scale))
-    rows.append(row(customer_throughput("sqlite", 1, customers), None, goals))
-    one = customer_throughput("postgresql", 1, customers)
-    rows += [
-        row(one, None, goals),
-        row(customer_throughput("postgresql", 2, customers), ("1 worker", one), goals),
-    ]
-    _progress("screening")
-    with tempfile.TemporaryDirectory() as scratch:
-        unscreened, screened = screening.precheck_figures(round(1000 * scale), Path(scratch))
-    rows += [row(unscreened, None, goals), row(screened, ("no list", unscreened), goals)]
-    _progress("billing")
-    billing_lines = billing.run(round(1_000_000 * scale))
+        _progress(f"API figures on {backend}, {api.PROCESSES} API processes")
+        one = {(f.name, f.connections): f for f in figures}
+        for f in api.multi_process_figures(backend, seconds, bulk, api.PROCESSES):
+            single = one[(f.name.rsplit(", ", 1)[0], f.connections)]
+            rows.append(row(f, ("1 process", single), goals))
+    if "customers" in parts:
+        _progress("customers end to end")
+        customers = max(10, round(300 * scale))
+        rows.append(row(customer_throughput("sqlite", 1, customers), None, goals))
+        one_worker = customer_throughput("postgresql", 1, customers)
+        rows += [
+            row(one_worker, None, goals),
+            row(customer_throughput("postgresql", 2, customers), ("1 worker", one_worker), goals),
+        ]
+    if "screening" in parts:
+        _progress("screening")
+        with tempfile.TemporaryDirectory() as scratch:
+            unscreened, screened = screening.precheck_figures(round(1000 * scale), Path(scratch))
+        rows += [row(unscreened, None, goals), row(screened, ("no list", unscreened), goals)]
+    billing_lines = []
+    if "billing" in parts:
+        _progress("billing")
+        billing_lines = billing.run(round(1_000_000 * scale))
     load_after = os.getloadavg()
     settings = {
         "BENCH_SECONDS": seconds,
@@ -73,6 +88,7 @@ def main() -> None:
         "load average before": load_before,
         "load average after": load_after,
     }
+    settings["parts"] = ",".join(p for p in PARTS if p in parts)
     for key, value in {**settings, **machine}.items():
         print(f"{key}: {value}")
     print()

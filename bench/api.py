@@ -13,7 +13,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -183,11 +183,12 @@ def _measure(
     token: str | None,
     db: Database | None,
     seconds: float,
+    connection_counts: tuple[int, ...] = CONNECTIONS,
 ) -> list[Figures]:
     """A warm-up at 16 connections, then one figure per connection count. With a database `db`,
     the worker finishes what each run queued before the next one, and POSTs are counted there."""
     runs = [("warm-up", max(CONNECTIONS), max(1.0, seconds / 5))]
-    runs += [(endpoint.name, connections, seconds) for connections in CONNECTIONS]
+    runs += [(endpoint.name, connections, seconds) for connections in connection_counts]
     figures = []
     for tag, (name, connections, duration) in enumerate(runs, start=1):
         # The run tag keeps the e-mails and extensions of POST subscriber unique between runs.
@@ -243,17 +244,40 @@ def _bulk(
 
 def api_figures(backend: str, seconds: float, bulk: int) -> list[Figures]:
     """The bare baseline, then every tukku endpoint, at 1 and 16 connections, then the bulk
-    load of `bulk` subscribers; all on `backend`."""
+    load of `bulk` subscribers; all on `backend`, with one API process."""
+    return _figures(backend, seconds, bulk, processes=1)
+
+
+MULTI_PROCESS = (GET_CUSTOMER, POST_SUBSCRIBER)
+PROCESSES = 2  # API processes of the multi-process figures: one per core here
+
+
+def processes_name(name: str, processes: int) -> str:
+    """The label of a figure measured with `processes` API processes."""
+    return f"{name}, {processes} processes"
+
+
+def multi_process_figures(backend: str, seconds: float, bulk: int, processes: int) -> list[Figures]:
+    """GET customer and POST subscriber at 16 connections, then the bulk load, served by
+    `tukku serve --workers <processes>` (API processes sharing the port, jobs in one more)."""
+    figures = _figures(backend, seconds, bulk, processes=processes)
+    return [replace(f, name=processes_name(f.name, processes)) for f in figures]
+
+
+def _figures(backend: str, seconds: float, bulk: int, *, processes: int) -> list[Figures]:
     with database(backend) as url:
         created = partner(url)
         token = created["token"]
-        with bare_server() as bare:
-            # bare_server() has checked its answer already.
-            baseline = Endpoint(BARE, CUSTOMER_PATH, lambda: None)
-            figures = _measure(baseline, backend, bare, None, None, seconds)
+        figures: list[Figures] = []
+        if processes == 1:
+            with bare_server() as bare:
+                # bare_server() has checked its answer already.
+                baseline = Endpoint(BARE, CUSTOMER_PATH, lambda: None)
+                figures = _measure(baseline, backend, bare, None, None, seconds)
         db = Database(url)
+        extra = ("--workers", str(processes)) if processes > 1 else ()
         with (
-            server(url) as base,
+            server(url, *extra) as base,
             httpx.Client(
                 base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
             ) as client,
@@ -268,9 +292,12 @@ def api_figures(backend: str, seconds: float, bulk: int) -> list[Figures]:
                 moved.append((_expect(client.post(SUBSCRIBERS, json=body), 200)["id"], 200_000 + n))
             updated.write_text("".join(f"{id_} {extension}\n" for id_, extension in moved))
             drain(db)
+            counts = CONNECTIONS if processes == 1 else (max(CONNECTIONS),)
             for endpoint in _endpoints(client, customer_id, updated, moved[0]):
+                if processes > 1 and endpoint.name not in MULTI_PROCESS:
+                    continue
                 endpoint.probe()
-                figures += _measure(endpoint, backend, base, token, db, seconds)
+                figures += _measure(endpoint, backend, base, token, db, seconds, counts)
             figures.append(_bulk(backend, base, token, db, customers, bulk))
         db.dispose()
     return figures

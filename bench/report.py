@@ -33,6 +33,11 @@ def targets(bulk: int) -> list[Target]:
         Target(api.GET_CUSTOMER, ("postgresql",), min_ratio=0.40, max_p99_ms=50),
         Target(api.POST_SUBSCRIBER, BOTH, min_ratio=0.25, max_p99_ms=50),
         Target(api.bulk_name(bulk, api.LISTED), BOTH, max_seconds=30 * bulk / api.BULK),
+        Target(
+            api.processes_name(api.bulk_name(bulk, api.LISTED), api.PROCESSES),
+            BOTH,
+            max_seconds=30 * bulk / api.BULK,
+        ),
         Target(TWO_WORKERS, ("postgresql",), min_ratio=1.7),
     ]
 

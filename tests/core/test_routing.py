@@ -7,12 +7,14 @@ from __future__ import annotations
 import inspect
 import threading
 from collections.abc import Iterator
+from typing import Annotated
 
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from tukku.app import routers
 from tukku.core.db import Database, raise_signal
@@ -89,3 +91,17 @@ def test_an_async_endpoint_with_a_unit_of_work_is_refused() -> None:
     # Nothing would end its unit of work, so its writes would silently never be committed.
     with pytest.raises(TypeError, match="plain def"):
         router.add_api_route("/sneaky", sneaky, methods=["POST"])
+
+
+def _remember(session: DbSession) -> Session:
+    return session
+
+
+def _hidden(remembered: Annotated[Session, Depends(_remember)]) -> None:
+    remembered.execute(text("SELECT 1"))
+
+
+def test_a_unit_of_work_only_a_dependency_takes_is_refused() -> None:
+    # The route ends the units of work its endpoint takes; this one it would never see.
+    with pytest.raises(TypeError, match="take its unit of work itself"):
+        api_router().add_api_route("/hidden", _hidden, methods=["POST"])

@@ -49,9 +49,12 @@ class OneHopRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         plain = inspect.isfunction(endpoint) and not inspect.iscoroutinefunction(endpoint)
         super().__init__(path, _in_one_hop(endpoint) if plain else endpoint, **kwargs)
+        # Otherwise nothing would end the unit of work: its writes would never be committed.
         if not plain and _uses_unit_of_work(self.dependant):
-            # Nothing would end its unit of work: its writes would never be committed.
             raise TypeError(f"{path}: an endpoint with a unit of work must be a plain def")
+        for sub in self.dependant.dependencies:
+            if sub.call not in UNIT_OF_WORK_DEPENDENCIES and _uses_unit_of_work(sub):
+                raise TypeError(f"{path}: the endpoint must take its unit of work itself")
 
 
 def _uses_unit_of_work(dependant: Dependant) -> bool:
