@@ -39,6 +39,7 @@ from tukku.identity.service import IDENTITY_CHANGED, link_secret
 from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
 from tukku.partners import api as partners_api
+from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import security as portal_security
 from tukku.portal import sign_in as portal_sign_in
@@ -120,9 +121,9 @@ def create_app(
     app.state.drainer = make_worker(db, clock, settings, name="sandbox-drain", backends=backends)
     app.state.token_cache = cache = TokenCache(settings.auth_cache_seconds)
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
-    portal_security.install(app)
     _add_middleware(app, settings, listen_url)
     install_error_handlers(app, authentication_gate)
+    portal_security.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Health probes first: routes are matched in order, and probes come often.
     _add_health(app, db)
@@ -153,6 +154,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         compliance_api.router,
         portal_home.router,
         portal_sign_in.router,
+        portal_customers.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 

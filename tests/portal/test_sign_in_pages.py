@@ -6,45 +6,22 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import Partner
+from tests.portal.pages import GOOD, csrf_of, give_password, sign_in
 from tukku.app import create_app
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
-from tukku.identity import service
 from tukku.mail.models import MailMessage
-
-GOOD = "correct horse battery staple"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def _csrf(page: httpx.Response) -> str:
-    found = CSRF.search(page.text)
-    assert found, page.text[:500]
-    return found.group(1)
-
-
-def _with_password(db: Database, clock: ManualClock, email: str) -> None:
-    with db.unit_of_work() as session:
-        user = service.find_user_by_email(session, email)
-        assert user is not None
-        service.set_password(session, user=user, password=GOOD, now=clock.now())
-
-
-def _sign_in(client: TestClient, email: str, password: str = GOOD, **extra: str) -> httpx.Response:
-    form = client.get("/portal/sign-in")
-    data = {"email": email, "password": password, "csrf": _csrf(form), **extra}
-    return client.post("/portal/sign-in", data=data, follow_redirects=False)
 
 
 @pytest.fixture
 def admin(app_client: TestClient, db: Database, clock: ManualClock, partner: Partner) -> str:
-    _with_password(db, clock, partner.admin_email)
+    give_password(db, clock, partner.admin_email)
     return partner.admin_email
 
 
@@ -54,7 +31,7 @@ def test_a_page_needs_a_session_and_signing_in_leads_back_to_it(
     away = app_client.get("/portal/account", follow_redirects=False)
     assert away.status_code == 303
     assert away.headers["location"] == "/portal/sign-in?next=/portal/account"
-    signed_in = _sign_in(app_client, admin, next="/portal/account")
+    signed_in = sign_in(app_client, admin, next="/portal/account")
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/portal/account"
     cookie = signed_in.headers["set-cookie"]
@@ -68,15 +45,15 @@ def test_a_page_needs_a_session_and_signing_in_leads_back_to_it(
 
 def test_next_never_leads_to_another_site(app_client: TestClient, admin: str) -> None:
     for target in ("https://evil.example/", "//evil.example/portal", "/v1/wholesale/customers"):
-        response = _sign_in(app_client, admin, next=target)
+        response = sign_in(app_client, admin, next=target)
         assert response.headers["location"] == "/portal/"
 
 
 def test_a_wrong_password_says_so_without_telling_whether_the_account_exists(
     app_client: TestClient, admin: str
 ) -> None:
-    wrong = _sign_in(app_client, admin, "not my password at all")
-    unknown = _sign_in(app_client, "nobody@example.test", "not my password at all")
+    wrong = sign_in(app_client, admin, "not my password at all")
+    unknown = sign_in(app_client, "nobody@example.test", "not my password at all")
     assert wrong.status_code == unknown.status_code == 401
     assert "The e-mail address or the password is wrong." in wrong.text
     assert "tukku_session" not in wrong.headers.get("set-cookie", "")
@@ -85,8 +62,8 @@ def test_a_wrong_password_says_so_without_telling_whether_the_account_exists(
 
 def test_the_sixth_guess_is_throttled_with_retry_after(app_client: TestClient, admin: str) -> None:
     for n in range(5):
-        assert _sign_in(app_client, admin, f"guess number {n}").status_code == 401
-    throttled = _sign_in(app_client, admin, GOOD)
+        assert sign_in(app_client, admin, f"guess number {n}").status_code == 401
+    throttled = sign_in(app_client, admin, GOOD)
     assert throttled.status_code == 429
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60
     assert "Too many failed sign-ins" in throttled.text
@@ -103,7 +80,7 @@ def test_a_form_without_its_csrf_token_is_refused(app_client: TestClient, admin:
         assert "tukku_session" not in refused.headers.get("set-cookie", "")
     # A token taken from another browser's page does not work with this browser's cookies.
     with TestClient(app_client.app, base_url="http://tukku.test") as other:
-        foreign = _csrf(other.get("/portal/sign-in"))
+        foreign = csrf_of(other.get("/portal/sign-in"))
     refused = app_client.post(
         "/portal/sign-in", data={**data, "csrf": foreign}, follow_redirects=False
     )
@@ -126,10 +103,10 @@ def test_pages_carry_the_security_headers_and_are_not_cached(app_client: TestCli
 
 
 def test_signing_out_ends_the_session(app_client: TestClient, admin: str) -> None:
-    _sign_in(app_client, admin)
+    sign_in(app_client, admin)
     home = app_client.get("/portal/")
     assert home.status_code == 200
-    out = app_client.post("/portal/sign-out", data={"csrf": _csrf(home)}, follow_redirects=False)
+    out = app_client.post("/portal/sign-out", data={"csrf": csrf_of(home)}, follow_redirects=False)
     assert out.headers["location"] == "/portal/sign-in?done=signed-out"
     assert app_client.get("/portal/", follow_redirects=False).status_code == 303
 
@@ -138,17 +115,17 @@ def test_sign_out_everywhere_ends_the_other_browsers_sessions(
     app_client: TestClient, admin: str
 ) -> None:
     with TestClient(app_client.app, base_url="http://tukku.test") as laptop:
-        _sign_in(laptop, admin)
-        _sign_in(app_client, admin)
+        sign_in(laptop, admin)
+        sign_in(app_client, admin)
         account = app_client.get("/portal/account")
         assert account.text.count("<tr>") == 3  # the header row and two sessions
-        app_client.post("/portal/account/sign-out-everywhere", data={"csrf": _csrf(account)})
+        app_client.post("/portal/account/sign-out-everywhere", data={"csrf": csrf_of(account)})
         assert laptop.get("/portal/", follow_redirects=False).status_code == 303
         assert app_client.get("/portal/").status_code == 200
 
 
 def test_an_idle_session_ends(app_client: TestClient, admin: str, clock: ManualClock) -> None:
-    _sign_in(app_client, admin)
+    sign_in(app_client, admin)
     clock.advance(timedelta(minutes=31))
     assert app_client.get("/portal/", follow_redirects=False).status_code == 303
 
@@ -164,7 +141,7 @@ def test_forgot_password_mails_a_link_that_sets_the_password_once(
     form = app_client.get("/portal/forgot-password")
     for email in (partner.admin_email, "nobody@example.test"):
         sent = app_client.post(
-            "/portal/forgot-password", data={"email": email, "csrf": _csrf(form)}
+            "/portal/forgot-password", data={"email": email, "csrf": csrf_of(form)}
         )
         assert sent.status_code == 200
         assert f"If an account uses {email}" in sent.text
@@ -175,17 +152,17 @@ def test_forgot_password_mails_a_link_that_sets_the_password_once(
     page = app_client.get(link.group(1))
     assert page.status_code == 200
     weak = app_client.post(
-        link.group(1), data={"password": "password", "confirm": "password", "csrf": _csrf(page)}
+        link.group(1), data={"password": "password", "confirm": "password", "csrf": csrf_of(page)}
     )
     assert weak.status_code == 400
     assert "at least 12 characters" in weak.text
     done = app_client.post(
         link.group(1),
-        data={"password": GOOD, "confirm": GOOD, "csrf": _csrf(page)},
+        data={"password": GOOD, "confirm": GOOD, "csrf": csrf_of(page)},
         follow_redirects=False,
     )
     assert done.headers["location"] == "/portal/sign-in?done=password-set"
-    assert _sign_in(app_client, partner.admin_email).status_code == 303
+    assert sign_in(app_client, partner.admin_email).status_code == 303
     assert app_client.get(link.group(1)).status_code == 400
 
 
@@ -196,7 +173,7 @@ def test_reset_links_use_the_configured_base_url_not_the_host_header(
     with TestClient(app, base_url="http://attacker.example") as client:
         form = client.get("/portal/forgot-password")
         client.post(
-            "/portal/forgot-password", data={"email": partner.admin_email, "csrf": _csrf(form)}
+            "/portal/forgot-password", data={"email": partner.admin_email, "csrf": csrf_of(form)}
         )
     (body,) = _outbox(db, partner.admin_email)
     assert "http://tukku.test/portal/set-password/" in body

@@ -3,10 +3,13 @@ leaking their URLs, and the answers to requests without a session or a CSRF toke
 
 from __future__ import annotations
 
+import inspect
+
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tukku.core.errors import DomainError
 from tukku.portal.auth import CsrfRefused, SignInRequired, sign_in_url
 from tukku.web.templating import templates
 
@@ -57,8 +60,20 @@ class PortalHeaders:
 
 
 def install(app: FastAPI) -> None:
-    """The portal's headers and its answers to a missing session or CSRF token."""
+    """The portal's headers, its answers to a missing session or CSRF token, and its pages for
+    a refusal (403), an unknown resource (404) and other domain errors, where the API answers
+    with its JSON error body (install after the API's error handlers)."""
     app.add_middleware(PortalHeaders)
+    api_answer = app.exception_handlers[DomainError]
+
+    async def on_domain_error(request: Request, exc: Exception) -> Response:
+        if not request.url.path.startswith("/portal"):
+            answer = api_answer(request, exc)
+            return await answer if inspect.isawaitable(answer) else answer
+        assert isinstance(exc, DomainError)
+        titles = {403: "Not allowed", 404: "Not found"}
+        context = {"title": titles.get(exc.status, "That did not work"), "message": exc.message}
+        return templates.TemplateResponse(request, "portal/message.html", context, exc.status)
 
     async def on_sign_in_required(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SignInRequired)
@@ -77,3 +92,4 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(SignInRequired, on_sign_in_required)
     app.add_exception_handler(CsrfRefused, on_csrf_refused)
+    app.add_exception_handler(DomainError, on_domain_error)
