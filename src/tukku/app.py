@@ -43,6 +43,7 @@ from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import security as portal_security
 from tukku.portal import sign_in as portal_sign_in
+from tukku.portal import templates as portal_templates
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
 from tukku.subscribers import api as subscribers_api
@@ -155,6 +156,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_home.router,
         portal_sign_in.router,
         portal_customers.router,
+        portal_templates.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 
