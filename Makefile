@@ -55,4 +55,4 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis test-output

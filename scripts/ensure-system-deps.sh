@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs from Debian when missing: PostgreSQL server binaries, jq, curl.
+# Installs what the test suite needs from Debian when missing: PostgreSQL server binaries, jq, curl,
+# and Chromium for the browser tests (tests/browser; Playwright drives Debian's build, as its own
+# browser downloads are not used).
 # Idempotent; uses apt-get as root, or sudo when available.
 set -euo pipefail
 
 need=()
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi

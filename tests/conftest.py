@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,14 +52,14 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
-    """A fresh, migrated database for one test, on each backend in turn."""
-    if request.param == "sqlite":
-        path = tmp_path / "tukku.db"
-        shutil.copy(sqlite_template, path)
+@contextmanager
+def fresh_database(request: pytest.FixtureRequest, backend: str, directory: Path) -> Iterator[str]:
+    """A fresh, migrated database on `backend`: a copy of the SQLite template in `directory`, or
+    a PostgreSQL database made from the cluster's template and dropped afterwards. For fixtures
+    of any scope (a session-wide server's database as well as one test's)."""
+    if backend == "sqlite":
+        path = directory / "tukku.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
@@ -66,6 +67,13 @@ def database_url(
     cluster.execute(f"CREATE DATABASE {name} TEMPLATE tukku_template STRATEGY FILE_COPY")
     yield cluster.url(name)
     cluster.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database for one test, on each backend in turn."""
+    with fresh_database(request, request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from tukku import __version__
@@ -38,10 +39,17 @@ from tukku.identity.service import IDENTITY_CHANGED, link_secret
 from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
 from tukku.partners import api as partners_api
+from tukku.portal import audit as portal_audit
+from tukku.portal import customers as portal_customers
+from tukku.portal import home as portal_home
+from tukku.portal import security as portal_security
+from tukku.portal import sign_in as portal_sign_in
+from tukku.portal import templates as portal_templates
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
 from tukku.subscribers import api as subscribers_api
 from tukku.subscribers import pages as subscribers_pages
+from tukku.web.templating import STATIC_DIR
 from tukku.worker import make_worker
 
 log = logging.getLogger("tukku.app")
@@ -117,6 +125,8 @@ def create_app(
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
     _add_middleware(app, settings, listen_url)
     install_error_handlers(app, authentication_gate)
+    portal_security.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Health probes first: routes are matched in order, and probes come often.
     _add_health(app, db)
     for router in routers(settings):
@@ -144,6 +154,11 @@ def routers(settings: Settings) -> list[APIRouter]:
         audit_api.partner_router,
         audit_api.ops_router,
         compliance_api.router,
+        portal_home.router,
+        portal_sign_in.router,
+        portal_customers.router,
+        portal_templates.router,
+        portal_audit.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 

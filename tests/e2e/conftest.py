@@ -38,20 +38,25 @@ def run_dir() -> Path:
     return path
 
 
-def tukku(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
-    """Run the `tukku` command (in `cwd`, by default `run_dir()`) and return its stdout."""
-    result = run_tukku(*args, env=env, cwd=cwd)
+def tukku(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
+) -> str:
+    """Run the `tukku` command (in `cwd`, by default `run_dir()`), given `stdin` if any, and
+    return its stdout."""
+    result = run_tukku(*args, env=env, cwd=cwd, stdin=stdin)
     result.check_returncode()
     return result.stdout
 
 
 def run_tukku(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the `tukku` command (in `cwd`, by default `run_dir()`), whatever its exit status."""
+    """Run the `tukku` command (in `cwd`, by default `run_dir()`, given `stdin` if any),
+    whatever its exit status."""
     return subprocess.run(
         [sys.executable, "-m", "tukku", *args],
         check=False,
+        input=stdin,
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -137,3 +137,14 @@ def _write(path: Path, tokens: dict[str, str]) -> None:
     with os.fdopen(fd, "w") as handle:
         json.dump(tokens, handle)
     path.chmod(0o600)
+
+
+def demo_password_link(session: Session, *, now: datetime, lifetime: timedelta) -> str | None:
+    """A set-password token for the demo partner's administrator while it has no password
+    (each start replaces the last); None once it has one (it signs in with that)."""
+    admin = identity.find_user_by_email(session, DEMO_ADMIN_EMAIL)
+    if admin is None or admin.password_hash is not None:
+        return None
+    return identity.issue_password_link(
+        session, user=admin, purpose=identity.INVITE, now=now, lifetime=lifetime
+    )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,9 +12,11 @@ import typer
 import uvicorn
 from sqlalchemy.engine import make_url
 
+from tukku.accounts.access import SET_PASSWORD_PATH
 from tukku.cli.common import DatabaseUrl, Sandbox, console, require_current_schema, settings_for
-from tukku.cli.demo import ensure_demo
+from tukku.cli.demo import DEMO_ADMIN_EMAIL, demo_password_link, ensure_demo
 from tukku.cli.processes import JobWorkerProcess, job_worker_environment, run_processes
+from tukku.core.clock import real_now
 from tukku.core.logging import configure_logging
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso_or_none
@@ -101,6 +104,9 @@ def serve(
                 tokens_file=Path(settings.demo_tokens_file),
                 lifetime_days=settings.token_lifetime_days,
             )
+            link = demo_password_link(
+                session, now=real_now(), lifetime=timedelta(days=settings.invite_link_days)
+            )
         kept = f"kept in {settings.demo_tokens_file}" if access.reused else "new"
         lines += [
             f"demo partner      {access.partner_org_id}",
@@ -110,6 +116,13 @@ def serve(
             f"tokens            {kept}; expire {iso_or_none(access.expires_at) or 'never'}; "
             "revoke with `tukku tokens revoke`",
             f'Try:  curl -H "Authorization: Bearer <partner token>" {base}/v1/wholesale/customers',
+            f"portal            {base}/portal/",
+            f"demo sign-in      {DEMO_ADMIN_EMAIL}, "
+            + (
+                f"after choosing a password at {base}{SET_PASSWORD_PATH}{link} (works once)"
+                if link
+                else "with the password chosen for it (forgot it? `tukku users set-password`)"
+            ),
         ]
     console.rule("tukku is starting")
     for line in lines:

@@ -44,7 +44,11 @@ class Codes:
     SUB_PARTNER_NOT_FOUND = Code(1015, 404, "No sub-partner of yours has this organization ID.")
     SUB_PARTNER_SUSPENDED = Code(1016, 403, "The sub-partner is suspended: it can only delete.")
     ONE_LEVEL_ONLY = Code(1017, 403, "Sub-partners cannot have sub-partners of their own.")
+    SIGN_IN_FAILED = Code(1018, 401, "The e-mail address or the password is wrong.")
+    SIGN_IN_THROTTLED = Code(1019, 429, "Too many failed sign-ins; wait the time Retry-After says.")
     CONFLICT = Code(1020, 409, "The request conflicts with the current state of a resource.")
+    PASSWORD_REJECTED = Code(1021, 400, "The new password does not meet the password rules.")
+    LINK_INVALID = Code(1022, 400, "The link is unknown, already used or expired.")
     INTERNAL = Code(1500, 500, "Unexpected server error; retry later, quoting the tracking ID.")
 
     # Onboarding templates
@@ -157,6 +161,7 @@ class DomainError(Exception):
     problems: list[Problem]
     message: str = ""
     status: int = field(default=0)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -211,6 +216,14 @@ class Unauthorized(DomainError):
 
     def __init__(self, reason: str = "missing or invalid access token"):
         super().__init__([Problem(Codes.UNAUTHORIZED, reason)])
+
+
+class Throttled(DomainError):
+    """Too many attempts (429): try again after `retry_after` seconds (sent as `Retry-After`)."""
+
+    def __init__(self, reason: str, retry_after: int, code: Code = Codes.SIGN_IN_THROTTLED):
+        super().__init__([Problem(code, reason)], headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
 
 
 def invalid_all(problems: list[Problem], message: str | None = None) -> DomainError:

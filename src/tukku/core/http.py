@@ -297,7 +297,7 @@ def install_error_handlers(app: FastAPI, gate: Gate) -> None:
 
     async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DomainError)
-        return error_response(request, exc.status, exc.message, exc.problems)
+        return error_response(request, exc.status, exc.message, exc.problems, exc.headers)
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -100,6 +100,19 @@ class Settings(BaseSettings):
 
     mail_from: str = "tukku <no-reply@tukku.test>"
 
+    portal_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A portal session unused this long ends."
+    )
+    portal_session_hours: int = Field(
+        default=12, ge=1, le=24 * 30, description="A portal session ends this long after sign-in."
+    )
+    invite_link_days: int = Field(
+        default=7, ge=1, le=30, description="How long an invitation's set-password link works."
+    )
+    reset_link_minutes: int = Field(
+        default=60, ge=5, le=24 * 60, description="How long a password-reset link works."
+    )
+
     web_workers: int = Field(
         default=1,
         ge=1,

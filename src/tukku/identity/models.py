@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tukku.core.db import Base, str_enum
+from tukku.core.db import Base, SeqType, str_enum
 from tukku.identity.rules import OrgKind
 
 
@@ -52,6 +52,9 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="active")
     created_at: Mapped[datetime]
+    # Argon2id (`identity.passwords`); None: the user cannot sign in to the portals with one.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None]
 
 
 class RoleAssignment(Base):
@@ -93,3 +96,47 @@ class SigningKey(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
+
+
+class WebSession(Base):
+    """A portal sign-in: the browser's cookie holds a random secret, the table its SHA-256, so
+    that reading the table gives no one a session. It ends when revoked, idle too long (since
+    `last_seen_at`) or at `expires_at`, however active."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class SignInFailure(Base):
+    """A failed portal sign-in, counted against the account and the address it came from
+    (`subject` is `account:<e-mail>` or `address:<ip>`) to slow down password guessing."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(400))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_sign_in_failures_subject_at", "subject", "at"),)
+
+
+class PasswordLink(Base):
+    """A single-use link to set a password (an invitation's or a reset's): the e-mail holds a
+    random token, the table its SHA-256; it is spent at `used_at` or dead after `expires_at`."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

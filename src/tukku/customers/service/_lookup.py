@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, false, func, select
+from sqlalchemy import Select, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from tukku.core.errors import Codes, NotFound
@@ -152,6 +152,8 @@ class CustomerFilters:
     external_id: str | None = None
     org_id: str | None = None
     statuses: tuple[str, ...] = ()
+    # The portal's search box: part of the name (any case) or the whole externalId.
+    search: str | None = None
 
 
 def list_(
@@ -172,6 +174,13 @@ def list_(
         query = query.where(Customer.org_id == filters.org_id)
     if filters.statuses:
         query = query.where(Customer.status.in_(filters.statuses))
+    if filters.search:
+        query = query.where(
+            or_(
+                Customer.name.icontains(filters.search, autoescape=True),
+                Customer.external_id == filters.search,
+            )
+        )
     query = query.order_by(Customer.created_at, Customer.seq)
     return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
 

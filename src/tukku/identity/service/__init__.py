@@ -1,10 +1,10 @@
 """Use cases of identity: organizations, users, roles, tokens, authentication.
 
 A package of private modules (organizations, organizations entering and leaving wholesale,
-roles, tokens, users, signing keys); callers import the package, `from tukku.identity import
-service`, and use the names re-exported here. Other domains change identity's rows only through
-these functions, which raise the security events and clear the cached principals a change calls
-for.
+roles, tokens, users, signing keys, portal sign-in); callers import the package, `from
+tukku.identity import service`, and use the names re-exported here. Other domains change
+identity's rows only through these functions, which raise the security events and clear the
+cached principals a change calls for.
 """
 
 from tukku.identity.service._keys import link_secret as link_secret
@@ -22,6 +22,21 @@ from tukku.identity.service._roles import first_admin as first_admin
 from tukku.identity.service._roles import grantable_for as grantable_for
 from tukku.identity.service._roles import org_has_role as org_has_role
 from tukku.identity.service._roles import roles_of as roles_of
+from tukku.identity.service._sign_in import INVITE as INVITE
+from tukku.identity.service._sign_in import RESET as RESET
+from tukku.identity.service._sign_in import SessionUser as SessionUser
+from tukku.identity.service._sign_in import SignIn as SignIn
+from tukku.identity.service._sign_in import end_session as end_session
+from tukku.identity.service._sign_in import end_sessions_of as end_sessions_of
+from tukku.identity.service._sign_in import forget_failures as forget_failures
+from tukku.identity.service._sign_in import issue_password_link as issue_password_link
+from tukku.identity.service._sign_in import open_session as open_session
+from tukku.identity.service._sign_in import password_link_user as password_link_user
+from tukku.identity.service._sign_in import redeem_password_link as redeem_password_link
+from tukku.identity.service._sign_in import session_user as session_user
+from tukku.identity.service._sign_in import sessions_of as sessions_of
+from tukku.identity.service._sign_in import set_password as set_password
+from tukku.identity.service._sign_in import sign_in as sign_in
 from tukku.identity.service._tokens import SHOWN_PREFIX_LENGTH as SHOWN_PREFIX_LENGTH
 from tukku.identity.service._tokens import TOKEN_PREFIX as TOKEN_PREFIX
 from tukku.identity.service._tokens import Authenticated as Authenticated

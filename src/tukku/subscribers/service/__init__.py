@@ -19,7 +19,7 @@ from tukku.subscribers.service._consent import resend_consent as resend_consent
 from tukku.subscribers.service._lookup import SubscriberFilters as SubscriberFilters
 from tukku.subscribers.service._lookup import active_in_org as active_in_org
 from tukku.subscribers.service._lookup import active_of_user as active_of_user
-from tukku.subscribers.service._lookup import count_holding
+from tukku.subscribers.service._lookup import count_holding as count_holding
 from tukku.subscribers.service._lookup import external_id_of as external_id_of
 from tukku.subscribers.service._lookup import get_or_404 as get_or_404
 from tukku.subscribers.service._lookup import list_ as list_

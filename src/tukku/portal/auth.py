@@ -1,0 +1,161 @@
+"""Who is signed in to the portal, and the CSRF check of every form.
+
+The browser holds a random session secret in an `HttpOnly`, `SameSite=Lax` cookie (`Secure`
+when the public base URL is HTTPS); `identity` keeps only its hash. A page gets the signed-in
+user from `PortalUserDep`, which sends anyone else to the sign-in page, and acts through the
+same `Actor` as the API (`identity.actor.own`), so a page can never show or change what the
+API would refuse.
+
+Every form carries a CSRF token: a signature (itsdangerous) of a hash of the browser's session
+cookie, or, before sign-in, of a random pre-session cookie. A POST whose token does not match
+its cookies is refused (403) before anything else happens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from itsdangerous import BadSignature, Signer
+from starlette.concurrency import run_in_threadpool
+
+from tukku.core.clock import Clock
+from tukku.core.db import Database
+from tukku.core.settings import Settings
+from tukku.identity import actor as actors
+from tukku.identity import service as identity
+from tukku.identity.actor import Actor
+from tukku.identity.principal import Principal
+
+SESSION_COOKIE = "tukku_session"
+PRE_SESSION_COOKIE = "tukku_pre"
+CSRF_FIELD = "csrf"
+SIGN_IN_PATH = "/portal/sign-in"
+
+
+class SignInRequired(Exception):
+    """No live portal session: the page answers with a redirect to the sign-in page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class CsrfRefused(Exception):
+    """A form posted without the CSRF token of its own browser session (403)."""
+
+
+@dataclass(frozen=True)
+class PortalUser:
+    """The signed-in user of a page: the API's `Principal`, the user's name and e-mail, the
+    stored ID of the session (to sign it out) and the CSRF token its forms carry."""
+
+    principal: Principal
+    email: str
+    name: str
+    session_id: str
+    csrf: str
+
+    @property
+    def actor(self) -> Actor:
+        """The user acting for its own organization, as the API's `acting` gives it."""
+        return actors.own(self.principal)
+
+
+def sign_in_url(next_path: str) -> str:
+    """The sign-in page, coming back to `next_path` (a path of this site) afterwards."""
+    return f"{SIGN_IN_PATH}?next={quote(safe_next(next_path), safe='/')}"
+
+
+def safe_next(next_path: str | None) -> str:
+    """`next_path` if it is a path of the portal; the portal's home otherwise (never another
+    site: `//evil.example` and `https://…` are refused)."""
+    if next_path and next_path.startswith("/portal") and not next_path.startswith("//"):
+        return next_path
+    return "/portal/"
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _signer(request: Request) -> Signer:
+    secret: str = request.app.state.link_secret
+    return Signer(secret, salt="tukku.portal.csrf")
+
+
+def _anchor(value: str) -> bytes:
+    return hashlib.sha256(value.encode()).hexdigest().encode()
+
+
+def csrf_token(request: Request, cookie_value: str) -> str:
+    """The CSRF token of forms shown to the browser holding `cookie_value` (its session or
+    pre-session cookie)."""
+    return _signer(request).get_signature(_anchor(cookie_value)).decode()
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Raise `CsrfRefused` unless `submitted` is the token of this browser's cookies."""
+    for name in (SESSION_COOKIE, PRE_SESSION_COOKIE):
+        value = request.cookies.get(name)
+        if value and submitted:
+            try:
+                if _signer(request).verify_signature(_anchor(value), submitted.encode()):
+                    return
+            except BadSignature:
+                continue
+    raise CsrfRefused
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, *, max_age: int | None
+) -> None:
+    """A cookie scripts cannot read, sent back only to this site's own pages and forms."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=(_settings(request).public_base_url or "").startswith("https://"),
+    )
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from (as uvicorn's trusted-proxy handling resolved it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def _look_up(request: Request, secret: str) -> identity.SessionUser | None:
+    db: Database = request.app.state.db
+    clock: Clock = request.app.state.wall_clock
+    idle = timedelta(minutes=_settings(request).portal_idle_minutes)
+    with db.unit_of_work() as session:
+        return identity.session_user(session, secret=secret, now=clock.now(), idle=idle)
+
+
+async def portal_user(request: Request) -> PortalUser:
+    """The signed-in user of this page request; `SignInRequired` for anyone else.
+
+    Looked up in a short unit of work of its own (it notes the session's use), before the
+    page's own unit of work starts.
+    """
+    secret = request.cookies.get(SESSION_COOKIE)
+    found = await run_in_threadpool(_look_up, request, secret) if secret else None
+    if found is None or secret is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(path)
+    user = found.user
+    name = " ".join(n for n in (user.first_name, user.last_name) if n) or user.email
+    return PortalUser(
+        found.principal, user.email, name, found.session_id, csrf_token(request, secret)
+    )
+
+
+PortalUserDep = Annotated[PortalUser, Depends(portal_user)]
