@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.identity import service
+from tukku.identity.rules import Role
 
 GOOD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -36,3 +37,12 @@ def sign_in(client: TestClient, email: str, password: str = GOOD, **extra: str) 
     form = client.get("/portal/sign-in")
     data = {"email": email, "password": password, "csrf": csrf_of(form), **extra}
     return client.post("/portal/sign-in", data=data, follow_redirects=False)
+
+
+def read_only_staff(db: Database, clock: ManualClock, org_id: str, email: str) -> None:
+    """A partner read-only user of `org_id` with the password `GOOD`."""
+    with db.unit_of_work() as session:
+        service.create_user(
+            session, org_id=org_id, email=email, roles=[Role.PARTNER_READ_ONLY], now=clock.now()
+        )
+    give_password(db, clock, email)

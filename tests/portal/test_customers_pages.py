@@ -9,13 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import Partner
-from tests.portal.pages import GOOD, csrf_of, give_password, sign_in
+from tests.portal.pages import GOOD, csrf_of, give_password, read_only_staff, sign_in
 from tests.support import customer_body, provision_customer
 from tukku.audit.models import AuditEvent
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
-from tukku.identity import service
-from tukku.identity.rules import Role
 
 
 @pytest.fixture
@@ -132,15 +130,7 @@ def test_read_only_staff_see_no_switch_and_cannot_post_one(
     app_client: TestClient, db: Database, clock: ManualClock, partner: Partner
 ) -> None:
     customer = provision_customer(app_client, partner)
-    with db.unit_of_work() as session:
-        service.create_user(
-            session,
-            org_id=partner.org_id,
-            email="viewer@acme.test",
-            roles=[Role.PARTNER_READ_ONLY],
-            now=clock.now(),
-        )
-    give_password(db, clock, "viewer@acme.test")
+    read_only_staff(db, clock, partner.org_id, "viewer@acme.test")
     assert sign_in(app_client, "viewer@acme.test", GOOD).status_code == 303
     page = app_client.get(f"/portal/customers/{customer['id']}")
     assert page.status_code == 200

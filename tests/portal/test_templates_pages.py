@@ -9,11 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner
-from tests.portal.pages import csrf_of, give_password, sign_in
+from tests.portal.pages import csrf_of, give_password, read_only_staff, sign_in
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
-from tukku.identity import service
-from tukku.identity.rules import Role
 
 TEMPLATES = "/v1/partner/onboardingTemplates"
 
@@ -83,15 +81,7 @@ def test_read_only_staff_can_neither_create_nor_retire(
 ) -> None:
     listed = app_client.get(TEMPLATES, headers=partner.headers).json()["items"]
     template_id = listed[0]["id"]
-    with db.unit_of_work() as session:
-        service.create_user(
-            session,
-            org_id=partner.org_id,
-            email="viewer@acme.test",
-            roles=[Role.PARTNER_READ_ONLY],
-            now=clock.now(),
-        )
-    give_password(db, clock, "viewer@acme.test")
+    read_only_staff(db, clock, partner.org_id, "viewer@acme.test")
     sign_in(app_client, "viewer@acme.test")
     assert "New template" not in app_client.get("/portal/templates").text
     assert app_client.get("/portal/templates/new").status_code == 403

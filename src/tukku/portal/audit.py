@@ -18,14 +18,11 @@ from tukku.core.pagination import PageRequest
 from tukku.core.routing import api_router
 from tukku.core.timefmt import instant_param
 from tukku.portal.auth import PortalUserDep
+from tukku.portal.forms import page_number
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal/audit", include_in_schema=False)
 PAGE_SIZE = 50
-
-
-def _page(number: str | None) -> int:
-    return int(number) if number and number.isdigit() and int(number) >= 1 else 1
 
 
 @router.get("", response_class=HTMLResponse)
@@ -51,7 +48,7 @@ def audit_log(
     filters = service.AuditFilters(
         action=action.strip() or None, target_id=target.strip() or None, **bounds
     )
-    number = _page(page)
+    number = page_number(page)
     window = PageRequest(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     rows = service.list_for_partner(session, actor=user.actor, filters=filters, page=window)
     own = service.own_people(session, user.actor)

@@ -17,17 +17,13 @@ from tukku.customers import service
 from tukku.customers.rules import Status
 from tukku.identity.permissions import Permission
 from tukku.portal.auth import PortalUserDep, check_csrf
+from tukku.portal.forms import page_number
 from tukku.subscribers import service as subscribers
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal/customers", include_in_schema=False)
 PAGE_SIZE = 25
 STATUSES = [s.value for s in Status if s is not Status.REMOVED]
-
-
-def _page(number: str | None) -> int:
-    """A page number from the query: a whole number from 1, anything else the first page."""
-    return int(number) if number and number.isdigit() and int(number) >= 1 else 1
 
 
 @router.get("", response_class=HTMLResponse)
@@ -40,7 +36,7 @@ def customers(
     page: Annotated[str | None, Query()] = None,
 ) -> Response:
     """The organization's customers, oldest first, 25 a page."""
-    number = _page(page)
+    number = page_number(page)
     wanted = (status,) if status in STATUSES else ()
     filters = service.CustomerFilters(statuses=wanted, search=q.strip() or None)
     window = PageRequest(offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)

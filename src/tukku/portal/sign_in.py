@@ -9,14 +9,14 @@ counts towards throttling) before the page answers.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from tukku.accounts import access
+from tukku.core.clock import Clock
 from tukku.core.deps import DbSession, SettingsDep
 from tukku.core.errors import DomainError
 from tukku.core.http import link_base_url
@@ -32,6 +32,7 @@ from tukku.portal.auth import (
     safe_next,
     set_cookie,
 )
+from tukku.portal.forms import undo
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal", include_in_schema=False)
@@ -39,8 +40,10 @@ FormField = Annotated[str, Form()]
 WRONG = "The e-mail address or the password is wrong."
 
 
-def _wall(request: Request) -> Any:
-    return request.app.state.wall_clock.now()
+def _wall(request: Request) -> datetime:
+    """Now, on the clock sessions and links run on (real time, also in the sandbox)."""
+    clock: Clock = request.app.state.wall_clock
+    return clock.now()
 
 
 def _anonymous_page(
@@ -180,19 +183,13 @@ def set_password(
     try:
         identity.redeem_password_link(session, token=token, password=password, now=_wall(request))
     except DomainError as refused:
-        _undo(session)
+        undo(session)
         problem = refused.problems[0]
         if problem.field != "password":
             return _dead_link(request)
         context["errors"] = {"password": problem.description.removeprefix("password: ")}
         return _anonymous_page(request, "portal/set_password.html", context, 400)
     return RedirectResponse("/portal/sign-in?done=password-set", status_code=303)
-
-
-def _undo(session: Session) -> None:
-    """Drop whatever the failed step changed: the page answers normally, and its unit of work
-    then commits, so nothing half-done may be left in it."""
-    session.rollback()
 
 
 def _dead_link(request: Request) -> HTMLResponse:

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from tukku.core.deps import ClockDep, DbSession
 from tukku.core.errors import DomainError
@@ -20,6 +19,7 @@ from tukku.identity.permissions import Permission
 from tukku.onboarding import service
 from tukku.onboarding.schemas import TemplateWrite
 from tukku.portal.auth import PortalUser, PortalUserDep, check_csrf
+from tukku.portal.forms import undo
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal/templates", include_in_schema=False)
@@ -82,7 +82,7 @@ def create_template(
         errors = {str(e["loc"][0]): e["msg"] for e in invalid.errors()}
         return _form_again(request, user, values, errors)
     except DomainError as refused:
-        _undo(session)
+        undo(session)
         if refused.status == 403:
             raise
         errors = {p.field or "form": p.description for p in refused.problems}
@@ -95,12 +95,6 @@ def _form_again(
 ) -> HTMLResponse:
     context = _context(user, values=values, errors=errors)
     return templates.TemplateResponse(request, "portal/template_new.html", context, 400)
-
-
-def _undo(session: Session) -> None:
-    """Drop whatever the refused step changed before the page answers (its unit of work then
-    commits)."""
-    session.rollback()
 
 
 @router.get("/{template_id}", response_class=HTMLResponse)

@@ -25,9 +25,9 @@ from tukku.identity.passwords import (
     verify_password,
 )
 from tukku.identity.principal import Principal
-from tukku.identity.rules import OrgKind, grantable_scopes
+from tukku.identity.rules import grantable_scopes
 from tukku.identity.service._roles import roles_of
-from tukku.identity.service._tokens import hash_token
+from tukku.identity.service._tokens import hash_token, principal_of
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 ACCOUNT_FAILURES = 5  # in the window, then the account waits for the window to pass
@@ -178,16 +178,8 @@ def session_user(
     if now - web.last_seen_at >= LAST_SEEN_RESOLUTION:
         web.last_seen_at = now
     roles = roles_of(session, user.id)
-    sub_partner = org.kind == OrgKind.SUB_PARTNER
-    principal = Principal(
-        user_id=user.id,
-        org_id=org.id,
-        org_kind=org.kind,
-        partner_org_id=org.parent_id if sub_partner and org.parent_id else org.id,
-        roles=roles,
-        scopes=frozenset(s.value for s in grantable_scopes(roles)),
-        token_id=web.id,
-    )
+    scopes = frozenset(s.value for s in grantable_scopes(roles))
+    principal = principal_of(user, org, roles, scopes, web.id)
     return SessionUser(principal, user, web.id)
 
 

@@ -113,19 +113,28 @@ def authenticate(session: Session, plain: str, *, now: datetime) -> Authenticate
     if user.status != "active" or token.org_id != user.org_id:
         return None
     roles = roles_of(session, user.id)
+    # A token never grants more than its user's roles allow now (roles can be taken away).
+    scopes = frozenset(token.scopes) & grantable_scopes(roles)
+    principal = principal_of(user, org, roles, scopes, token.id)
+    stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
+    return Authenticated(principal, stale, token.expires_at)
+
+
+def principal_of(
+    user: User, org: Organization, roles: frozenset[str], scopes: frozenset[str], credential: str
+) -> Principal:
+    """The caller `user` of `org` holding `roles`, with `scopes`, through the token or portal
+    session `credential` (its ID)."""
     sub_partner = org.kind == OrgKind.SUB_PARTNER
-    principal = Principal(
+    return Principal(
         user_id=user.id,
         org_id=org.id,
         org_kind=org.kind,
         partner_org_id=org.parent_id if sub_partner and org.parent_id else org.id,
         roles=roles,
-        # A token never grants more than its user's roles allow now (roles can be taken away).
-        scopes=frozenset(token.scopes) & grantable_scopes(roles),
-        token_id=token.id,
+        scopes=scopes,
+        token_id=credential,
     )
-    stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION
-    return Authenticated(principal, stale, token.expires_at)
 
 
 def touch_token(session: Session, token_id: str, *, now: datetime) -> None:
