@@ -5,9 +5,10 @@ checked with axe and kept as screenshots at a phone's and a laptop's width."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
     HEIGHT,
@@ -177,3 +178,25 @@ def test_the_keyboard_alone_skips_to_the_form_and_signs_in(
 
     expect(page).to_have_url(f"{portal.base_url}/portal/")
     expect(page.get_by_role("heading", level=1)).to_have_text(account.organization)
+
+
+def test_times_are_shown_in_the_viewers_time_zone_with_utc_on_hover(
+    browser: Browser, portal: Portal, account: Account
+) -> None:
+    context = browser.new_context(
+        base_url=portal.base_url, timezone_id="Asia/Kolkata", locale="en-GB"
+    )
+    try:
+        page = context.new_page()
+        page.goto("/portal/account")
+        sign_in(page, account)
+        signed_in = page.get_by_role("row").filter(has_text="(this browser)").locator("time")
+        expect(signed_in.first).not_to_contain_text("UTC")  # portal.js has run
+        exact = signed_in.first.get_attribute("datetime")
+        assert exact is not None
+        utc = datetime.fromisoformat(exact)
+        expect(signed_in.first).to_have_attribute("title", utc.strftime("%Y-%m-%d %H:%M UTC"))
+        kolkata = utc + timedelta(hours=5, minutes=30)  # India keeps no daylight saving time
+        expect(signed_in.first).to_contain_text(f"{kolkata:%d/%m/%Y, %H:%M}")
+    finally:
+        context.close()

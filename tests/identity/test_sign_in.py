@@ -16,7 +16,7 @@ from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.errors import DomainError
 from tukku.identity import service
-from tukku.identity.models import SignInFailure, User
+from tukku.identity.models import PasswordLink, SignInFailure, User, WebSession
 from tukku.identity.passwords import password_problems, verify_password
 
 GOOD = "correct horse battery staple"
@@ -292,4 +292,47 @@ def test_a_weak_password_leaves_the_link_usable(
         _redeem(db, clock, token, "password")
     assert weak.value.problems[0].field == "password"
     _redeem(db, clock, token)
+    assert _sign_in(db, clock, partner.admin_email, GOOD).user is not None
+
+
+def _purge(db: Database, clock: ManualClock) -> None:
+    with db.unit_of_work() as session:
+        service.purge_sign_in_records(session, now=clock.now(), idle=IDLE)
+
+
+def _rows(db: Database) -> dict[str, int]:
+    with db.unit_of_work(write=False) as session:
+        return {
+            model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (SignInFailure, WebSession, PasswordLink)
+        }
+
+
+def test_the_purge_keeps_what_counts_and_deletes_what_no_longer_does(
+    db: Database, clock: ManualClock, partner: Partner
+) -> None:
+    _set(db, clock, partner.admin_email)
+    _sign_in(db, clock, partner.admin_email, "an old wrong guess")
+    signed_out = _open(db, clock, partner)
+    with db.unit_of_work() as session:
+        found = service.session_user(session, secret=signed_out, now=clock.now(), idle=IDLE)
+        assert found is not None
+        service.end_session(session, session_id=found.session_id, now=clock.now())
+    old_link = _link(db, clock, partner)
+    clock.advance(timedelta(days=1, hours=2))
+    recent_failure = _sign_in(db, clock, partner.admin_email, "a recent wrong guess")
+    assert recent_failure.user is None
+    live = _open(db, clock, partner)
+    live_link = _link(db, clock, partner, "invite")
+    # Before: two failures, two sessions, two links (the reset one expired a day ago).
+    assert _rows(db) == {"SignInFailure": 4, "WebSession": 2, "PasswordLink": 2}
+
+    _purge(db, clock)
+
+    # Each failure counts against the account and the address: the recent pair stays.
+    assert _rows(db) == {"SignInFailure": 2, "WebSession": 1, "PasswordLink": 1}
+    assert _who(db, clock, live) is not None
+    _redeem(db, clock, live_link)
+    with pytest.raises(DomainError):
+        _redeem(db, clock, old_link)
     assert _sign_in(db, clock, partner.admin_email, GOOD).user is not None

@@ -28,10 +28,10 @@ from tukku.identity.service._sign_in import SessionUser as SessionUser
 from tukku.identity.service._sign_in import SignIn as SignIn
 from tukku.identity.service._sign_in import end_session as end_session
 from tukku.identity.service._sign_in import end_sessions_of as end_sessions_of
-from tukku.identity.service._sign_in import forget_failures as forget_failures
 from tukku.identity.service._sign_in import issue_password_link as issue_password_link
 from tukku.identity.service._sign_in import open_session as open_session
 from tukku.identity.service._sign_in import password_link_user as password_link_user
+from tukku.identity.service._sign_in import purge_sign_in_records as purge_sign_in_records
 from tukku.identity.service._sign_in import redeem_password_link as redeem_password_link
 from tukku.identity.service._sign_in import session_user as session_user
 from tukku.identity.service._sign_in import sessions_of as sessions_of

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from tukku.core.errors import Codes, Invalid
@@ -120,10 +120,24 @@ def _sign_in_event(
     raise_event(session, SecurityEvent(action, "user", user.id, user.org_id, now, after=after))
 
 
-def forget_failures(session: Session, *, before: datetime) -> int:
-    """Delete failed sign-ins older than `before` (they no longer count); how many went."""
-    result = session.execute(delete(SignInFailure).where(SignInFailure.at < before))
-    return int(getattr(result, "rowcount", 0) or 0)
+def purge_sign_in_records(session: Session, *, now: datetime, idle: timedelta) -> int:
+    """Delete what no longer counts or works: failed sign-ins past the throttling window,
+    sessions ended (signed out, idle or past their end) a day ago and set-password links
+    expired a day ago; how many rows went. The day's grace keeps a just-ended session on the
+    record while someone looks into it."""
+    grace = now - timedelta(days=1)
+    statements = (
+        delete(SignInFailure).where(SignInFailure.at <= now - THROTTLE_WINDOW),
+        delete(WebSession).where(
+            or_(
+                WebSession.revoked_at <= grace,
+                WebSession.expires_at <= grace,
+                WebSession.last_seen_at <= grace - idle,
+            )
+        ),
+        delete(PasswordLink).where(PasswordLink.expires_at <= grace),
+    )
+    return sum(int(getattr(session.execute(s), "rowcount", 0) or 0) for s in statements)
 
 
 def open_session(
