@@ -40,6 +40,7 @@ from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
+from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import security as portal_security
@@ -157,6 +158,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_home.router,
         portal_sign_in.router,
         portal_customers.router,
+        portal_cross_launch.router,
         portal_templates.router,
         portal_audit.router,
     ]

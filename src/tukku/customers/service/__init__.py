@@ -34,6 +34,7 @@ from tukku.customers.service._provision import provision as provision
 from tukku.customers.service._provision import screening_candidate as screening_candidate
 from tukku.customers.service._provision import set_address as set_address
 from tukku.customers.service._provision import start_provisioning as start_provisioning
+from tukku.customers.service._status import cross_launch as cross_launch
 from tukku.customers.service._status import fail as fail
 from tukku.customers.service._status import follow_rename as follow_rename
 from tukku.customers.service._status import readiness_problems as readiness_problems

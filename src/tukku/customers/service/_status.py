@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
-from tukku.core.errors import Codes, DomainError, Problem
+from tukku.core.errors import Codes, DomainError, InvalidState, Problem
 from tukku.customers.models import Customer
 from tukku.customers.rules import SETTLED, Status
 from tukku.customers.service._lookup import get_or_404
@@ -107,5 +107,28 @@ def set_restricted_mode(
         owner_org_id=customer.owner_org_id,
         before={"restrictedByPartner": before},
         after={"restrictedByPartner": enabled},
+    )
+    return customer
+
+
+def cross_launch(session: Session, *, actor: Actor, customer_id: str, now: datetime) -> Customer:
+    """A partner administrator opens a customer's own view of its organization, as its
+    partner (audited: who looked into which customer, and when); 409 until the customer has
+    an organization to open."""
+    actor.require(Permission.CUSTOMERS_READ)
+    customer = get_or_404(session, actor=actor, customer_id=customer_id)
+    if customer.org_id is None:
+        reason = "the customer has no organization yet; wait until it is provisioned"
+        raise InvalidState("customerId", reason, Codes.CUSTOMER_NOT_READY)
+    audit.record(
+        session,
+        actor=actor,
+        action="customer.cross_launch",
+        target_type="customer",
+        target_id=customer.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        after={"orgId": customer.org_id},
     )
     return customer
