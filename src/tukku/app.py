@@ -40,11 +40,13 @@ from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
+from tukku.portal import billing as portal_billing
 from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import security as portal_security
 from tukku.portal import sign_in as portal_sign_in
+from tukku.portal import sub_partners as portal_sub_partners
 from tukku.portal import templates as portal_templates
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
@@ -161,6 +163,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_cross_launch.router,
         portal_templates.router,
         portal_audit.router,
+        portal_sub_partners.router,
+        portal_billing.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 

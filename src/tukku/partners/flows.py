@@ -14,6 +14,7 @@ from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound, Problem, invalid_all
 from tukku.core.timefmt import parse_day
 from tukku.core.validation import checked_email, email_problem, normalize_email
+from tukku.identity import actor as actors
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.models import User
@@ -233,4 +234,35 @@ def list_sub_partners(
         return []
     return service.sub_partners_of(
         session, parent_org_id=actor.org_id, state=state, offset=offset, limit=limit
+    )
+
+
+def act_for(session: Session, *, actor: Actor, org_id: str, now: datetime) -> Actor:
+    """A parent partner starts acting for one of its own sub-partners (as the API's
+    `onBehalfOfSubPartnerOrgId` does): the sub-partner's actor, the start in the audit log;
+    404 for any other organization."""
+    record = get_sub_partner(session, actor=actor, org_id=org_id)
+    acting = actors.resolve(session, actor.principal, record.org_id)
+    audit.record(
+        session,
+        actor=acting,
+        action="sub_partner.act_for",
+        target_type="sub_partner",
+        target_id=record.org_id,
+        now=now,
+    )
+    return acting
+
+
+def stop_acting(session: Session, *, acting: Actor, now: datetime) -> None:
+    """A parent partner stops acting for a sub-partner: the end in the audit log."""
+    if acting.is_parent:
+        return
+    audit.record(
+        session,
+        actor=acting,
+        action="sub_partner.stop_acting",
+        target_type="sub_partner",
+        target_id=acting.org_id,
+        now=now,
     )

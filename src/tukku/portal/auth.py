@@ -4,7 +4,9 @@ The browser holds a random session secret in an `HttpOnly`, `SameSite=Lax` cooki
 when the public base URL is HTTPS); `identity` keeps only its hash. A page gets the signed-in
 user from `PortalUserDep`, which sends anyone else to the sign-in page, and acts through the
 same `Actor` as the API (`identity.actor.own`), so a page can never show or change what the
-API would refuse.
+API would refuse. A parent partner acting for one of its sub-partners holds that sub-partner's
+organization ID in the `tukku_acting` cookie; it is no secret, since every request resolves it
+again as the API resolves `onBehalfOfSubPartnerOrgId`, and any other ID is refused.
 
 Every form carries a CSRF token: a signature (itsdangerous) of a hash of the browser's session
 cookie, or, before sign-in, of a random pre-session cookie. A POST whose token does not match
@@ -25,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tukku.core.clock import Clock
 from tukku.core.db import Database
+from tukku.core.errors import DomainError
 from tukku.core.settings import Settings
 from tukku.identity import actor as actors
 from tukku.identity import service as identity
@@ -33,6 +36,7 @@ from tukku.identity.principal import Principal
 
 SESSION_COOKIE = "tukku_session"
 PRE_SESSION_COOKIE = "tukku_pre"
+ACTING_COOKIE = "tukku_acting"
 CSRF_FIELD = "csrf"
 SIGN_IN_PATH = "/portal/sign-in"
 
@@ -49,20 +53,45 @@ class CsrfRefused(Exception):
     """A form posted without the CSRF token of its own browser session (403)."""
 
 
+class ActingRefused(Exception):
+    """The `tukku_acting` cookie names no sub-partner of the user's own: the page answers 404
+    and drops the cookie, showing nothing of that organization."""
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The sub-partner a parent partner's user acts for, resolved for this request."""
+
+    actor: Actor
+    name: str
+
+
 @dataclass(frozen=True)
 class PortalUser:
     """The signed-in user of a page: the API's `Principal`, the user's name and e-mail, the
-    stored ID of the session (to sign it out) and the CSRF token its forms carry."""
+    stored ID of the session (to sign it out), the CSRF token its forms carry and, when it acts
+    for one of its sub-partners, that sub-partner (`acting_refused`: the cookie named another)."""
 
     principal: Principal
     email: str
     name: str
     session_id: str
     csrf: str
+    acting: Acting | None = None
+    acting_refused: bool = False
 
     @property
     def actor(self) -> Actor:
-        """The user acting for its own organization, as the API's `acting` gives it."""
+        """Who the user's pages act as: the sub-partner it acts for, as the API's `acting` gives
+        it for `onBehalfOfSubPartnerOrgId`, or else its own organization."""
+        if self.acting_refused:
+            raise ActingRefused
+        return self.acting.actor if self.acting else actors.own(self.principal)
+
+    @property
+    def own_actor(self) -> Actor:
+        """The user acting for its own organization, whoever it acts for now (managing its
+        sub-partners is the parent's own business)."""
         return actors.own(self.principal)
 
 
@@ -132,29 +161,53 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _look_up(request: Request, secret: str) -> identity.SessionUser | None:
+@dataclass(frozen=True)
+class _Found:
+    user: identity.SessionUser
+    acting: Acting | None
+    refused: bool
+
+
+def _look_up(request: Request, secret: str, acting_id: str | None) -> _Found | None:
     db: Database = request.app.state.db
     clock: Clock = request.app.state.wall_clock
     idle = timedelta(minutes=_settings(request).portal_idle_minutes)
     with db.unit_of_work() as session:
-        return identity.session_user(session, secret=secret, now=clock.now(), idle=idle)
+        found = identity.session_user(session, secret=secret, now=clock.now(), idle=idle)
+        if found is None or not acting_id:
+            return _Found(found, None, False) if found else None
+        try:
+            actor = actors.resolve(session, found.principal, acting_id)
+        except DomainError:
+            return _Found(found, None, True)
+        if actor.is_parent:  # its own organization: nothing to act for
+            return _Found(found, None, False)
+        org = identity.get_org_unscoped(session, actor.org_id)
+        return _Found(found, Acting(actor, org.name if org else actor.org_id), False)
 
 
 async def portal_user(request: Request) -> PortalUser:
     """The signed-in user of this page request; `SignInRequired` for anyone else.
 
     Looked up in a short unit of work of its own (it notes the session's use), before the
-    page's own unit of work starts.
+    page's own unit of work starts; the sub-partner the user acts for is resolved there too.
     """
     secret = request.cookies.get(SESSION_COOKIE)
-    found = await run_in_threadpool(_look_up, request, secret) if secret else None
+    acting_id = request.cookies.get(ACTING_COOKIE)
+    found = await run_in_threadpool(_look_up, request, secret, acting_id) if secret else None
     if found is None or secret is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(path)
-    user = found.user
+    user = found.user.user
     name = " ".join(n for n in (user.first_name, user.last_name) if n) or user.email
     return PortalUser(
-        found.principal, user.email, name, found.session_id, csrf_token(request, secret)
+        found.user.principal,
+        user.email,
+        name,
+        found.user.session_id,
+        csrf_token(request, secret),
+        found.acting,
+        found.refused,
     )
 
 

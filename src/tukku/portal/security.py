@@ -10,7 +10,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tukku.core.errors import DomainError
-from tukku.portal.auth import CsrfRefused, SignInRequired, sign_in_url
+from tukku.portal.auth import (
+    ACTING_COOKIE,
+    ActingRefused,
+    CsrfRefused,
+    SignInRequired,
+    sign_in_url,
+)
 from tukku.web.templating import templates
 
 PORTAL_PREFIXES = ("/portal", "/static/")
@@ -60,7 +66,8 @@ class PortalHeaders:
 
 
 def install(app: FastAPI) -> None:
-    """The portal's headers, its answers to a missing session or CSRF token, and its pages for
+    """The portal's headers, its answers to a missing session or CSRF token or a refused
+    `tukku_acting` cookie, and its pages for
     a refusal (403), an unknown resource (404) and other domain errors, where the API answers
     with its JSON error body (install after the API's error handlers)."""
     app.add_middleware(PortalHeaders)
@@ -90,6 +97,18 @@ def install(app: FastAPI) -> None:
         }
         return templates.TemplateResponse(request, "portal/message.html", context, 403)
 
+    async def on_acting_refused(request: Request, exc: Exception) -> HTMLResponse:
+        assert isinstance(exc, ActingRefused)
+        context = {
+            "title": "Not found",
+            "message": "The organization this browser was acting for is not one of your "
+            "sub-partners. You act for your own organization again.",
+        }
+        page = templates.TemplateResponse(request, "portal/message.html", context, 404)
+        page.delete_cookie(ACTING_COOKIE, path="/")
+        return page
+
     app.add_exception_handler(SignInRequired, on_sign_in_required)
+    app.add_exception_handler(ActingRefused, on_acting_refused)
     app.add_exception_handler(CsrfRefused, on_csrf_refused)
     app.add_exception_handler(DomainError, on_domain_error)

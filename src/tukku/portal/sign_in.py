@@ -23,6 +23,7 @@ from tukku.core.http import link_base_url
 from tukku.core.routing import api_router
 from tukku.identity import service as identity
 from tukku.portal.auth import (
+    ACTING_COOKIE,
     PRE_SESSION_COOKIE,
     SESSION_COOKIE,
     PortalUserDep,
@@ -109,6 +110,7 @@ def sign_in(
     signed_in = RedirectResponse(safe_next(next), status_code=303)
     set_cookie(request, signed_in, SESSION_COOKIE, secret, max_age=int(lifetime.total_seconds()))
     signed_in.delete_cookie(PRE_SESSION_COOKIE, path="/")
+    signed_in.delete_cookie(ACTING_COOKIE, path="/")  # a new session acts for its own org
     return signed_in
 
 
@@ -121,6 +123,7 @@ def sign_out(
     identity.end_session(session, session_id=user.session_id, now=_wall(request))
     response = RedirectResponse("/portal/sign-in?done=signed-out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(ACTING_COOKIE, path="/")
     return response
 
 
