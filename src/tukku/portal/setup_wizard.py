@@ -212,7 +212,7 @@ def add_location(
         return _locations_again(request, session, user, customer, values, errors)
     except DomainError as refused:
         undo(session)
-        if refused.status in (403, 404):
+        if refused.status != 400:  # not allowed, not found, not ready: no field to correct
             raise
         errors = {}
         for p in refused.problems:
