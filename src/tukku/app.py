@@ -42,9 +42,11 @@ from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
 from tukku.portal import cross_launch as portal_cross_launch
+from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import security as portal_security
+from tukku.portal import setup_wizard as portal_setup_wizard
 from tukku.portal import sign_in as portal_sign_in
 from tukku.portal import sub_partners as portal_sub_partners
 from tukku.portal import templates as portal_templates
@@ -159,6 +161,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         compliance_api.router,
         portal_home.router,
         portal_sign_in.router,
+        portal_customer_wizard.router,  # before customers: /new is not a customer ID
+        portal_setup_wizard.router,
         portal_customers.router,
         portal_cross_launch.router,
         portal_templates.router,

@@ -25,6 +25,7 @@ class Geography:
     countries: dict[str, str]
     regions: dict[str, Region]
     call_in_numbers: dict[str, tuple[str, ...]]
+    names: dict[str, str]
 
     def country_code(self, value: str) -> str | None:
         """`value` as an upper-case ISO 3166-1 alpha-2 code, or None if it is not one.
@@ -36,6 +37,10 @@ class Geography:
             return None
         code = code.upper()
         return code if code in self.countries else None
+
+    def name_of(self, country: str) -> str:
+        """The English name of a country code (the code itself if the catalog has no name)."""
+        return self.names.get(country, country)
 
     def region_of(self, country: str) -> Region:
         """The data region serving an organization in `country`."""
@@ -56,11 +61,13 @@ def _read(name: str) -> Any:
 @cache
 def geography() -> Geography:
     """The packaged geography."""
-    countries = {code: entry["region"] for code, entry in _read("countries.json").items()}
+    entries = _read("countries.json")
+    countries = {code: entry["region"] for code, entry in entries.items()}
+    names = {code: entry["name"] for code, entry in entries.items()}
     telephony = _read("telephony.json")
     regions = {
         name: Region(name, r["defaultCountry"], r["countryCode"])
         for name, r in telephony["regions"].items()
     }
     numbers = {k: tuple(v) for k, v in telephony["callInNumbers"].items()}
-    return Geography(countries=countries, regions=regions, call_in_numbers=numbers)
+    return Geography(countries=countries, regions=regions, call_in_numbers=numbers, names=names)

@@ -186,24 +186,27 @@ class CallingLocation:
 
 
 def check_calling_location(
-    data: CallingLocationIn,
+    data: CallingLocationIn, prefix: str = "provisioningParameters.calling.location"
 ) -> tuple[CallingLocation | None, list[Problem]]:
-    """Validate `provisioningParameters.calling.location`."""
-    prefix = "provisioningParameters.calling.location"
-    address, problems = check_address(data.address, f"{prefix}.address")
+    """Validate a calling location (`provisioningParameters.calling.location`, or a location
+    added later: its fields named under `prefix`, or on their own when it is empty)."""
+
+    def under(name: str) -> str:
+        return f"{prefix}.{name}" if prefix else name
+
+    address, problems = check_address(data.address, under("address"))
     if not data.name.strip():
-        problems.append(
-            Problem(Codes.MISSING_FIELD, f"{prefix}.name: must not be blank", f"{prefix}.name")
-        )
+        where = under("name")
+        problems.append(Problem(Codes.MISSING_FIELD, f"{where}: must not be blank", where))
     if not is_timezone(data.timezone.strip()):
-        where = f"{prefix}.timezone"
+        where = under("timezone")
         problems.append(
             Problem(Codes.TIMEZONE_INVALID, f"{where}: {data.timezone!r} is not a time zone", where)
         )
     country = address.country if address else "US"
     language = resolve_locale(data.language, country)
     if language is None:
-        where = f"{prefix}.language"
+        where = under("language")
         problems.append(
             Problem(Codes.LANGUAGE_INVALID, f"{where}: {data.language!r} is not supported", where)
         )
@@ -217,6 +220,15 @@ def check_calling_location(
         emergency_location_identifier=_blank_to_none(data.emergency_location_identifier),
     )
     return location, []
+
+
+def location_name_problem(taken: list[str], name: str, where: str) -> Problem | None:
+    """A customer's locations have different names (compared without case or outer spaces)."""
+    wanted = name.strip().casefold()
+    if wanted and wanted in {t.strip().casefold() for t in taken}:
+        reason = f"{where}: the customer already has a location called {name.strip()!r}"
+        return Problem(Codes.INVALID_FIELD, reason, where)
+    return None
 
 
 @dataclass(frozen=True)
@@ -366,6 +378,12 @@ def calling_location_problems(
     where = "provisioningParameters.calling"
     reason = f"{where}: required when provisioning calling packages"
     return [Problem(Codes.CALLING_PARAMETERS_REQUIRED, reason, where)]
+
+
+def offered_packages(catalog: Catalog, template_pstn_provider: str | None) -> list[str]:
+    """The packages and add-ons a customer of a template can be given: calling ones only when
+    the template names a PSTN provider (as `pstn_problems` demands)."""
+    return [p.name for p in catalog.packages if template_pstn_provider or not p.calling]
 
 
 def pstn_problems(

@@ -1,6 +1,7 @@
 """The partner portal's customers: the list (search, status filter, pages), one customer's
-summary (packages and their status, locations, subscribers, restricted mode) and the
-restricted-mode switch, through the customers service with the signed-in user's `Actor`."""
+summary (its status followed while it changes, packages and their status, locations,
+subscribers, restricted mode) and the restricted-mode switch, through the customers service
+with the signed-in user's `Actor`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tukku.core.deps import ClockDep, DbSession
 from tukku.core.pagination import PageRequest
 from tukku.core.routing import api_router
 from tukku.customers import service
-from tukku.customers.rules import Status
+from tukku.customers.rules import SETTLED, Status
 from tukku.identity.permissions import Permission
 from tukku.portal.auth import PortalUserDep, check_csrf
 from tukku.portal.forms import page_number
@@ -24,6 +25,8 @@ from tukku.web.templating import templates
 router = api_router(prefix="/portal/customers", include_in_schema=False)
 PAGE_SIZE = 25
 STATUSES = [s.value for s in Status if s is not Status.REMOVED]
+# A customer in any other status is on its way somewhere: its page follows it.
+FINAL = SETTLED | {Status.ERROR}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -59,15 +62,21 @@ def customers(
         "page": number,
         "previous": link(number - 1) if number > 1 else None,
         "next": link(number + 1) if len(rows) > PAGE_SIZE else None,
+        "may_write": user.actor.may(Permission.CUSTOMERS_WRITE),
     }
     return templates.TemplateResponse(request, "portal/customers.html", context)
 
 
 @router.get("/{customer_id}", response_class=HTMLResponse)
 def customer(
-    customer_id: str, request: Request, session: DbSession, user: PortalUserDep
+    customer_id: str,
+    request: Request,
+    session: DbSession,
+    user: PortalUserDep,
+    created: str | None = None,
 ) -> Response:
-    """One customer: its status, packages and their status, locations and subscribers."""
+    """One customer: its status (followed until it settles), packages and their status and
+    problems, locations and subscribers."""
     actor = user.actor
     found = service.get_or_404(session, actor=actor, customer_id=customer_id)
     packages = service.packages_of(session, [found.id])[found.id]
@@ -85,6 +94,10 @@ def customer(
         "subscribers": sum(holding.values()),
         "locations": locations,
         "may_restrict": actor.may(Permission.RESTRICTED_MODE_WRITE),
+        "may_set_up": actor.may(Permission.CUSTOMERS_WRITE)
+        and actor.may(Permission.SUBSCRIBERS_WRITE),
+        "created": bool(created),
+        "following": found.status not in FINAL,
     }
     return templates.TemplateResponse(request, "portal/customer.html", context)
 

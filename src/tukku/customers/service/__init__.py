@@ -11,6 +11,7 @@ from tukku.customers.service._attach import decide as decide
 from tukku.customers.service._attach import pending_for as pending_for
 from tukku.customers.service._attach import provision_attached as provision_attached
 from tukku.customers.service._attach import request_of as request_of
+from tukku.customers.service._locations import create_location as create_location
 from tukku.customers.service._lookup import CustomerFilters as CustomerFilters
 from tukku.customers.service._lookup import billing_view as billing_view
 from tukku.customers.service._lookup import by_org_unscoped as by_org_unscoped
@@ -27,6 +28,8 @@ from tukku.customers.service._lookup import to_out as to_out
 from tukku.customers.service._plan import external_id_problem as external_id_problem
 from tukku.customers.service._plan import sub_partner_admin_problems as sub_partner_admin_problems
 from tukku.customers.service._plan import template_named as template_named
+from tukku.customers.service._precheck import draft_problems as draft_problems
+from tukku.customers.service._precheck import offered_packages as offered_packages
 from tukku.customers.service._precheck import precheck as precheck
 from tukku.customers.service._provision import AUDITED as AUDITED
 from tukku.customers.service._provision import add_location as add_location

@@ -61,6 +61,19 @@ def _usable_package(
     return row, []
 
 
+def offered_packages(session: Session, customer: Customer) -> list[str]:
+    """The packages a new subscriber of `customer` (one the caller may act on) can be given:
+    its provisioned packages that the catalog gives to subscribers, in the order added."""
+    rows = customers.packages_of(session, [customer.id])[customer.id]
+    return [
+        row.name
+        for row in rows
+        if row.status == PackageStatus.PROVISIONED
+        and (entry := catalog().get(row.name)) is not None
+        and entry.subscriber
+    ]
+
+
 _ACTIVE_WITH_EMAIL = select(Subscriber.id).where(Subscriber.email == bindparam("email"), ACTIVE)
 
 

@@ -1,0 +1,57 @@
+"""Adding a calling location to a provisioned customer (the set-up of a new customer's sites,
+after the headquarters that provisioning made): checked by the same rules as the headquarters
+of `POST /customers`, names unique within the customer, audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tukku.accounts import service as partners
+from tukku.audit import service as audit
+from tukku.core.errors import invalid_all
+from tukku.customers.models import Location
+from tukku.customers.rules import check_calling_location, location_name_problem
+from tukku.customers.schemas import CallingLocationIn
+from tukku.customers.service._lookup import get_or_404
+from tukku.customers.service._provision import add_location
+from tukku.customers.service._status import require_ready
+from tukku.identity.actor import Actor
+from tukku.identity.permissions import Permission
+
+AUDITED = ("name", "timezone", "language", "address_line1", "city", "country")
+
+
+def create_location(
+    session: Session, *, actor: Actor, customer_id: str, data: CallingLocationIn, now: datetime
+) -> Location:
+    """A new calling location of a provisioned customer; every problem with it at once (400),
+    fields named `name`, `timezone`, `language`, `address.*`."""
+    actor.require(Permission.CUSTOMERS_WRITE)
+    customer = get_or_404(session, actor=actor, customer_id=customer_id, for_update=True)
+    partners.ensure_may_change(session, customer.owner_org_id)
+    require_ready(customer)
+    location, problems = check_calling_location(data, prefix="")
+    taken = session.scalars(select(Location.name).where(Location.customer_id == customer.id))
+    clash = location_name_problem(list(taken), data.name, "name")
+    if clash is not None:
+        problems.append(clash)
+    if problems or location is None:
+        raise invalid_all(problems)
+    row = add_location(session, customer_id=customer.id, location=location, now=now, hq=False)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="location.create",
+        target_type="location",
+        target_id=row.id,
+        now=now,
+        partner_org_id=customer.partner_org_id,
+        owner_org_id=customer.owner_org_id,
+        after={**audit.snapshot(row, AUDITED), "customerId": customer.id},
+    )
+    return row
