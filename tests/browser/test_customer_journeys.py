@@ -1,8 +1,9 @@
 """A partner's customer journeys in headless Chromium against a live `tukku serve` (whose
 in-process worker provisions customers): a customer made with the create-customer wizard and
 watched on its page until provisioned, set up with a branch and three users, its restricted
-mode switched; and a template created and its provisioningId copied with the Copy button.
-Every page reached is checked with axe and kept as screenshots at both widths."""
+mode switched, and opened as the customer sees it; and a template created and its
+provisioningId copied with the Copy button. Every page reached is checked with axe and kept as
+screenshots at both widths."""
 
 from __future__ import annotations
 
@@ -115,6 +116,16 @@ def test_a_customer_made_with_the_wizard_is_followed_until_provisioned_then_set_
     expect(page.get_by_text("Restricted mode is off")).to_be_visible()
     expect(page.get_by_role("button", name="Turn restricted mode on")).to_be_visible()
     review(page, "customer-restricted-off")
+
+    submit(page, "Open the customer's view")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Kahvila Aalto {n}: the customer's view"
+    )
+    expect(page.get_by_role("row").filter(has_text="Helmi Virtanen")).to_contain_text(
+        "Tampere branch"
+    )
+    expect(page.get_by_role("main").get_by_role("button")).to_have_count(0)  # read-only
+    review(page, "customer-cross-launched")
 
 
 def test_a_new_templates_provisioning_id_is_copied_with_the_copy_button(
