@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from tukku import __version__
+from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
@@ -153,6 +154,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         partners_api.partner_router,
         audit_api.partner_router,
         audit_api.ops_router,
+        accounts_api.router,
+        accounts_api.tokens_router,
         compliance_api.router,
         portal_home.router,
         portal_sign_in.router,
