@@ -46,6 +46,8 @@ from tukku.portal import home as portal_home
 from tukku.portal import security as portal_security
 from tukku.portal import sign_in as portal_sign_in
 from tukku.portal import templates as portal_templates
+from tukku.portal import tokens as portal_tokens
+from tukku.portal import users as portal_users
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
 from tukku.subscribers import api as subscribers_api
@@ -162,6 +164,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_customers.router,
         portal_templates.router,
         portal_audit.router,
+        portal_users.router,
+        portal_tokens.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 
