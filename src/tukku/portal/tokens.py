@@ -15,7 +15,7 @@ from tukku.core.errors import DomainError
 from tukku.core.routing import api_router
 from tukku.identity.permissions import Permission
 from tukku.portal.auth import PortalUser, PortalUserDep, check_csrf
-from tukku.portal.forms import page_number, undo
+from tukku.portal.forms import field_errors, page_number, undo
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal/tokens", include_in_schema=False)
@@ -79,9 +79,7 @@ def _form(
     status: int = 200,
 ) -> HTMLResponse:
     grantable = [s.value for s in tokens.grantable(session, actor=user.actor)]
-    context = _context(
-        user, values=values, errors=errors, grantable=grantable, expiries=EXPIRIES
-    )
+    context = _context(user, values=values, errors=errors, grantable=grantable, expiries=EXPIRIES)
     return templates.TemplateResponse(request, "portal/tokens_new.html", context, status)
 
 
@@ -124,7 +122,7 @@ def create_token(
         undo(session)
         if refused.status == 403:
             raise
-        errors = {p.field or "form": p.description for p in refused.problems}
+        errors = field_errors(refused.problems)
         return _form(request, session, user, values, errors, 400)
     context = _context(user, token=token, secret=secret)
     return templates.TemplateResponse(request, "portal/tokens_created.html", context)

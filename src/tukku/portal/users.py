@@ -19,7 +19,7 @@ from tukku.core.routing import api_router
 from tukku.identity.permissions import Permission
 from tukku.identity.rules import Role
 from tukku.portal.auth import PortalUser, PortalUserDep, check_csrf
-from tukku.portal.forms import page_number, undo
+from tukku.portal.forms import field_errors, page_number, undo
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal/users", include_in_schema=False)
@@ -128,7 +128,7 @@ def invite(
         undo(session)
         if refused.status == 403:
             raise
-        errors = {p.field or "form": p.description for p in refused.problems}
+        errors = field_errors(refused.problems)
         context = _context(user, values=values, errors=errors)
         return templates.TemplateResponse(request, "portal/users_new.html", context, 400)
     return RedirectResponse("/portal/users?done=invited", status_code=303)
@@ -176,7 +176,7 @@ def change_roles(
         if refused.status in (403, 404):
             raise
         found = staff.get_staff(session, actor=user.actor, user_id=user_id)
-        errors = {"roles": refused.problems[0].description.removeprefix("roles: ")}
+        errors = field_errors(refused.problems)
         context = _context(user, member=found, status=staff.standing(found.user), errors=errors)
         return templates.TemplateResponse(request, "portal/users_member.html", context, 400)
     return RedirectResponse(f"/portal/users/{user_id}?done=roles", status_code=303)
