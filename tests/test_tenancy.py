@@ -24,6 +24,8 @@ from tukku.identity import service as identity
 CUSTOMERS = "/v1/wholesale/customers"
 SUBSCRIBERS = "/v1/wholesale/subscribers"
 TEMPLATES = "/v1/partner/onboardingTemplates"
+USERS = "/v1/partner/users"
+TOKENS = "/v1/partner/tokens"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 
 
@@ -41,6 +43,9 @@ class World:
     sub_partner_org_id: str
     b_customer: dict[str, Any]
     b_subscriber: dict[str, Any]
+    a_user_id: str = ""
+    a_token_id: str = ""
+    b_user_ids: tuple[str, ...] = ()
 
     def secrets(self) -> dict[str, str]:
         """Everything of A's that B must never see, by what it is."""
@@ -65,6 +70,8 @@ class World:
             "A's subscription id": self.a.subscription_id,
             "A's admin e-mail": self.a.admin_email,
             "A's sub-partner org id": self.sub_partner_org_id,
+            "A's user id": self.a_user_id,
+            "A's token id": self.a_token_id,
         }
 
 
@@ -112,6 +119,11 @@ def build_world(
     assert locations.status_code == 200
     b_customer = provision_customer(client, b, externalId="bravo-ext-1")
     b_subscriber = provision_subscriber(client, b, b_customer["id"])
+    a_users = client.get(USERS, headers=a.headers).json()["items"]
+    a_token = client.post(
+        TOKENS, json={"name": "Alpha CI", "scopes": ["tukku:audit_read"]}, headers=a.headers
+    ).json()
+    b_users = client.get(USERS, headers=b.headers).json()["items"]
     return World(
         a=a,
         b=b,
@@ -123,6 +135,9 @@ def build_world(
         sub_partner_org_id=sub_partner_org_id,
         b_customer=b_customer,
         b_subscriber=b_subscriber,
+        a_user_id=a_users[0]["id"],
+        a_token_id=a_token["id"],
+        b_user_ids=tuple(u["id"] for u in b_users),
     )
 
 
@@ -161,6 +176,11 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("DELETE", f"{TEMPLATES}/{tid}", None),
         ("POST", CUSTOMERS, customer_body(w.b, provisioningId=w.template["provisioningId"])),
         ("POST", CUSTOMERS, customer_body(w.b, provisioningId=w.a.provisioning_id)),
+        ("GET", f"{USERS}/{w.a_user_id}", None),
+        ("PUT", f"{USERS}/{w.a_user_id}", {"roles": ["partner_read_only"]}),
+        ("DELETE", f"{USERS}/{w.a_user_id}", None),
+        ("GET", f"{TOKENS}/{w.a_token_id}", None),
+        ("DELETE", f"{TOKENS}/{w.a_token_id}", None),
         # acting "on behalf of" A itself, of A's sub-partner, or of A's customer organization
         *[
             request
@@ -174,6 +194,15 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
                 ("POST", f"{SUBSCRIBERS}?{ON_BEHALF}={org}", subscriber_body(cid)),
                 ("GET", f"{TEMPLATES}?{ON_BEHALF}={org}", None),
                 ("POST", f"{TEMPLATES}?{ON_BEHALF}={org}", {"name": "Planted"}),
+                ("GET", f"{USERS}?{ON_BEHALF}={org}", None),
+                ("GET", f"{USERS}/{w.a_user_id}?{ON_BEHALF}={org}", None),
+                (
+                    "POST",
+                    f"{USERS}?{ON_BEHALF}={org}",
+                    {"email": "planted@bravo.test", "roles": ["partner_full_admin"]},
+                ),
+                ("GET", f"{TOKENS}?everyone=true&{ON_BEHALF}={org}", None),
+                ("DELETE", f"{TOKENS}/{w.a_token_id}?{ON_BEHALF}={org}", None),
             )
         ],
     ]
@@ -196,6 +225,7 @@ def list_requests(w: World) -> list[tuple[str, str, list[str]]]:
         (f"{SUBSCRIBERS}?status=pending_user_migration", "id", []),
         (f"{SUBSCRIBERS}?sortBy=lastStatusChange&sortOrder=DESC&max=100", "id", b_subscriber),
         (TEMPLATES, "provisioningId", [w.b.provisioning_id]),
+        (USERS, "id", list(w.b_user_ids)),
     ]
 
 
@@ -214,6 +244,8 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
         f"{CUSTOMERS}?{ON_BEHALF}={w.sub_partner_org_id}",
         f"{SUBSCRIBERS}?{ON_BEHALF}={w.sub_partner_org_id}",
         f"{TEMPLATES}?{ON_BEHALF}={w.sub_partner_org_id}",
+        USERS,
+        f"{TOKENS}/{w.a_token_id}",
     ]
     result = {}
     for url in urls:

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from tukku import __version__
+from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
@@ -50,6 +51,8 @@ from tukku.portal import setup_wizard as portal_setup_wizard
 from tukku.portal import sign_in as portal_sign_in
 from tukku.portal import sub_partners as portal_sub_partners
 from tukku.portal import templates as portal_templates
+from tukku.portal import tokens as portal_tokens
+from tukku.portal import users as portal_users
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
 from tukku.subscribers import api as subscribers_api
@@ -158,6 +161,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         partners_api.partner_router,
         audit_api.partner_router,
         audit_api.ops_router,
+        accounts_api.router,
+        accounts_api.tokens_router,
         compliance_api.router,
         portal_home.router,
         portal_sign_in.router,
@@ -169,6 +174,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_audit.router,
         portal_sub_partners.router,
         portal_billing.router,
+        portal_users.router,
+        portal_tokens.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 

@@ -42,6 +42,9 @@ sub_partners.read                  Y Y Y Y . . .
 sub_partners.write                 Y Y Y . . . .
 customers.restricted_mode.write    . Y Y . . . .
 audit.read                         Y Y Y Y . . .
+staff.read                         Y Y Y Y . . .
+staff.manage                       . Y . . . . .
+api_tokens.manage                  . Y Y . Y . .
 org.settings.read                  . . . . . Y Y
 users.read                         . . . . . Y Y
 users.manage                       . . . . . U .
@@ -78,7 +81,9 @@ compliance.screening.decide        Y . . . . . .
 #   location creation hidden, PSTN management and call recording greyed, number management off.
 # Deciding a partner's attach request is the full administrator's, whatever the mode (4.3).
 # Partner side (10.1, section 6): only partner full admins precheck; only partner
-# administrators toggle restricted mode; read-only roles never write.
+# administrators toggle restricted mode; read-only roles never write. Only partner full admins
+# manage their organization's staff (invite, roles, remove); everyone who writes may make API
+# tokens for themselves (read-only staff may not).
 
 
 def _parse(table: str) -> dict[str, dict[str, str]]:

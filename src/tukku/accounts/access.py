@@ -1,4 +1,5 @@
-"""Portal access by e-mail: the password-reset mail with its single-use set-password link.
+"""Portal access by e-mail: the invitation (or a new partner's welcome) and the password-reset
+mail, each with its single-use set-password link.
 
 Links are built from the configured base URL (`link_base`), never from a request's `Host`.
 """
@@ -34,6 +35,7 @@ def send_password_reset(
         session,
         user,
         now,
+        kind="password",
         subject="Reset your tukku password",
         body=(
             f"Hello {user.first_name or user.email},\n\n"
@@ -45,7 +47,44 @@ def send_password_reset(
     )
 
 
-def _mail(session: Session, user: User, now: datetime, *, subject: str, body: str) -> None:
+def send_invitation(
+    session: Session,
+    *,
+    user: User,
+    org_name: str,
+    invited_by: str | None,
+    now: datetime,
+    link_base: str,
+    lifetime: timedelta,
+) -> None:
+    """Mail `user` an invitation to administer `org_name` with a link to choose a password,
+    working once within `lifetime` (an earlier invitation's link stops working).
+    `invited_by` names who invited them; None for a new partner's first administrator."""
+    token = identity.issue_password_link(
+        session, user=user, purpose=identity.INVITE, now=now, lifetime=lifetime
+    )
+    days = max(1, int(lifetime.total_seconds() // 86400))
+    who = f"{invited_by} invited you" if invited_by else "You are invited"
+    _mail(
+        session,
+        user,
+        now,
+        kind="invitation",
+        subject=f"You are invited to administer {org_name} on tukku",
+        body=(
+            f"Hello {user.first_name or user.email},\n\n"
+            f"{who} to administer {org_name} on tukku, the wholesale partner portal.\n"
+            f"Choose your password here within {days} day(s), then sign in "
+            f"as {user.email}:\n\n"
+            f"{link_base.rstrip('/')}{SET_PASSWORD_PATH}{token}\n\n"
+            "The link works once. If you did not expect this e-mail, ignore it.\n"
+        ),
+    )
+
+
+def _mail(
+    session: Session, user: User, now: datetime, *, kind: str, subject: str, body: str
+) -> None:
     org = identity.get_org_unscoped(session, user.org_id)
     partner = owner = customer = None
     if org is not None and org.kind in PARTNER_KINDS:
@@ -58,7 +97,7 @@ def _mail(session: Session, user: User, now: datetime, *, subject: str, body: st
         to=user.email,
         subject=subject,
         body=body,
-        kind="password",
+        kind=kind,
         now=now,
         partner_org_id=partner,
         owner_org_id=owner,

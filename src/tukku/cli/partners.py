@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 
+from tukku.accounts import staff
 from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
 from tukku.cli.tokens import expiry
 from tukku.core.clock import real_now
+from tukku.core.http import trusted_link_base
 from tukku.core.timefmt import iso_or_none
 from tukku.identity import service as identity
 from tukku.identity.rules import WHOLESALE_SCOPES
@@ -25,11 +28,20 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a partner with a subscription, a default onboarding template and an API token
-    (expiring after TUKKU_TOKEN_LIFETIME_DAYS)."""
+    (expiring after TUKKU_TOKEN_LIFETIME_DAYS). With TUKKU_PUBLIC_BASE_URL set, its
+    administrator is mailed a welcome with a link to choose a portal password."""
     settings = settings_for(database_url)
     with command_unit(settings) as (session, clock):
         setup = create_partner(session, name=name, admin_email=admin_email, now=clock.now())
         now = real_now()
+        if settings.public_base_url:
+            welcome = staff.Invitation(
+                link_base=trusted_link_base(settings.public_base_url, None),
+                lifetime=timedelta(days=settings.invite_link_days),
+            )
+            staff.send_invitation(
+                session, user=setup.admin, now=now, invitation=welcome, actor=None
+            )
         issued, token = identity.issue_token(
             session,
             user=setup.admin,
@@ -51,3 +63,8 @@ def create(
         return
     for key, value in result.items():
         console.print(f"{key:>15}: {value}")
+    if not settings.public_base_url:
+        console.print(
+            "No welcome e-mail: set TUKKU_PUBLIC_BASE_URL to mail the administrator a link to "
+            "choose a portal password (or use 'Forgot your password?' on the sign-in page)."
+        )

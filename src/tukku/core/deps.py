@@ -59,6 +59,11 @@ async def _clock(request: Request) -> Clock:
     return clock
 
 
+async def _wall_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.wall_clock
+    return clock
+
+
 async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -77,6 +82,8 @@ async def _link_secret(request: Request) -> str:
 DbSession = Annotated[Session, Depends(_unit_of_work)]
 ReadOnlySession = Annotated[Session, Depends(_read_only_unit_of_work)]
 ClockDep = Annotated[Clock, Depends(_clock)]
+# Real time, also in the sandbox: what token and set-password link lifetimes run on.
+WallClockDep = Annotated[Clock, Depends(_wall_clock)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 BackendsDep = Annotated[Backends, Depends(_backends)]
 LinkSecret = Annotated[str, Depends(_link_secret)]

@@ -30,6 +30,9 @@ class Permission(StrEnum):
     SUB_PARTNERS_WRITE = "sub_partners.write"
     RESTRICTED_MODE_WRITE = "customers.restricted_mode.write"
     AUDIT_READ = "audit.read"
+    STAFF_READ = "staff.read"
+    STAFF_MANAGE = "staff.manage"
+    API_TOKENS_MANAGE = "api_tokens.manage"
     # Customer side (PRODUCT.md section 10.2)
     ORG_SETTINGS_READ = "org.settings.read"
     USERS_READ = "users.read"
@@ -68,6 +71,7 @@ PARTNER_READ = frozenset(
         P.BILLING_READ,
         P.SUB_PARTNERS_READ,
         P.AUDIT_READ,
+        P.STAFF_READ,
     }
 )
 PARTNER_ALL = PARTNER_READ | {
@@ -77,6 +81,7 @@ PARTNER_ALL = PARTNER_READ | {
     P.BILLING_WRITE,
     P.SUB_PARTNERS_WRITE,
     P.RESTRICTED_MODE_WRITE,
+    P.API_TOKENS_MANAGE,
 }
 CUSTOMER_READ = frozenset(
     {
@@ -94,7 +99,9 @@ CUSTOMER_ALL = frozenset(
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset({P.OPERATE, P.SCREENING_DECIDE, P.SUB_PARTNERS_WRITE}) | PARTNER_READ,
-    Role.PARTNER_FULL_ADMIN: PARTNER_ALL | {P.PRECHECK},
+    # Only full administrators manage staff: inviting, changing roles, removing (and seeing
+    # every token of the organization).
+    Role.PARTNER_FULL_ADMIN: PARTNER_ALL | {P.PRECHECK, P.STAFF_MANAGE},
     Role.WHOLESALE_ADMIN: PARTNER_ALL,
     Role.PARTNER_READ_ONLY: PARTNER_READ,
     Role.PROVISIONING_ADMIN: frozenset(
@@ -104,6 +111,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.SUBSCRIBERS_READ,
             P.SUBSCRIBERS_WRITE,
             P.TEMPLATES_READ,
+            P.API_TOKENS_MANAGE,
         }
     ),
     Role.CUSTOMER_FULL_ADMIN: CUSTOMER_ALL,

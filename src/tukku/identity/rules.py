@@ -35,6 +35,10 @@ class Scope(StrEnum):
     TEMPLATES_WRITE = "tukku:onboarding_templates_write"
     SUB_PARTNERS_WRITE = "tukku:sub_partners_write"
     AUDIT_READ = "tukku:audit_read"
+    STAFF_READ = "tukku:partner_users_read"
+    STAFF_WRITE = "tukku:partner_users_write"
+    TOKENS_READ = "tukku:api_tokens_read"
+    TOKENS_WRITE = "tukku:api_tokens_write"
     CUSTOMER_ADMIN_READ = "tukku:customer_admin_read"
     CUSTOMER_ADMIN_WRITE = "tukku:customer_admin_write"
     OPS = "tukku:ops"
@@ -59,6 +63,12 @@ class Role(StrEnum):
     CUSTOMER_READ_ONLY = "customer_read_only"
 
 
+PARTNER_ROLES: frozenset[Role] = frozenset(
+    {Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN, Role.PARTNER_READ_ONLY, Role.PROVISIONING_ADMIN}
+)
+"""The roles a partner's (or sub-partner's) staff can hold."""
+
+
 ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
     Role.OPERATOR: frozenset(Scope) - CUSTOMER_SCOPES,
     Role.PARTNER_FULL_ADMIN: WHOLESALE_SCOPES,
@@ -71,6 +81,8 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.SUBSCRIBERS_READ,
             Scope.SUBSCRIBERS_WRITE,
             Scope.TEMPLATES_READ,
+            Scope.TOKENS_READ,
+            Scope.TOKENS_WRITE,
         }
     ),
     Role.CUSTOMER_FULL_ADMIN: CUSTOMER_SCOPES,

@@ -21,6 +21,35 @@ def roles_of(session: Session, user_id: str) -> frozenset[str]:
     return frozenset(session.scalars(_ROLES_OF, {"user_id": user_id}))
 
 
+def roles_by_user(session: Session, user_ids: list[str]) -> dict[str, frozenset[str]]:
+    """The roles each of `user_ids` holds (an empty set for a user holding none)."""
+    held: dict[str, set[str]] = {user_id: set() for user_id in user_ids}
+    rows = session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.role).where(
+            RoleAssignment.user_id.in_(user_ids)
+        )
+    )
+    for user_id, role in rows:
+        held[user_id].add(role)
+    return {user_id: frozenset(roles) for user_id, roles in held.items()}
+
+
+def active_holders(session: Session, org_id: str, role: str) -> list[str]:
+    """The IDs of the organization's active users holding `role`."""
+    return list(
+        session.scalars(
+            select(User.id)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                User.org_id == org_id,
+                User.status == "active",
+                RoleAssignment.org_id == org_id,
+                RoleAssignment.role == role,
+            )
+        )
+    )
+
+
 def org_has_role(session: Session, org_id: str, role: str) -> bool:
     """Whether anyone in the organization holds `role`."""
     return session.scalar(_ORG_ROLE_HOLDER, {"org_id": org_id, "role": role}) is not None

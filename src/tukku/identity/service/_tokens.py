@@ -209,22 +209,39 @@ def list_tokens(
     now: datetime,
     email: str | None = None,
     org_id: str | None = None,
+    user_id: str | None = None,
     include_inactive: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[TokenInfo]:
     """Tokens newest first, optionally of one user or organization; live ones only unless
-    `include_inactive`."""
+    `include_inactive`; `limit` of them from `offset` (all when None)."""
     query = select(ApiToken, User.email).join(User, User.id == ApiToken.user_id)
     if email is not None:
         query = query.where(User.email == email.strip().lower())
     if org_id is not None:
         query = query.where(ApiToken.org_id == org_id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
     if not include_inactive:
         query = query.where(
             ApiToken.revoked_at.is_(None),
             (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
         )
-    query = query.order_by(ApiToken.created_at.desc(), ApiToken.id)
+    query = query.order_by(ApiToken.created_at.desc(), ApiToken.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
     return [TokenInfo(token, address) for token, address in session.execute(query)]
+
+
+def get_token_unscoped(session: Session, token_id: str) -> TokenInfo | None:
+    """A token by ID, whoever asks: callers check it belongs to the organization in play."""
+    row = session.execute(
+        select(ApiToken, User.email)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.id == token_id)
+    ).first()
+    return TokenInfo(row[0], row[1]) if row is not None else None
 
 
 def find_tokens(session: Session, key: str) -> list[ApiToken]:

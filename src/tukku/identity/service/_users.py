@@ -22,8 +22,11 @@ from tukku.identity.principal import Principal
 from tukku.identity.rules import OrgKind, Role, grantable_scopes
 from tukku.identity.service._orgs import create_organization
 from tukku.identity.service._roles import roles_of
+from tukku.identity.service._sign_in import end_sessions_of
 from tukku.identity.service._tokens import revoke_token, revoke_tokens_of
 from tukku.identity.token_cache import IDENTITY_CHANGED
+
+ACTIVE, REMOVED = "active", "removed"
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -45,6 +48,52 @@ def users_of(session: Session, org_id: str) -> list[User]:
         session.scalars(
             select(User).where(User.org_id == org_id).order_by(User.created_at, User.id)
         )
+    )
+
+
+def active_users_of(session: Session, org_id: str, *, offset: int, limit: int) -> list[User]:
+    """A page of an organization's active users, oldest first (one more than `limit`, to tell
+    whether another page follows)."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.org_id == org_id, User.status == ACTIVE)
+            .order_by(User.created_at, User.id)
+            .offset(offset)
+            .limit(limit + 1)
+        )
+    )
+
+
+def remove_user(session: Session, *, user: User, now: datetime, by: Principal | None) -> None:
+    """Take a user out of service: its roles go, its tokens are revoked, its portal sessions
+    end and it can no longer sign in or redeem a set-password link. The row (and its e-mail)
+    stays, for the audit log and for `restore_user`."""
+    revoke_roles(session, user=user, now=now, by=by)
+    revoke_tokens_of(session, user_id=user.id, now=now, reason="user.remove", by=by)
+    end_sessions_of(session, user_id=user.id, now=now)
+    user.status = REMOVED
+    session.flush()
+    raise_signal(session, IDENTITY_CHANGED)
+    raise_event(
+        session,
+        SecurityEvent(
+            "user.remove", "user", user.id, user.org_id, now, by, after={"email": user.email}
+        ),
+    )
+
+
+def restore_user(session: Session, *, user: User, now: datetime, by: Principal | None) -> None:
+    """Put a removed user back into service, without roles (grant them anew)."""
+    if user.status == ACTIVE:
+        return
+    user.status = ACTIVE
+    session.flush()
+    raise_event(
+        session,
+        SecurityEvent(
+            "user.restore", "user", user.id, user.org_id, now, by, after={"email": user.email}
+        ),
     )
 
 
