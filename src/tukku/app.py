@@ -38,6 +38,7 @@ from tukku.identity.deps import authentication_gate
 from tukku.identity.service import IDENTITY_CHANGED, link_secret
 from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
+from tukku.operations import api as operations_api
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import customers as portal_customers
@@ -154,6 +155,9 @@ def routers(settings: Settings) -> list[APIRouter]:
         audit_api.partner_router,
         audit_api.ops_router,
         compliance_api.router,
+        operations_api.partners_router,
+        operations_api.jobs_router,
+        operations_api.mail_router,
         portal_home.router,
         portal_sign_in.router,
         portal_customers.router,
