@@ -181,13 +181,16 @@ def list_partner_accounts(
         query = query.where(func.lower(Organization.name).contains(name.lower(), autoescape=True))
     query = query.order_by(PartnerSubscription.created_at, Organization.id)
     rows = session.execute(query.offset(offset).limit(limit + 1))
-    return [PartnerAccount(*row.tuple()) for row in rows]
+    return [PartnerAccount(org, name, sub, status, at) for org, name, sub, status, at in rows]
 
 
 def partner_account(session: Session, org_id: str) -> PartnerAccount | None:
     """One top-level partner; None when `org_id` is no partner's."""
     row = session.execute(_PARTNER_ACCOUNTS.where(Organization.id == org_id)).first()
-    return PartnerAccount(*row.tuple()) if row is not None else None
+    if row is None:
+        return None
+    _, name, subscription, status, created_at = row
+    return PartnerAccount(org_id, name, subscription, status, created_at)
 
 
 def set_partner_standing(session: Session, org_id: str, state: str) -> str | None:
