@@ -43,6 +43,11 @@ from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
+from tukku.portal import ops_jobs as portal_ops_jobs
+from tukku.portal import ops_mail as portal_ops_mail
+from tukku.portal import ops_partners as portal_ops_partners
+from tukku.portal import ops_price_books as portal_ops_price_books
+from tukku.portal import ops_screening as portal_ops_screening
 from tukku.portal import security as portal_security
 from tukku.portal import sign_in as portal_sign_in
 from tukku.portal import templates as portal_templates
@@ -163,6 +168,11 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_customers.router,
         portal_templates.router,
         portal_audit.router,
+        portal_ops_partners.router,
+        portal_ops_screening.router,
+        portal_ops_price_books.router,
+        portal_ops_mail.router,
+        portal_ops_jobs.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 
