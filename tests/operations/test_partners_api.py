@@ -17,6 +17,7 @@ from tests.support import (
     outbox,
     provision_customer,
     set_up_sub_partner,
+    sub_partner_body,
     subscriber_body,
     user_headers,
 )
@@ -152,7 +153,10 @@ def test_a_suspended_partner_can_only_read_and_delete_until_reactivated(
     template = app_client.post(
         "/v1/partner/onboardingTemplates", json={"name": "New"}, headers=partner.headers
     )
-    for refused in (new_customer, subscriber, by_sub_partner, template):
+    reseller = app_client.post(
+        "/v1/partner/subPartners", json=sub_partner_body(), headers=partner.headers
+    )
+    for refused in (new_customer, subscriber, by_sub_partner, template, reseller):
         assert refused.status_code == 403, refused.text
         assert error_codes(refused) == [1023]
     assert app_client.get(CUSTOMERS, headers=partner.headers).status_code == 200
