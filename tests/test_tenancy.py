@@ -429,3 +429,43 @@ def test_external_ids_belong_to_each_partner(app_client: TestClient, world: Worl
         CUSTOMERS, params={"externalId": world.customer["externalId"]}, headers=world.a.headers
     )
     assert [c["id"] for c in theirs.json()["items"]] == [world.customer["id"]]
+
+
+def operator_requests(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """The operators' routes, named with A's IDs: a partner's token reaches none of them."""
+    partners, org = "/v1/ops/partners", w.a.org_id
+    return [
+        ("GET", partners, None),
+        ("GET", f"{partners}?name=Acme", None),
+        ("POST", partners, {"name": "Planted", "adminEmail": "planted@bravo.test"}),
+        ("GET", f"{partners}/{org}", None),
+        ("POST", f"{partners}/{org}/suspend", None),
+        ("POST", f"{partners}/{org}/reactivate", None),
+        ("GET", "/v1/ops/jobs", None),
+        ("GET", "/v1/ops/jobs/failed", None),
+        ("GET", "/v1/ops/jobs/1", None),
+        ("POST", "/v1/ops/jobs/1/retry", None),
+        ("GET", "/v1/ops/mail", None),
+        ("GET", f"/v1/ops/mail?to={w.a.admin_email}", None),
+        ("GET", "/v1/ops/mail/1", None),
+    ]
+
+
+def test_the_operators_routes_refuse_partners_and_reveal_nothing(
+    app_client: TestClient, world: World
+) -> None:
+    before = snapshot(app_client, world)
+    wrong, leaks = [], []
+    for method, url, body in operator_requests(world):
+        response = app_client.request(method, url, json=body, headers=world.b.headers)
+        if response.status_code != 403:
+            wrong.append(f"{method} {url} -> {response.status_code}")
+        leaks += [
+            f"{method} {url} reveals {what}"
+            for what, value in world.secrets().items()
+            if value in response.text
+        ]
+
+    assert wrong == []
+    assert leaks == []
+    assert snapshot(app_client, world) == before

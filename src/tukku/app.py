@@ -39,6 +39,7 @@ from tukku.identity.deps import authentication_gate
 from tukku.identity.service import IDENTITY_CHANGED, link_secret
 from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
+from tukku.operations import api as operations_api
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
@@ -46,6 +47,11 @@ from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
+from tukku.portal import ops_jobs as portal_ops_jobs
+from tukku.portal import ops_mail as portal_ops_mail
+from tukku.portal import ops_partners as portal_ops_partners
+from tukku.portal import ops_price_books as portal_ops_price_books
+from tukku.portal import ops_screening as portal_ops_screening
 from tukku.portal import security as portal_security
 from tukku.portal import setup_wizard as portal_setup_wizard
 from tukku.portal import sign_in as portal_sign_in
@@ -164,6 +170,9 @@ def routers(settings: Settings) -> list[APIRouter]:
         accounts_api.router,
         accounts_api.tokens_router,
         compliance_api.router,
+        operations_api.partners_router,
+        operations_api.jobs_router,
+        operations_api.mail_router,
         portal_home.router,
         portal_sign_in.router,
         portal_customer_wizard.router,  # before customers: /new is not a customer ID
@@ -176,6 +185,11 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_billing.router,
         portal_users.router,
         portal_tokens.router,
+        portal_ops_partners.router,
+        portal_ops_screening.router,
+        portal_ops_price_books.router,
+        portal_ops_mail.router,
+        portal_ops_jobs.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 

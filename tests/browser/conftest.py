@@ -8,6 +8,7 @@ starts its own); every test gets a fresh browser context, so no cookie leaks bet
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -93,6 +94,23 @@ def new_account(portal: Portal) -> Account:
     tukku("partners", "create", "--name", organization, "--admin-email", email, "--json", *url)
     tukku("users", "set-password", "--email", email, "--password-stdin", *url, stdin=PASSWORD)
     return Account(email, PASSWORD, organization)
+
+
+@dataclass(frozen=True)
+class OperatorAccount(Account):
+    """A platform operator with a portal password, and an API token of its (scope `tukku:ops`)."""
+
+    token: str = ""
+
+
+def new_operator(portal: Portal) -> OperatorAccount:
+    """A new platform operator from `tukku operators create`, given a password by
+    `tukku users set-password`."""
+    email = f"operator{next(_accounts)}@browser.test"
+    url = ("--database-url", portal.database_url)
+    created = tukku("operators", "create", "--email", email, "--json", *url)
+    tukku("users", "set-password", "--email", email, "--password-stdin", *url, stdin=PASSWORD)
+    return OperatorAccount(email, PASSWORD, "tukku operator", json.loads(created)["token"])
 
 
 @pytest.fixture(scope="session")

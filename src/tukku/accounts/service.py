@@ -3,14 +3,16 @@ relationships."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from tukku.accounts.models import ManagingRelationship, PartnerSubscription, SubPartner
 from tukku.core.errors import Codes, DomainError, Problem
 from tukku.core.ids import subscription_id
+from tukku.identity.models import Organization
 
 ACTIVE, SUSPENDED = "active", "suspended"
 
@@ -87,15 +89,25 @@ def sub_partners_of(
     return list(session.scalars(query.offset(offset).limit(limit + 1)))
 
 
+# Built once: it runs on every provisioning request.
+_PARTNER_STANDING = select(PartnerSubscription.status).where(
+    PartnerSubscription.partner_org_id == bindparam("partner")
+)
+
+
 def suspension_problems(session: Session, owner_org_id: str) -> list[Problem]:
-    """Why the organization may not provision or update now: a suspended sub-partner may only
-    delete (403). Empty: it may."""
+    """Why the organization may not provision or update now: a suspended sub-partner, or a
+    suspended partner and its sub-partners (they share its subscription), may only delete
+    (403). Empty: it may."""
     record = session.get(SubPartner, owner_org_id)
-    if record is None or record.provisioning_state != SUSPENDED:
-        return []
-    return [
-        Problem(Codes.SUB_PARTNER_SUSPENDED, "the sub-partner is suspended: it can only delete")
-    ]
+    if record is not None and record.provisioning_state == SUSPENDED:
+        return [
+            Problem(Codes.SUB_PARTNER_SUSPENDED, "the sub-partner is suspended: it can only delete")
+        ]
+    partner = record.parent_org_id if record is not None else owner_org_id
+    if session.scalar(_PARTNER_STANDING, {"partner": partner}) == SUSPENDED:
+        return [Problem(Codes.PARTNER_SUSPENDED, "the partner is suspended: it can only delete")]
+    return []
 
 
 def ensure_may_change(session: Session, owner_org_id: str) -> None:
@@ -133,4 +145,64 @@ def set_standing(record: SubPartner, state: str) -> str:
     returns the state it had."""
     before = record.provisioning_state
     record.provisioning_state = state
+    return before
+
+
+@dataclass(frozen=True)
+class PartnerAccount:
+    """A top-level partner as operators see it: its organization and subscription."""
+
+    org_id: str
+    name: str
+    subscription_id: str
+    status: str
+    created_at: datetime
+
+
+_PARTNER_ACCOUNTS = select(
+    Organization.id,
+    Organization.name,
+    PartnerSubscription.id,
+    PartnerSubscription.status,
+    PartnerSubscription.created_at,
+).join(PartnerSubscription, PartnerSubscription.partner_org_id == Organization.id)
+
+
+def list_partner_accounts(
+    session: Session, *, status: str | None, name: str | None, offset: int, limit: int
+) -> list[PartnerAccount]:
+    """Every top-level partner, oldest first, optionally in one standing or with `name` in its
+    name (any case); one more than `limit` to detect a next page. For operators only: callers
+    check that."""
+    query = _PARTNER_ACCOUNTS
+    if status is not None:
+        query = query.where(PartnerSubscription.status == status)
+    if name:
+        query = query.where(func.lower(Organization.name).contains(name.lower(), autoescape=True))
+    query = query.order_by(PartnerSubscription.created_at, Organization.id)
+    rows = session.execute(query.offset(offset).limit(limit + 1))
+    return [PartnerAccount(org, name, sub, status, at) for org, name, sub, status, at in rows]
+
+
+def partner_account(session: Session, org_id: str) -> PartnerAccount | None:
+    """One top-level partner; None when `org_id` is no partner's."""
+    row = session.execute(_PARTNER_ACCOUNTS.where(Organization.id == org_id)).first()
+    if row is None:
+        return None
+    _, name, subscription, status, created_at = row
+    return PartnerAccount(org_id, name, subscription, status, created_at)
+
+
+def set_partner_standing(session: Session, org_id: str, state: str) -> str | None:
+    """Suspend a top-level partner (`SUSPENDED`: it and its sub-partners can then only delete)
+    or make it `ACTIVE` again; returns the state it had, None when it is no partner."""
+    subscription = session.scalars(
+        select(PartnerSubscription)
+        .where(PartnerSubscription.partner_org_id == org_id)
+        .with_for_update()
+    ).first()
+    if subscription is None:
+        return None
+    before = subscription.status
+    subscription.status = state
     return before

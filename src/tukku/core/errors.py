@@ -49,6 +49,7 @@ class Codes:
     CONFLICT = Code(1020, 409, "The request conflicts with the current state of a resource.")
     PASSWORD_REJECTED = Code(1021, 400, "The new password does not meet the password rules.")
     LINK_INVALID = Code(1022, 400, "The link is unknown, already used or expired.")
+    PARTNER_SUSPENDED = Code(1023, 403, "The partner is suspended: it can only delete.")
     INTERNAL = Code(1500, 500, "Unexpected server error; retry later, quoting the tracking ID.")
 
     # Onboarding templates

@@ -1,11 +1,11 @@
-"""Putting work on the queue, inside the caller's unit of work."""
+"""Putting work on the queue, inside the caller's unit of work, and operators' view of it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from tukku.core.clock import real_now
@@ -62,3 +62,43 @@ def enqueue(
     if added:
         raise_signal(session, "jobs")
     return added
+
+
+def counts(session: Session) -> dict[tuple[str, JobStatus], int]:
+    """How many jobs wait, run and failed for good, by kind and status (finished jobs are
+    left out: they only grow)."""
+    rows = session.execute(
+        select(Job.kind, Job.status, func.count())
+        .where(Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)))
+        .group_by(Job.kind, Job.status)
+    )
+    return {(kind, JobStatus(status)): number for kind, status, number in rows}
+
+
+def list_failed(session: Session, *, kind: str | None, offset: int, limit: int) -> list[Job]:
+    """Jobs that failed for good, the latest failure first, optionally of one kind; one more
+    than `limit` to detect a next page."""
+    query = select(Job).where(Job.status == JobStatus.FAILED)
+    if kind:
+        query = query.where(Job.kind == kind)
+    query = query.order_by(Job.finished_at.desc(), Job.id.desc())
+    return list(session.scalars(query.offset(offset).limit(limit + 1)))
+
+
+def get(session: Session, job_id: int, *, lock: bool = False) -> Job | None:
+    """One job, whatever its status (`lock`: held until the caller commits)."""
+    return session.get(Job, job_id, with_for_update=lock)
+
+
+def retry_failed(session: Session, job: Job) -> None:
+    """Put a job that failed for good back on the queue to run now, its attempts counted from
+    zero again (its last error stays until it runs). Callers check it `failed`."""
+    job.status = JobStatus.QUEUED
+    job.attempts = 0
+    job.available_at = real_now()
+    job.lease_owner = None
+    job.lease_expires_at = None
+    job.started_at = None
+    job.finished_at = None
+    session.flush()
+    raise_signal(session, "jobs")

@@ -117,11 +117,22 @@ def list_outbox(
     page: PageRequest,
     to: str | None = None,
     kind: str | None = None,
+    status: str | None = None,
 ) -> list[MailMessage]:
-    """The messages `scope` allows, newest first, optionally for one recipient or of one kind."""
+    """The messages `scope` allows, newest first, optionally for one recipient, of one kind or
+    in one status."""
     query = select(MailMessage).where(scope.where()).order_by(MailMessage.id.desc())
     if to:
         query = query.where(MailMessage.to_address == to.strip().lower())
     if kind:
         query = query.where(MailMessage.kind == kind)
+    if status:
+        query = query.where(MailMessage.status == status)
     return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
+
+
+def get_message(session: Session, *, scope: OutboxScope, message_id: int) -> MailMessage | None:
+    """One message `scope` allows; None for any other (unknown or another tenant's alike)."""
+    return session.scalars(
+        select(MailMessage).where(MailMessage.id == message_id, scope.where())
+    ).first()

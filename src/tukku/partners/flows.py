@@ -19,6 +19,7 @@ from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.models import User
 from tukku.identity.permissions import Permission
+from tukku.identity.principal import Principal
 from tukku.identity.rules import OrgKind, Role
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
@@ -44,8 +45,10 @@ def create_partner(
     now: datetime,
     admin_first_name: str | None = None,
     admin_last_name: str | None = None,
+    by: Principal | None = None,
 ) -> PartnerSetup:
-    """A partner ready to sell: its admin holds the partner full and wholesale admin roles."""
+    """A partner ready to sell: its admin holds the partner full and wholesale admin roles.
+    `by`: the operator setting it up (None: the command line)."""
     email = checked_email(admin_email, "adminEmail")
     if identity.find_user_by_email(session, email) is not None:
         raise Conflict("adminEmail", f"{email} is already in use", Codes.EMAIL_TAKEN)
@@ -60,6 +63,7 @@ def create_partner(
         last_name=admin_last_name,
         roles=[Role.PARTNER_FULL_ADMIN, Role.WHOLESALE_ADMIN],
         now=now,
+        by=by,
     )
     subscription_id = service.create_subscription(session, partner_org_id=org.id, now=now)
     template = onboarding.create_default(
@@ -72,6 +76,7 @@ def create_partner(
     )
     audit.record(
         session,
+        principal=by,
         action="partner.create",
         target_type="organization",
         target_id=org.id,
@@ -91,6 +96,7 @@ def create_sub_partner(
     actor.require(Permission.SUB_PARTNERS_WRITE)
     if actor.org_id != actor.partner_org_id:
         raise Forbidden("sub-partners cannot have sub-partners", Codes.ONE_LEVEL_ONLY)
+    service.ensure_may_change(session, actor.org_id)
     parent = identity.get_org_unscoped(session, actor.partner_org_id)
     subscription = service.subscription_of(session, actor.partner_org_id)
     assert parent is not None and subscription is not None

@@ -1,0 +1,1 @@
+"""Operators' running of the platform: partners, the job queue, the mail outbox."""
