@@ -67,9 +67,9 @@ class PortalHeaders:
 
 def install(app: FastAPI) -> None:
     """The portal's headers, its answers to a missing session or CSRF token or a refused
-    `tukku_acting` cookie, and its pages for
-    a refusal (403), an unknown resource (404) and other domain errors, where the API answers
-    with its JSON error body (install after the API's error handlers)."""
+    `tukku_acting` cookie, and its pages for a refusal (403), an unknown resource (404) and
+    other domain errors, where the API answers with its JSON error body (install after the
+    API's error handlers)."""
     app.add_middleware(PortalHeaders)
     api_answer = app.exception_handlers[DomainError]
 
