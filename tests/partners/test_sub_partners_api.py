@@ -10,6 +10,7 @@ for it), and a parent acting for its sub-partner with `onBehalfOfSubPartnerOrgId
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -125,7 +126,12 @@ def test_the_first_administrator_is_invited_by_e_mail(
     mails = outbox(app_client, "rita.admin@invited.test")
     assert [m.kind for m in mails] == ["invitation"]
     assert "Invited Resellers" in mails[0].subject
-    assert response.json()["orgId"] in mails[0].body
+    # A link to choose a portal password, from the configured base URL, that works.
+    link = re.search(r"http://tukku\.test(/portal/set-password/\S+)", mails[0].body)
+    assert link is not None, mails[0].body
+    form = app_client.get(link.group(1))
+    assert form.status_code == 200
+    assert "rita.admin@invited.test" in form.text
 
 
 def test_the_first_administrator_can_work_with_a_token_of_its_own(

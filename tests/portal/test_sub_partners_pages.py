@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tests.conftest import Partner
 from tests.portal.pages import csrf_of, give_password, read_only_staff, sign_in
 from tests.support import SubPartner, provision_customer, set_up_sub_partner
+from tukku.accounts import staff
 from tukku.audit.models import AuditEvent
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -25,6 +26,7 @@ from tukku.partners import flows
 from tukku.partners.schemas import SubPartnerCreate
 
 SUB_PARTNERS = "/v1/partner/subPartners"
+INVITATION = staff.Invitation("https://hub.example.test", timedelta(days=7))
 ROW = re.compile(r'<a href="/portal/sub-partners/[^"]+">([^<]+)</a>')
 
 
@@ -73,7 +75,9 @@ def test_more_than_a_hundred_sub_partners_page_fifty_at_a_time(
                 admin_last_name="Reseller",
             )
             at = clock.now() + timedelta(seconds=n)  # oldest first is the order shown
-            flows.create_sub_partner(session, actor=parent, data=data, now=at)
+            flows.create_sub_partner(
+                session, actor=parent, data=data, invitation=INVITATION, now=at
+            )
     first = app_client.get("/portal/sub-partners")
     names = ROW.findall(first.text)
     assert len(names) == 50

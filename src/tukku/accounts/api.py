@@ -4,7 +4,6 @@ also in the sandbox)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response
@@ -54,9 +53,7 @@ def staff_out(member: staff.StaffMember) -> StaffOut:
 
 def invitation(request: Request, settings: Settings) -> staff.Invitation:
     """Invitations' links: from the configured base URL, working `invite_link_days`."""
-    return staff.Invitation(
-        link_base=link_base_url(request), lifetime=timedelta(days=settings.invite_link_days)
-    )
+    return staff.invitation_from(link_base_url(request), settings)
 
 
 @router.get("", response_model=StaffPage, summary="List your organization's users")

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from tukku.accounts import access
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound
+from tukku.core.settings import Settings
 from tukku.core.validation import checked_email
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
@@ -48,6 +49,11 @@ class Invitation:
 
     link_base: str
     lifetime: timedelta
+
+
+def invitation_from(link_base: str, settings: Settings) -> Invitation:
+    """Invitations whose links lead to `link_base` and work `TUKKU_INVITE_LINK_DAYS`."""
+    return Invitation(link_base=link_base, lifetime=timedelta(days=settings.invite_link_days))
 
 
 def list_staff(session: Session, *, actor: Actor, offset: int, limit: int) -> list[StaffMember]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -35,9 +34,8 @@ def create(
         setup = create_partner(session, name=name, admin_email=admin_email, now=clock.now())
         now = real_now()
         if settings.public_base_url:
-            welcome = staff.Invitation(
-                link_base=trusted_link_base(settings.public_base_url, None),
-                lifetime=timedelta(days=settings.invite_link_days),
+            welcome = staff.invitation_from(
+                trusted_link_base(settings.public_base_url, None), settings
             )
             staff.send_invitation(
                 session, user=setup.admin, now=now, invitation=welcome, actor=None

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from sqlalchemy.orm import Session
 
+from tukku.accounts import staff
 from tukku.accounts.service import ACTIVE, SUSPENDED, PartnerAccount
 from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, SettingsDep
 from tukku.core.http import base_url, link_base_url, trim_page
@@ -76,9 +76,7 @@ def create_partner(
     """A partner with its wholesale subscription and default onboarding template; its first
     administrator gets an e-mail with a link to choose a password (409 when the address is
     in use)."""
-    invitation = service.Invitation(
-        link_base_url(request), timedelta(days=settings.invite_link_days)
-    )
+    invitation = staff.invitation_from(link_base_url(request), settings)
     account = service.create_partner(
         session,
         principal=operator,

@@ -5,12 +5,12 @@ caller operates the platform; each change is in the audit log."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from tukku.accounts import service as accounts
-from tukku.accounts.access import SET_PASSWORD_PATH
+from tukku.accounts import staff
 from tukku.accounts.service import ACTIVE, SUSPENDED, PartnerAccount
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, InvalidState, NotFound
@@ -24,18 +24,9 @@ from tukku.jobs.models import Job, JobStatus
 from tukku.mail import service as mail
 from tukku.mail.models import MailMessage
 from tukku.partners import flows
-from tukku.partners.flows import PartnerSetup
 
 STANDINGS = (ACTIVE, SUSPENDED)
 MAIL_STATUSES = ("queued", "sent", "held", "failed")
-
-
-@dataclass(frozen=True)
-class Invitation:
-    """Where an invitation's set-password link leads, and for how long it works."""
-
-    link_base: str
-    lifetime: timedelta
 
 
 def create_partner(
@@ -46,7 +37,7 @@ def create_partner(
     admin_email: str,
     admin_first_name: str | None,
     admin_last_name: str | None,
-    invitation: Invitation,
+    invitation: staff.Invitation,
     now: datetime,
 ) -> PartnerAccount:
     """Set up a partner as `tukku partners create` does (organization, administrator,
@@ -61,37 +52,10 @@ def create_partner(
         now=now,
         by=principal,
     )
-    _invite(session, setup, invitation, now)
+    staff.send_invitation(session, user=setup.admin, now=now, invitation=invitation, actor=None)
     account = accounts.partner_account(session, setup.org_id)
     assert account is not None
     return account
-
-
-def _invite(session: Session, setup: PartnerSetup, invitation: Invitation, now: datetime) -> None:
-    admin = setup.admin
-    org = identity.get_org_unscoped(session, setup.org_id)
-    assert org is not None
-    token = identity.issue_password_link(
-        session, user=admin, purpose=identity.INVITE, now=now, lifetime=invitation.lifetime
-    )
-    days = invitation.lifetime.days
-    mail.queue_mail(
-        session,
-        to=admin.email,
-        kind="invitation",
-        now=now,
-        partner_org_id=org.id,
-        owner_org_id=org.id,
-        customer_org_id=None,
-        subject=f"You are invited to administer {org.name} on tukku",
-        body=(
-            f"Hello {admin.first_name or admin.email},\n\n"
-            f"{org.name} can now sell through tukku, and you are its first administrator.\n"
-            f"Choose your password here within {days} days:\n\n"
-            f"{invitation.link_base.rstrip('/')}{SET_PASSWORD_PATH}{token}\n\n"
-            f"Your organization ID: {org.id}\n"
-        ),
-    )
 
 
 def list_partners(

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from tukku.accounts import service
+from tukku.accounts import service, staff
 from tukku.accounts.models import SubPartner
-from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam
+from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, SettingsDep
 from tukku.core.errors import Codes, Forbidden, Invalid
-from tukku.core.http import base_url, trim_page
+from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.routing import api_router
 from tukku.core.timefmt import iso
@@ -93,12 +93,17 @@ def create_sub_partner(
     response: Response,
     session: DbSession,
     clock: ClockDep,
+    settings: SettingsDep,
     principal: Caller,
     partner_org_id: PartnerOrgId = None,
 ) -> SubPartnerDetailOut:
-    """A reseller one level below a partner; its first administrator is invited by e-mail."""
+    """A reseller one level below a partner; its first administrator is invited by e-mail,
+    with a link to choose a portal password."""
     actor = _actor(session, principal, partner_org_id)
-    record = flows.create_sub_partner(session, actor=actor, data=body, now=clock.now())
+    invitation = staff.invitation_from(link_base_url(request), settings)
+    record = flows.create_sub_partner(
+        session, actor=actor, data=body, invitation=invitation, now=clock.now()
+    )
     response.headers["Location"] = f"{base_url(request)}/v1/partner/subPartners/{record.org_id}"
     return _out(session, record)
 

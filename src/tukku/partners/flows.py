@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tukku.accounts import service
+from tukku.accounts import service, staff
 from tukku.accounts.models import SubPartner
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, Conflict, Forbidden, Invalid, NotFound, Problem, invalid_all
@@ -21,7 +21,6 @@ from tukku.identity.models import User
 from tukku.identity.permissions import Permission
 from tukku.identity.principal import Principal
 from tukku.identity.rules import OrgKind, Role
-from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.schemas import TemplateWrite
 from tukku.partners.schemas import SubPartnerCreate
@@ -89,10 +88,16 @@ def create_partner(
 
 
 def create_sub_partner(
-    session: Session, *, actor: Actor, data: SubPartnerCreate, now: datetime
+    session: Session,
+    *,
+    actor: Actor,
+    data: SubPartnerCreate,
+    invitation: staff.Invitation,
+    now: datetime,
 ) -> SubPartner:
     """Set up a reseller one level below the actor's partner organization: its organization,
-    first administrator (invited by e-mail), a default template, and the managing relationship."""
+    first administrator (invited by e-mail with a link to choose a password), a default
+    template, and the managing relationship."""
     actor.require(Permission.SUB_PARTNERS_WRITE)
     if actor.org_id != actor.partner_org_id:
         raise Forbidden("sub-partners cannot have sub-partners", Codes.ONE_LEVEL_ONLY)
@@ -129,7 +134,7 @@ def create_sub_partner(
     org = identity.create_organization(
         session, kind=OrgKind.SUB_PARTNER, name=data.name.strip(), now=now, parent_id=parent.id
     )
-    identity.create_user(
+    admin = identity.create_user(
         session,
         org_id=org.id,
         email=email,
@@ -163,21 +168,7 @@ def create_sub_partner(
         now=now,
         by=actor.principal,
     )
-    queue_mail(
-        session,
-        to=email,
-        kind="invitation",
-        now=now,
-        partner_org_id=parent.id,
-        owner_org_id=actor.org_id,
-        customer_org_id=None,
-        subject=f"You are invited to administer {org.name} on {parent.name}",
-        body=(
-            f"Hello {data.admin_first_name.strip()},\n\n"
-            f"{parent.name} has set up {org.name} as a reseller "
-            f"and made you its first administrator.\nYour organization ID: {org.id}\n"
-        ),
-    )
+    staff.send_invitation(session, user=admin, now=now, invitation=invitation, actor=actor)
     session.flush()
     audit.record(
         session,

@@ -4,7 +4,6 @@ a password), one partner's page, suspending and reactivating, through the operat
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -12,6 +11,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from tukku.accounts import staff
 from tukku.accounts.service import ACTIVE, SUSPENDED
 from tukku.core.deps import ClockDep, DbSession, SettingsDep
 from tukku.core.errors import DomainError
@@ -99,9 +99,7 @@ def create_partner(
         # An empty optional name is no name; an empty required field is refused as such.
         given = {k: v.strip() or (None if k in OPTIONAL else "") for k, v in values.items()}
         data = PartnerCreate.model_validate(given)
-        invitation = service.Invitation(
-            link_base_url(request), timedelta(days=settings.invite_link_days)
-        )
+        invitation = staff.invitation_from(link_base_url(request), settings)
         account = service.create_partner(
             session,
             principal=user.principal,

@@ -14,9 +14,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from tukku.accounts import service as accounts
+from tukku.accounts import staff
 from tukku.accounts.models import SubPartner
-from tukku.core.deps import ClockDep, DbSession
+from tukku.core.deps import ClockDep, DbSession, SettingsDep
 from tukku.core.errors import Codes, DomainError, NotFound
+from tukku.core.http import link_base_url
 from tukku.core.pagination import PageRequest
 from tukku.core.routing import api_router
 from tukku.customers import service as customers
@@ -103,6 +105,7 @@ def create_sub_partner(
     request: Request,
     session: DbSession,
     clock: ClockDep,
+    settings: SettingsDep,
     user: PortalUserDep,
     name: FormField = "",
     admin_email: Annotated[str, Form(alias="adminEmail")] = "",
@@ -127,7 +130,10 @@ def create_sub_partner(
             k: v.strip() or (None if k == "billingStartDate" else "") for k, v in values.items()
         }
         data = SubPartnerCreate.model_validate(given)
-        record = flows.create_sub_partner(session, actor=parent, data=data, now=clock.now())
+        invitation = staff.invitation_from(link_base_url(request), settings)
+        record = flows.create_sub_partner(
+            session, actor=parent, data=data, invitation=invitation, now=clock.now()
+        )
     except ValidationError as invalid:
         errors = {str(e["loc"][0]): e["msg"] for e in invalid.errors()}
         return _form_again(request, user, values, errors)

@@ -5,7 +5,6 @@ sees the list, and the service refuses their writes (403)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
@@ -110,9 +109,7 @@ def invite(
     check_csrf(request, csrf)
     ticked = roles or []
     values = {"email": email, "firstName": first_name, "lastName": last_name, "roles": ticked}
-    invitation = staff.Invitation(
-        link_base=link_base_url(request), lifetime=timedelta(days=settings.invite_link_days)
-    )
+    invitation = staff.invitation_from(link_base_url(request), settings)
     try:
         staff.invite(
             session,
