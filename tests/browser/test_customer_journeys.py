@@ -128,7 +128,7 @@ def test_a_customer_made_with_the_wizard_is_followed_until_provisioned_then_set_
     review(page, "customer-cross-launched")
 
 
-def test_a_new_templates_provisioning_id_is_copied_with_the_copy_button(
+def test_a_new_templates_provisioning_id_is_copied_with_the_copy_button_then_edited(
     page: Page, account: Account, review: Review
 ) -> None:
     n = next(_journeys)
@@ -146,3 +146,12 @@ def test_a_new_templates_provisioning_id_is_copied_with_the_copy_button(
     expect(page.locator(".copied")).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()") == provisioning_id
     review(page, "journey-template-copied")
+
+    page.get_by_role("link", name="Edit the template").click()
+    expect(page.get_by_label("PSTN provider (optional)")).to_have_value("Nordic PSTN")
+    review(page, "journey-template-edit")
+    page.get_by_label("Brand name (optional)").fill(f"Shops Calling {n}")
+    submit(page, "Save the changes")
+    expect(page.get_by_role("status").first).to_contain_text("The changes are saved")
+    expect(page.locator("#provisioning-id")).to_have_text(provisioning_id)
+    expect(page.get_by_text(f"Shops Calling {n}")).to_be_visible()

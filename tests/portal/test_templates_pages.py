@@ -92,3 +92,99 @@ def test_read_only_staff_can_neither_create_nor_retire(
     )
     assert refused.status_code == 403
     assert app_client.get(f"{TEMPLATES}/{template_id}", headers=partner.headers).status_code == 200
+
+
+def _edit(client: TestClient, template_id: str, **fields: str) -> httpx.Response:
+    form = client.get(f"/portal/templates/{template_id}/edit")
+    assert form.status_code == 200
+    return client.post(
+        f"/portal/templates/{template_id}/edit",
+        data={**fields, "csrf": csrf_of(form)},
+        follow_redirects=False,
+    )
+
+
+def test_editing_replaces_the_settings_as_put_does_and_keeps_the_provisioning_id(
+    app_client: TestClient, partner: Partner, signed_in: None
+) -> None:
+    created = _create(app_client, name="Nordics", country="FI", pstnProvider="Acme PSTN")
+    template_id = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    before = app_client.get(f"{TEMPLATES}/{template_id}", headers=partner.headers).json()
+    form = app_client.get(f"/portal/templates/{template_id}/edit")
+    assert 'value="Nordics"' in form.text  # the form starts from the template as it is
+    assert 'value="Acme PSTN"' in form.text
+
+    saved = _edit(
+        app_client,
+        template_id,
+        name="Nordics and Baltics",
+        country="SE",
+        authMode="partner_saml",
+        idpEntityId="https://idp.example.test/saml",
+        disableWebexToWebexCalling="on",
+    )
+
+    assert saved.status_code == 303
+    assert "The changes are saved" in app_client.get(saved.headers["location"]).text
+    after = app_client.get(f"{TEMPLATES}/{template_id}", headers=partner.headers).json()
+    assert after["provisioningId"] == before["provisioningId"]
+    assert (after["name"], after["country"]) == ("Nordics and Baltics", "SE")
+    assert after["authMode"] == "partner_saml"
+    assert after["idpEntityId"] == "https://idp.example.test/saml"
+    assert after["disableWebexToWebexCalling"] is True
+    assert after["allowAdminInviteEmailsOnAttach"] is False
+    assert after["pstnProvider"] is None  # left empty: replaced, as PUT replaces every field
+
+
+def test_an_edit_the_api_refuses_shows_why_next_to_the_field_and_changes_nothing(
+    app_client: TestClient, partner: Partner, signed_in: None
+) -> None:
+    _create(app_client, name="Taken")
+    created = _create(app_client, name="Mine")
+    template_id = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    taken = _edit(app_client, template_id, name="Taken")
+    assert taken.status_code == 400
+    assert 'id="name-error"' in taken.text
+    no_idp = _edit(app_client, template_id, name="Mine", authMode="partner_oidc")
+    assert no_idp.status_code == 400
+    assert "idpEntityId" in no_idp.text
+    assert 'value="partner_oidc" selected' in no_idp.text  # the choice made stays
+    api = app_client.get(f"{TEMPLATES}/{template_id}", headers=partner.headers).json()
+    assert (api["name"], api["authMode"]) == ("Mine", "webex")
+
+
+def test_no_edit_of_another_partners_template_or_by_read_only_staff(
+    app_client: TestClient,
+    db: Database,
+    clock: ManualClock,
+    partner: Partner,
+    other_partner: Partner,
+    signed_in: None,
+) -> None:
+    theirs = app_client.get(TEMPLATES, headers=other_partner.headers).json()["items"][0]
+    assert app_client.get(f"/portal/templates/{theirs['id']}/edit").status_code == 404
+    mine = app_client.get(TEMPLATES, headers=partner.headers).json()["items"][0]
+    page = app_client.get(f"/portal/templates/{mine['id']}")
+    assert "Edit the template" in page.text
+    refused = app_client.post(
+        f"/portal/templates/{theirs['id']}/edit", data={"name": "Hijacked", "csrf": csrf_of(page)}
+    )
+    assert refused.status_code == 404
+    forged = app_client.post(
+        f"/portal/templates/{mine['id']}/edit", data={"name": "Forged", "csrf": "x"}
+    )
+    assert forged.status_code == 403
+    read_only_staff(db, clock, partner.org_id, "viewer@acme.test")
+    sign_in(app_client, "viewer@acme.test")
+    page = app_client.get(f"/portal/templates/{mine['id']}")
+    assert "Edit the template" not in page.text
+    assert app_client.get(f"/portal/templates/{mine['id']}/edit").status_code == 403
+    by_hand = app_client.post(
+        f"/portal/templates/{mine['id']}/edit", data={"name": "Renamed", "csrf": csrf_of(page)}
+    )
+    assert by_hand.status_code == 403
+    names = {
+        t["name"] for t in app_client.get(TEMPLATES, headers=other_partner.headers).json()["items"]
+    }
+    names |= {t["name"] for t in app_client.get(TEMPLATES, headers=partner.headers).json()["items"]}
+    assert not names & {"Hijacked", "Forged", "Renamed"}
