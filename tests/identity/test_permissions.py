@@ -65,7 +65,12 @@ calling.pstn.view                  . . . . . U U
 calling.pstn.manage                . . . . . . .
 calling.setup_after_location.view  . . . . . . .
 calling.recording.edit             . . . . . . .
-calling.phone_numbers.manage       . . . . . . .
+calling.phone_numbers.manage       . Y Y . Y . .
+calling.config.read                Y Y Y Y Y Y Y
+calling.locations.manage           . Y Y . Y Y .
+calling.workspaces.manage          . Y Y . Y Y .
+calling.devices.manage             . Y Y . Y Y .
+calling.queues.manage              . Y Y . Y Y .
 calling.migrations.run             . . . . . U .
 calling.connected_uc.use           . . . . . U .
 platform.operate                   Y . . . . . .
@@ -84,6 +89,9 @@ compliance.screening.decide        Y . . . . . .
 # administrators toggle restricted mode; read-only roles never write. Only partner full admins
 # manage their organization's staff (invite, roles, remove); everyone who writes may make API
 # tokens for themselves (read-only staff may not).
+# A customer's calling set-up (section 11): every role reads it; those who write customers
+# manage its locations, workspaces, devices and queues, as does the customer's full
+# administrator; numbers only the partner's (never the customer's admins, 10.2).
 
 
 def _parse(table: str) -> dict[str, dict[str, str]]:
@@ -152,6 +160,12 @@ def test_restricted_mode_leaves_a_full_admin_reading_editing_names_deciding_atta
         "users.read",
         "users.names.edit",
         "org.attach_requests.decide",
+        # Its calling set-up stays its own (section 11; 10.2 restricts none of it).
+        "calling.config.read",
+        "calling.locations.manage",
+        "calling.workspaces.manage",
+        "calling.devices.manage",
+        "calling.queues.manage",
     }
 
 

@@ -57,6 +57,12 @@ class Permission(StrEnum):
     PHONE_NUMBERS_MANAGE = "calling.phone_numbers.manage"
     MIGRATIONS_RUN = "calling.migrations.run"
     CONNECTED_UC_USE = "calling.connected_uc.use"
+    # A customer's calling set-up (PRODUCT.md section 11), for its partner and its admins
+    CALLING_READ = "calling.config.read"
+    LOCATIONS_MANAGE = "calling.locations.manage"
+    WORKSPACES_MANAGE = "calling.workspaces.manage"
+    DEVICES_MANAGE = "calling.devices.manage"
+    QUEUES_MANAGE = "calling.queues.manage"
     # Platform
     OPERATE = "platform.operate"
     SCREENING_DECIDE = "compliance.screening.decide"
@@ -72,17 +78,34 @@ PARTNER_READ = frozenset(
         P.SUB_PARTNERS_READ,
         P.AUDIT_READ,
         P.STAFF_READ,
+        P.CALLING_READ,
     }
 )
-PARTNER_ALL = PARTNER_READ | {
-    P.CUSTOMERS_WRITE,
-    P.SUBSCRIBERS_WRITE,
-    P.TEMPLATES_WRITE,
-    P.BILLING_WRITE,
-    P.SUB_PARTNERS_WRITE,
-    P.RESTRICTED_MODE_WRITE,
-    P.API_TOKENS_MANAGE,
-}
+# What a partner may do in its customers' calling set-up (numbers included, which customer
+# administrators never manage themselves).
+PARTNER_CALLING = frozenset(
+    {
+        P.CALLING_READ,
+        P.LOCATIONS_MANAGE,
+        P.WORKSPACES_MANAGE,
+        P.DEVICES_MANAGE,
+        P.QUEUES_MANAGE,
+        P.PHONE_NUMBERS_MANAGE,
+    }
+)
+PARTNER_ALL = (
+    PARTNER_READ
+    | PARTNER_CALLING
+    | {
+        P.CUSTOMERS_WRITE,
+        P.SUBSCRIBERS_WRITE,
+        P.TEMPLATES_WRITE,
+        P.BILLING_WRITE,
+        P.SUB_PARTNERS_WRITE,
+        P.RESTRICTED_MODE_WRITE,
+        P.API_TOKENS_MANAGE,
+    }
+)
 CUSTOMER_READ = frozenset(
     {
         P.ORG_SETTINGS_READ,
@@ -91,6 +114,7 @@ CUSTOMER_READ = frozenset(
         P.LOCAL_GATEWAY_VIEW,
         P.PSTN_VIEW,
         P.CALLING_SETUP_AFTER_LOCATION_VIEW,
+        P.CALLING_READ,
     }
 )
 CUSTOMER_ALL = frozenset(
@@ -113,7 +137,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.TEMPLATES_READ,
             P.API_TOKENS_MANAGE,
         }
-    ),
+    )
+    | PARTNER_CALLING,
     Role.CUSTOMER_FULL_ADMIN: CUSTOMER_ALL,
     Role.CUSTOMER_READ_ONLY: CUSTOMER_READ,
 }

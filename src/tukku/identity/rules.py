@@ -39,6 +39,16 @@ class Scope(StrEnum):
     STAFF_WRITE = "tukku:partner_users_write"
     TOKENS_READ = "tukku:api_tokens_read"
     TOKENS_WRITE = "tukku:api_tokens_write"
+    # The public Webex APIs of a customer's set-up (a partner names the customer with orgId)
+    LOCATIONS_READ = "spark-admin:locations_read"
+    LOCATIONS_WRITE = "spark-admin:locations_write"
+    PEOPLE_READ = "spark-admin:people_read"
+    WORKSPACES_READ = "spark-admin:workspaces_read"
+    WORKSPACES_WRITE = "spark-admin:workspaces_write"
+    DEVICES_READ = "spark-admin:devices_read"
+    DEVICES_WRITE = "spark-admin:devices_write"
+    TELEPHONY_READ = "spark-admin:telephony_config_read"
+    TELEPHONY_WRITE = "spark-admin:telephony_config_write"
     CUSTOMER_ADMIN_READ = "tukku:customer_admin_read"
     CUSTOMER_ADMIN_WRITE = "tukku:customer_admin_write"
     OPS = "tukku:ops"
@@ -49,6 +59,12 @@ CUSTOMER_SCOPES: frozenset[Scope] = frozenset(
 )
 WHOLESALE_SCOPES: frozenset[Scope] = frozenset(Scope) - CUSTOMER_SCOPES - {Scope.OPS}
 READ_SCOPES: frozenset[Scope] = frozenset(s for s in WHOLESALE_SCOPES if s.value.endswith("_read"))
+CALLING_SCOPES: frozenset[Scope] = frozenset(
+    s for s in Scope if s.value.startswith("spark-admin:") and "wholesale" not in s.value
+)
+"""The public APIs of a customer's calling set-up: its partner's staff and its own
+administrators use them alike."""
+CALLING_READ_SCOPES = frozenset(s for s in CALLING_SCOPES if s.value.endswith("_read"))
 
 
 class Role(StrEnum):
@@ -84,9 +100,10 @@ ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
             Scope.TOKENS_READ,
             Scope.TOKENS_WRITE,
         }
-    ),
-    Role.CUSTOMER_FULL_ADMIN: CUSTOMER_SCOPES,
-    Role.CUSTOMER_READ_ONLY: frozenset({Scope.CUSTOMER_ADMIN_READ}),
+    )
+    | CALLING_SCOPES,
+    Role.CUSTOMER_FULL_ADMIN: CUSTOMER_SCOPES | CALLING_SCOPES,
+    Role.CUSTOMER_READ_ONLY: frozenset({Scope.CUSTOMER_ADMIN_READ}) | CALLING_READ_SCOPES,
 }
 
 

@@ -22,6 +22,7 @@ from tukku.customers.service._lookup import location_of as location_of
 from tukku.customers.service._lookup import locations_of_org as locations_of_org
 from tukku.customers.service._lookup import lock_package as lock_package
 from tukku.customers.service._lookup import lock_unscoped as lock_unscoped
+from tukku.customers.service._lookup import managed_by_org as managed_by_org
 from tukku.customers.service._lookup import package_row as package_row
 from tukku.customers.service._lookup import packages_of as packages_of
 from tukku.customers.service._lookup import to_out as to_out

@@ -128,14 +128,21 @@ def location_of(session: Session, customer_id: str, location_id: str) -> Locatio
     ).first()
 
 
-def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Location]:
-    """The locations of a customer organization the actor manages; 404 for any other org."""
-    actor.require(Permission.CUSTOMERS_READ)
+def managed_by_org(session: Session, *, actor: Actor, org_id: str) -> Customer:
+    """The live customer whose organization is `org_id`, if the actor manages it (its own or,
+    for a parent, a sub-partner's); 404 naming `orgId` for any other organization."""
     customer = session.scalars(
         select(Customer).where(Customer.org_id == org_id, actor.sees(Customer.owner_org_id), LIVE)
     ).first()
     if customer is None:
         raise NotFound("organization", field_name="orgId")
+    return customer
+
+
+def locations_of_org(session: Session, *, actor: Actor, org_id: str) -> list[Location]:
+    """The locations of a customer organization the actor manages; 404 for any other org."""
+    actor.require(Permission.CUSTOMERS_READ)
+    customer = managed_by_org(session, actor=actor, org_id=org_id)
     return list(
         session.scalars(
             select(Location)
