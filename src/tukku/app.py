@@ -26,10 +26,9 @@ from tukku.core.http import (
     HeaderLimit,
     HostCheck,
     TrackingIdMiddleware,
-    default_allowed_hosts,
     install_error_handlers,
-    trusted_link_base,
 )
+from tukku.core.links import default_allowed_hosts, trusted_link_base
 from tukku.core.logging import configure_logging
 from tukku.core.settings import Settings
 from tukku.customer_admin import api as customer_admin_api

@@ -22,7 +22,7 @@ from tests.support import (
 from tukku.app import create_app
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
-from tukku.core.http import ConfigurationError, default_allowed_hosts, trusted_link_base
+from tukku.core.links import ConfigurationError, default_allowed_hosts, trusted_link_base
 from tukku.core.settings import Settings
 
 SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -10,7 +10,7 @@ from tukku.accounts import staff
 from tukku.cli.common import DatabaseUrl, command_unit, console, emit_json, settings_for
 from tukku.cli.tokens import expiry
 from tukku.core.clock import real_now
-from tukku.core.http import trusted_link_base
+from tukku.core.links import trusted_link_base
 from tukku.core.timefmt import iso_or_none
 from tukku.identity import service as identity
 from tukku.identity.rules import WHOLESALE_SCOPES

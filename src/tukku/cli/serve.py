@@ -17,6 +17,7 @@ from tukku.cli.common import DatabaseUrl, Sandbox, console, require_current_sche
 from tukku.cli.demo import DEMO_ADMIN_EMAIL, demo_password_link, ensure_demo
 from tukku.cli.processes import JobWorkerProcess, job_worker_environment, run_processes
 from tukku.core.clock import real_now
+from tukku.core.links import ConfigurationError
 from tukku.core.logging import configure_logging
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso_or_none
@@ -80,7 +81,6 @@ def serve(
     # Imported here: every `tukku` command loads this module, and `tukku worker` and the admin
     # commands must not load the API (nor FastAPI).
     from tukku.app import create_app, served_app_environment
-    from tukku.core.http import ConfigurationError
 
     settings = settings_for(database_url, sandbox)
     processes = workers or settings.web_workers
