@@ -120,7 +120,7 @@ def list_(
         wanted = filters.phone_number
         query = query.where(or_(CallQueue.phone_number == wanted, CallQueue.extension == wanted))
     query = query.order_by(CallQueue.name, CallQueue.seq).offset(page.offset)
-    return [(q, loc) for q, loc in session.execute(query.limit(page.limit + 1)).tuples()]
+    return [(q, loc) for q, loc in session.execute(query.limit(page.limit + 1))]
 
 
 def agents_of(session: Session, queue: CallQueue) -> list[AgentRow]:
