@@ -46,6 +46,7 @@ SUB_PARTNER_LIST = "/v1/wholesale/subPartners"
 AUDIT = "/v1/partner/auditEvents"
 PRICE_BOOK = "/v1/partner/priceBook"
 INVOICES = "/v1/partner/invoices"
+QUEUES = "/v1/telephony/config/queues"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 UNKNOWN_ORG = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9ub2JvZHk"
 PERIOD = {"billingStartDate": "2027-01-01", "billingEndDate": "2027-01-02"}
@@ -81,6 +82,7 @@ class Tenant:
     subscription_id: str
     sub_partner_ids: list[str] = field(default_factory=list)  # its own sub-partners
     invoice_id: str | None = None
+    queue_id: str | None = None
 
     @property
     def template(self) -> dict[str, Any]:
@@ -113,6 +115,8 @@ class Tenant:
         }
         if self.invoice_id is not None:
             found["invoice id"] = self.invoice_id
+        if self.queue_id is not None:
+            found["queue id"] = self.queue_id
         return {f"{self.label}'s {what}": value for what, value in found.items()}
 
 
@@ -221,6 +225,14 @@ def _finish_estate(
     report = client.post(REPORTS, json={**PERIOD, **about}, headers=a.headers)
     assert report.status_code == 200, report.text
     locations = _get(client, "/v1/locations", a, orgId=customer["orgId"])
+    location_id = locations["items"][0]["id"]
+    queue = client.post(
+        f"/v1/telephony/config/locations/{location_id}/queues",
+        params={"orgId": customer["orgId"]},
+        json={"name": f"{a.label} Queue", "extension": "7100", "queueSettings": {"queueSize": 5}},
+        headers=a.headers,
+    )
+    assert queue.status_code == 201, queue.text
     templates = _get(client, TEMPLATES, a)["items"]
     assert [t["name"] for t in templates] == ["Default", template["name"]]
     return {
@@ -229,7 +241,8 @@ def _finish_estate(
         "customer": customer,
         "subscriber": subscriber,
         "report_id": report.json()["id"],
-        "location_id": locations["items"][0]["id"],
+        "location_id": location_id,
+        "queue_id": queue.json()["id"],
     }
 
 
@@ -366,6 +379,7 @@ def by_id(w: World, victim: str) -> list[Attempt]:
         ),
         Attempt("GET", f"/v1/locations?orgId={v.customer['orgId']}", None, (NOT_FOUND,)),
         Attempt("POST", CUSTOMERS, body_any_customer, (PROVISIONING_ID_UNKNOWN,)),
+        *queue_attempts(v),
         Attempt("GET", f"{SUBSCRIBERS}/{sid}", None, (SUBSCRIBER_NOT_FOUND,)),
         Attempt(
             "PUT", f"{SUBSCRIBERS}/{sid}", {"packages": ["webex_meetings"]}, (SUBSCRIBER_NOT_FOUND,)
@@ -422,6 +436,23 @@ def by_id(w: World, victim: str) -> list[Attempt]:
             ),
         ]
     return result
+
+
+def queue_attempts(v: Tenant) -> list[Attempt]:
+    """The victim's call queue, its location's queues and its organization's list, each named
+    with the victim's `orgId`: refused for the organization (1013)."""
+    org = f"orgId={v.customer['orgId']}"
+    one = f"/v1/telephony/config/locations/{v.location_id}/queues"
+    body = {"name": "Planted", "extension": "7999", "queueSettings": {"queueSize": 1}}
+    return [
+        Attempt("GET", f"{QUEUES}?{org}", None, (NOT_FOUND,)),
+        Attempt("GET", f"{QUEUES}?{org}&hasCxEssentials=true", None, (NOT_FOUND,)),
+        Attempt("POST", f"{one}?{org}", body, (NOT_FOUND,)),
+        Attempt("GET", f"{one}/{v.queue_id}?{org}", None, (NOT_FOUND,)),
+        Attempt("PUT", f"{one}/{v.queue_id}?{org}", {"name": "Hijacked"}, (NOT_FOUND,)),
+        Attempt("PUT", f"{one}/{v.queue_id}?{org}&hasCxEssentials=true", {}, (NOT_FOUND,)),
+        Attempt("DELETE", f"{one}/{v.queue_id}?{org}", None, (NOT_FOUND,)),
+    ]
 
 
 def acting_for(w: World, victim: str, on_behalf_of: str) -> list[Attempt]:
@@ -689,6 +720,9 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
             TEMPLATES,
             SUB_PARTNER_LIST,
             f"/v1/locations?orgId={t.customer['orgId']}",
+            f"{QUEUES}?orgId={t.customer['orgId']}",
+            f"/v1/telephony/config/locations/{t.location_id}/queues/{t.queue_id}"
+            f"?orgId={t.customer['orgId']}",
         ):
             response = client.get(url, headers=t.headers)
             assert response.status_code == 200, (label, url, response.text)

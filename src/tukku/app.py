@@ -19,6 +19,7 @@ from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
+from tukku.calling import queues_api as calling_queues_api
 from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
@@ -154,6 +155,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         customers_api.locations_router,
         customers_api.partner_customers_router,
         customer_admin_api.router,
+        calling_queues_api.router,
         subscribers_api.router,
         subscribers_api.consent_move_router,
         subscribers_pages.router,

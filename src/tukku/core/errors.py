@@ -135,6 +135,36 @@ class Codes:
     SCREENING_CASE_CLOSED = Code(7004, 409, "The screening case is already closed.")
     SCREENING_LIST_INVALID = Code(7005, 400, "The screening list file cannot be loaded.")
 
+    # Call queues (calling)
+    QUEUE_NOT_FOUND = Code(8040, 404, "No call queue of this organization has this ID.")
+    QUEUE_LOCATION_NOT_FOUND = Code(8041, 404, "The organization has no location with this ID.")
+    QUEUE_AGENT_NOT_FOUND = Code(
+        8042, 404, "An agent ID is no person, workspace or virtual line of the organization."
+    )
+    QUEUE_AGENTS_LACK_CX_ESSENTIALS = Code(
+        8043, 409, "Only subscribers holding cx_essentials can be agents of an Essentials queue."
+    )
+    QUEUE_DOWNGRADE = Code(8044, 409, "An Essentials queue cannot become a basic queue again.")
+    QUEUE_UPGRADE_AGENTS_LACK_PACKAGE = Code(
+        8045, 409, "Upgrading needs every agent to hold cx_essentials: give it or drop them."
+    )
+    QUEUE_UPGRADE_NON_PERSON_AGENTS = Code(
+        8046, 409, "A queue with workspaces or virtual lines as agents cannot be upgraded."
+    )
+    QUEUE_ESSENTIALS_WEIGHTED = Code(
+        8047, 400, "Essentials queues route top-down (REGULAR), never WEIGHTED."
+    )
+    QUEUE_NAME_TAKEN = Code(8048, 409, "The location already has a call queue with this name.")
+    QUEUE_NUMBER_REQUIRED = Code(8049, 400, "A call queue needs a phoneNumber or an extension.")
+    QUEUE_AGENT_DUPLICATE = Code(8050, 400, "The agents list names an agent twice.")
+    QUEUE_TOO_MANY_AGENTS = Code(8051, 400, "The routing policy takes fewer agents.")
+    QUEUE_WEIGHTS_INVALID = Code(
+        8052, 400, "WEIGHTED routing needs a weight of 0 to 100 per agent, 100 in all."
+    )
+    QUEUE_AGENT_NOT_ELIGIBLE = Code(
+        8053, 409, "The person's package does not let it be a call queue agent."
+    )
+
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")
