@@ -93,7 +93,8 @@ class LocationFilters:
 def list_locations(
     session: Session, *, scope: OrgScope, filters: LocationFilters, page: PageRequest
 ) -> list[Location]:
-    """The organization's locations, oldest first (one extra row to detect a next page)."""
+    """The organization's locations, the headquarters first, then oldest first (one extra row
+    to detect a next page)."""
     scope.actor.require(Permission.CALLING_READ)
     if scope.customer is None:
         return []
@@ -104,7 +105,7 @@ def list_locations(
         )
     if filters.location_id:
         query = query.where(Location.id == filters.location_id)
-    query = query.order_by(Location.created_at, Location.id)
+    query = query.order_by(Location.is_headquarters.desc(), Location.created_at, Location.id)
     return list(session.scalars(query.offset(page.offset).limit(page.limit + 1)))
 
 
@@ -140,9 +141,8 @@ def to_out(location: Location, org_id: str) -> LocationOut:
         ),
         time_zone=location.timezone,
         preferred_language=location.language.lower(),
-        announcement_language=(
-            location.announcement_language.lower() if location.announcement_language else None
-        ),
+        # Locations made before the Locations API announce in their preferred language.
+        announcement_language=(location.announcement_language or location.language).lower(),
         latitude=location.latitude,
         longitude=location.longitude,
         notes=location.notes,
