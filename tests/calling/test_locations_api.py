@@ -168,10 +168,12 @@ def test_every_problem_of_a_new_location_is_named_at_once(
             Codes.COORDINATE_INVALID.number,
         ]
     )
-    assert "address.country" in bad.text and "timeZone" in bad.text
+    assert "address.country" in bad.text
+    assert "timeZone" in bad.text
 
     too_long = create(app_client, partner.headers, customer["orgId"], name="n" * 81)
-    assert too_long.status_code == 400 and "name" in too_long.json()["errors"][0]["description"]
+    assert too_long.status_code == 400
+    assert "name" in too_long.json()["errors"][0]["description"]
 
     clash = create(app_client, partner.headers, customer["orgId"], name=" head office ")
     assert clash.status_code == 409
@@ -204,17 +206,21 @@ def test_update_changes_only_what_it_names(app_client: TestClient, partner: Part
     bad = app_client.put(
         url, params=org, json={"timeZone": "Nowhere/Land"}, headers=partner.headers
     )
-    assert bad.status_code == 400 and error_codes(bad) == [Codes.TIMEZONE_INVALID.number]
+    assert bad.status_code == 400
+    assert error_codes(bad) == [Codes.TIMEZONE_INVALID.number]
     cleared = app_client.put(
         url, params=org, json={"address": {"city": ""}}, headers=partner.headers
     )
-    assert cleared.status_code == 400 and "address.city" in cleared.text
+    assert cleared.status_code == 400
+    assert "address.city" in cleared.text
     taken = app_client.put(url, params=org, json={"name": "Head Office"}, headers=partner.headers)
-    assert taken.status_code == 409 and error_codes(taken) == [Codes.LOCATION_NAME_TAKEN.number]
+    assert taken.status_code == 409
+    assert error_codes(taken) == [Codes.LOCATION_NAME_TAKEN.number]
 
     events = app_client.get(AUDIT, params={"action": "location.update"}, headers=partner.headers)
     [event] = [e for e in events.json()["items"] if e["targetId"] == made["id"]]
-    assert event["before"]["name"] == "Denver" and event["after"]["name"] == "Denver Tech Center"
+    assert event["before"]["name"] == "Denver"
+    assert event["after"]["name"] == "Denver Tech Center"
 
 
 def test_delete_refuses_the_headquarters_and_a_location_users_are_at(
@@ -238,15 +244,18 @@ def test_delete_refuses_the_headquarters_and_a_location_users_are_at(
     )
 
     refused = app_client.delete(f"{LOCATIONS}/{hq['id']}", params=org, headers=partner.headers)
-    assert refused.status_code == 409 and error_codes(refused) == [Codes.HEADQUARTERS_KEPT.number]
+    assert refused.status_code == 409
+    assert error_codes(refused) == [Codes.HEADQUARTERS_KEPT.number]
     busy = app_client.delete(f"{LOCATIONS}/{branch['id']}", params=org, headers=partner.headers)
-    assert busy.status_code == 409 and error_codes(busy) == [Codes.LOCATION_IN_USE.number]
+    assert busy.status_code == 409
+    assert error_codes(busy) == [Codes.LOCATION_IN_USE.number]
     assert "1 user" in busy.json()["errors"][0]["description"]
 
     gone = app_client.delete(f"{LOCATIONS}/{empty['id']}", params=org, headers=partner.headers)
     assert gone.status_code == 204, gone.text
     again = app_client.get(f"{LOCATIONS}/{empty['id']}", params=org, headers=partner.headers)
-    assert again.status_code == 404 and error_codes(again) == [Codes.LOCATION_NOT_FOUND.number]
+    assert again.status_code == 404
+    assert error_codes(again) == [Codes.LOCATION_NOT_FOUND.number]
     actions = [
         e["action"]
         for e in app_client.get(AUDIT, params={"max": "1000"}, headers=partner.headers).json()[
@@ -334,7 +343,8 @@ def test_another_partners_customer_is_not_found(
         assert put.status_code == 404
     # without orgId the location says whose it is: its own partner reaches it
     own = app_client.get(f"{LOCATIONS}/{their_hq['id']}", headers=other_partner.headers)
-    assert own.status_code == 200 and own.json()["orgId"] == theirs["orgId"]
+    assert own.status_code == 200
+    assert own.json()["orgId"] == theirs["orgId"]
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
