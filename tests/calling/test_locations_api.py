@@ -20,9 +20,14 @@ from tests.support import (
     provision_customer,
     provision_subscriber,
 )
+from tukku.calling import locations
+from tukku.calling.access import for_org
+from tukku.calling.locations_schemas import LocationIn
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
-from tukku.core.errors import Codes
+from tukku.core.errors import Codes, DomainError
+from tukku.core.pagination import PageRequest
+from tukku.identity import service as identity
 from tukku.identity.rules import Role
 
 LOCATIONS = "/v1/locations"
@@ -354,3 +359,29 @@ def test_a_partner_must_name_the_organization_to_list_or_create(
     answer = app_client.request(method, LOCATIONS, json=location_body(), headers=partner.headers)
     assert answer.status_code == 400
     assert answer.json()["errors"][0]["description"].startswith("orgId")
+
+
+def test_the_services_refuse_a_caller_without_the_locations_permission(
+    app_client: TestClient, db: Database, clock: ManualClock, partner: Partner
+) -> None:
+    """Tokens of read-only roles cannot carry the write scope, and the services check the role's
+    permission as well (whatever the route)."""
+    customer = provision_customer(app_client, partner)
+    headers = new_user_headers(db, clock, partner.org_id, Role.PARTNER_READ_ONLY)
+    token = headers["Authorization"].removeprefix("Bearer ")
+    with db.unit_of_work() as session:
+        found = identity.authenticate(session, token, now=clock.now())
+        assert found is not None
+        scope = for_org(session, found.principal, customer["orgId"])
+        assert locations.list_locations(
+            session, scope=scope, filters=locations.LocationFilters(), page=PageRequest(0, 10)
+        )
+        with pytest.raises(DomainError) as refused:
+            locations.create_location(
+                session,
+                scope=scope,
+                data=LocationIn.model_validate(location_body()),
+                now=clock.now(),
+            )
+    assert refused.value.status == 403
+    assert refused.value.problems[0].code is Codes.FORBIDDEN_ROLE
