@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from wxc_sdk.locations import Floor as WxcFloor
 
 from tests.calling.reference import LOCATIONS as REFERENCE
 from tests.calling.reference import check, response_schema
@@ -63,6 +64,7 @@ def test_floors_crud_as_the_reference_answers(app_client: TestClient, partner: P
     got = app_client.get(one, headers=partner.headers)
     check(got.json(), response_schema(REFERENCE, FLOOR, "get", "200"))
     assert got.json() == made.json()
+    assert WxcFloor.model_validate(got.json()).floor_number == -1  # as wxc_sdk reads it
 
     replaced = app_client.put(one, json={"floorNumber": 1}, headers=partner.headers)
     assert replaced.status_code == 200, replaced.text

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from wxc_sdk.locations import Location as WxcLocation
 
 from tests.calling.reference import check, location_page_schema, location_schema
 from tests.conftest import Partner
@@ -91,6 +92,12 @@ def test_the_headquarters_is_the_first_location_and_a_partner_creates_more(
     assert got.status_code == 200, got.text
     check(got.json(), location_schema())
     assert got.json() == body
+    parsed = WxcLocation.model_validate(body)  # as wxc_sdk's locations.details reads it
+    assert (parsed.location_id, parsed.org_id, parsed.latitude) == (
+        body["id"],
+        body["orgId"],
+        39.7392,
+    )
     names = [
         i["name"]
         for i in app_client.get(LOCATIONS, params=org, headers=partner.headers).json()["items"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from wxc_sdk.people import Person as WxcPerson
 
 from tests.calling.reference import PEOPLE, check, response_schema
 from tests.conftest import Partner
@@ -59,6 +60,10 @@ def test_a_subscribers_person_id_resolves_to_the_person_with_its_calling_details
     # wxc_sdk asks for one person without orgId: the person says whose it is
     unnamed = app_client.get(f"{PEOPLE_URL}/{person_id}", headers=partner.headers)
     assert unnamed.json() == person
+    parsed = WxcPerson.model_validate(person)  # as wxc_sdk's people.details reads it
+    assert (parsed.person_id, parsed.location_id, parsed.extension) == (person_id, hq["id"], "2001")
+    refused = app_client.put(f"{PEOPLE_URL}/{person_id}", json={}, headers=partner.headers)
+    assert refused.status_code == 405
 
 
 def test_list_filters_and_pages(
