@@ -61,6 +61,8 @@ PROVISIONING_ID_UNKNOWN = 4002
 SUBSCRIBER_NOT_FOUND = 5013
 REPORT_NOT_FOUND = 2024
 PRICE_BOOK_NOT_FOUND = 6009
+LOCATION_NOT_FOUND = 8001
+PERSON_NOT_FOUND = 8007
 # A sub-partner has no price book of its own, so it is refused before any invoice is looked up.
 INVOICE_NOT_FOUND = (6009, 6010)
 
@@ -83,6 +85,7 @@ class Tenant:
     sub_partner_ids: list[str] = field(default_factory=list)  # its own sub-partners
     invoice_id: str | None = None
     queue_id: str | None = None
+    floor_id: str = ""  # a floor of its customer's headquarters
 
     @property
     def template(self) -> dict[str, Any]:
@@ -112,6 +115,7 @@ class Tenant:
             "subscriber e-mail": self.subscriber["email"],
             "report id": self.report_id,
             "location id": self.location_id,
+            "floor id": self.floor_id,
         }
         if self.invoice_id is not None:
             found["invoice id"] = self.invoice_id
@@ -233,6 +237,7 @@ def _finish_estate(
         headers=a.headers,
     )
     assert queue.status_code == 201, queue.text
+    floor = _post(client, f"/v1/locations/{location_id}/floors", a, {"floorNumber": 1}, 201)
     templates = _get(client, TEMPLATES, a)["items"]
     assert [t["name"] for t in templates] == ["Default", template["name"]]
     return {
@@ -243,6 +248,7 @@ def _finish_estate(
         "report_id": report.json()["id"],
         "location_id": location_id,
         "queue_id": queue.json()["id"],
+        "floor_id": floor["id"],
     }
 
 
@@ -394,6 +400,7 @@ def by_id(w: World, victim: str) -> list[Attempt]:
         Attempt("DELETE", f"{TEMPLATES}/{tid}", None, (TEMPLATE_NOT_FOUND,)),
         Attempt("GET", f"{REPORTS}/{v.report_id}", None, (REPORT_NOT_FOUND,)),
         Attempt("DELETE", f"{REPORTS}/{v.report_id}", None, (REPORT_NOT_FOUND,)),
+        *calling_by_id(v),
     ]
     # the victim as a sub-partner, or the victim's own sub-partners
     for org in [v.org_id] if victim in w.parents else v.sub_partner_ids:
@@ -455,6 +462,47 @@ def queue_attempts(v: Tenant) -> list[Attempt]:
     ]
 
 
+def calling_by_id(v: Tenant) -> list[Attempt]:
+    """The public Locations and People APIs at `v`'s customer: by ID with or without its
+    `orgId` (the ID then says whose it is), and listing or creating naming its `orgId`."""
+    org, loc, pid = v.customer["orgId"], v.location_id, v.subscriber["personId"]
+    location, floors = f"/v1/locations/{loc}", f"/v1/locations/{loc}/floors"
+    floor = f"{floors}/{v.floor_id}"
+    missing = (LOCATION_NOT_FOUND,)
+    result = [
+        Attempt("POST", f"/v1/locations?orgId={org}", LOCATION_BODY, (NOT_FOUND,)),
+        Attempt("GET", f"/v1/people?orgId={org}", None, (NOT_FOUND,)),
+    ]
+    for query in ("", f"?orgId={org}"):
+        result += [
+            Attempt("GET", f"{location}{query}", None, missing),
+            Attempt("PUT", f"{location}{query}", {"name": "Hijacked"}, missing),
+            Attempt("DELETE", f"{location}{query}", None, missing),
+            Attempt("GET", f"{floors}{query}", None, missing),
+            Attempt("POST", f"{floors}{query}", {"floorNumber": 7}, missing),
+            Attempt("GET", f"{floor}{query}", None, missing),
+            Attempt("PUT", f"{floor}{query}", {"floorNumber": 7}, missing),
+            Attempt("DELETE", f"{floor}{query}", None, missing),
+            Attempt("GET", f"/v1/people/{pid}{query}", None, (PERSON_NOT_FOUND,)),
+        ]
+    return result
+
+
+LOCATION_BODY = {
+    "name": "Planted",
+    "timeZone": "Europe/Helsinki",
+    "preferredLanguage": "fi_fi",
+    "announcementLanguage": "fi_fi",
+    "address": {
+        "address1": "Mannerheimintie 1",
+        "city": "Helsinki",
+        "state": "Uusimaa",
+        "postalCode": "00100",
+        "country": "FI",
+    },
+}
+
+
 def acting_for(w: World, victim: str, on_behalf_of: str) -> list[Attempt]:
     """Every request acting for `on_behalf_of` (not the caller's sub-partner), at `victim`'s
     objects: refused before anything is looked up (1015)."""
@@ -472,6 +520,13 @@ def acting_for(w: World, victim: str, on_behalf_of: str) -> list[Attempt]:
         ("DELETE", f"{CUSTOMERS}/{cid}", None),
         ("PUT", f"/v1/partner/customers/{cid}/restrictedMode", {"enabled": False}),
         ("GET", f"/v1/locations?orgId={v.customer['orgId']}", None),
+        ("POST", f"/v1/locations?orgId={v.customer['orgId']}", LOCATION_BODY),
+        ("GET", f"/v1/locations/{v.location_id}", None),
+        ("PUT", f"/v1/locations/{v.location_id}", {"name": "Hijacked"}),
+        ("GET", f"/v1/locations/{v.location_id}/floors", None),
+        ("DELETE", f"/v1/locations/{v.location_id}/floors/{v.floor_id}", None),
+        ("GET", f"/v1/people?orgId={v.customer['orgId']}", None),
+        ("GET", f"/v1/people/{v.subscriber['personId']}", None),
         ("GET", SUBSCRIBERS, None),
         ("GET", f"{SUBSCRIBERS}?customerId={cid}", None),
         ("GET", f"{SUBSCRIBERS}/{sid}", None),
@@ -723,6 +778,8 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
             f"{QUEUES}?orgId={t.customer['orgId']}",
             f"/v1/telephony/config/locations/{t.location_id}/queues/{t.queue_id}"
             f"?orgId={t.customer['orgId']}",
+            f"/v1/locations/{t.location_id}/floors",
+            f"/v1/people/{t.subscriber['personId']}",
         ):
             response = client.get(url, headers=t.headers)
             assert response.status_code == 200, (label, url, response.text)

@@ -19,6 +19,8 @@ from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
+from tukku.calling import locations_api as calling_locations_api
+from tukku.calling import people_api as calling_people_api
 from tukku.calling import queues_api as calling_queues_api
 from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
@@ -152,7 +154,8 @@ def routers(settings: Settings) -> list[APIRouter]:
     """Every router the app serves with these settings, in matching order."""
     served = [
         customers_api.router,
-        customers_api.locations_router,
+        calling_locations_api.router,
+        calling_people_api.router,
         customers_api.partner_customers_router,
         customer_admin_api.router,
         calling_queues_api.router,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tukku.accounts import models as accounts_models
 from tukku.audit import models as audit_models
 from tukku.billing import models as billing_models
+from tukku.calling import locations_models as calling_locations_models
 from tukku.calling import queues_models as calling_queues_models
 from tukku.core.db import Base
 from tukku.customers import models as customers_models
@@ -22,6 +23,7 @@ MODEL_MODULES = (
     audit_models,
     billing_models,
     calling_queues_models,
+    calling_locations_models,
     customers_models,
     identity_models,
     jobs_models,

@@ -135,6 +135,18 @@ class Codes:
     SCREENING_CASE_CLOSED = Code(7004, 409, "The screening case is already closed.")
     SCREENING_LIST_INVALID = Code(7005, 400, "The screening list file cannot be loaded.")
 
+    # Locations, floors and people (the public Webex APIs of a customer's set-up)
+    LOCATION_NOT_FOUND = Code(8001, 404, "The organization has no location with this ID.")
+    LOCATION_NAME_TAKEN = Code(8002, 409, "The organization already has a location of this name.")
+    LOCATION_IN_USE = Code(8003, 409, "Users or numbers are still at the location.")
+    HEADQUARTERS_KEPT = Code(8004, 409, "The headquarters location cannot be deleted.")
+    FLOOR_NOT_FOUND = Code(8005, 404, "The location has no floor with this ID.")
+    FLOOR_NUMBER_TAKEN = Code(8006, 409, "The location already has a floor with this number.")
+    PERSON_NOT_FOUND = Code(8007, 404, "The organization has no person with this ID.")
+    COORDINATE_INVALID = Code(8008, 400, "latitude is -90 to 90 and longitude -180 to 180.")
+    NO_CALLING_CUSTOMER = Code(
+        8009, 409, "The organization is no provisioned wholesale customer: it has no locations."
+    )
     # Call queues (calling)
     QUEUE_NOT_FOUND = Code(8040, 404, "No call queue of this organization has this ID.")
     QUEUE_LOCATION_NOT_FOUND = Code(8041, 404, "The organization has no location with this ID.")

@@ -1,4 +1,4 @@
-"""Routes of `/v1/wholesale/customers` and the Webex-style `/v1/locations` listing."""
+"""Routes of `/v1/wholesale/customers` (the Webex-style `/v1/locations` are `calling`'s)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tukku.core.precheck import PrecheckOut
 from tukku.core.routing import api_router
 from tukku.customers import flows, service
 from tukku.customers.backend import PROVISIONING
-from tukku.customers.models import Customer, Location
+from tukku.customers.models import Customer
 from tukku.customers.rules import Status
 from tukku.customers.schemas import (
     AttachmentOut,
@@ -40,7 +40,6 @@ from tukku.identity.deps import acting
 from tukku.identity.rules import Scope
 
 router = api_router(prefix="/v1/wholesale/customers", tags=["Wholesale customers"])
-locations_router = api_router(prefix="/v1/locations", tags=["Locations"])
 partner_customers_router = api_router(prefix="/v1/partner/customers", tags=["Wholesale customers"])
 Reader = Annotated[Actor, Depends(acting(Scope.CUSTOMERS_READ))]
 Writer = Annotated[Actor, Depends(acting(Scope.CUSTOMERS_WRITE))]
@@ -198,32 +197,3 @@ def set_restricted_mode(
         session, actor=actor, customer_id=customer_id, enabled=body.enabled, now=clock.now()
     )
     return RestrictedModeIn(enabled=customer.restricted_by_partner)
-
-
-def _location_out(location: Location, org_id: str) -> dict[str, object]:
-    return {
-        "id": location.id,
-        "name": location.name,
-        "orgId": org_id,
-        "timeZone": location.timezone,
-        "preferredLanguage": location.language.lower(),
-        "address": {
-            "address1": location.address_line1,
-            "address2": location.address_line2,
-            "city": location.city,
-            "state": location.state_or_province,
-            "postalCode": location.zip_or_postal_code,
-            "country": location.country,
-        },
-    }
-
-
-@locations_router.get("", summary="List locations of a customer organization")
-def list_locations(
-    session: DbSession,
-    actor: Reader,
-    org_id: Annotated[str, Query(alias="orgId")],
-) -> dict[str, list[dict[str, object]]]:
-    """The calling locations of a customer organization you manage (`id` is the `locationId`)."""
-    rows = service.locations_of_org(session, actor=actor, org_id=org_id)
-    return {"items": [_location_out(loc, org_id) for loc in rows]}

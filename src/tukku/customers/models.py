@@ -102,6 +102,11 @@ class Location(AddressColumns, Base):
     emergency_location_identifier: Mapped[str | None] = mapped_column(String(255))
     is_headquarters: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+    # Set through the public Locations API (`/v1/locations`); None for locations made before.
+    announcement_language: Mapped[str | None] = mapped_column(String(5))
+    latitude: Mapped[str | None] = mapped_column(String(32))
+    longitude: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(String(1024))
 
 
 class MeetingSite(Base):

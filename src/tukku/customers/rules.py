@@ -185,6 +185,16 @@ class CallingLocation:
     emergency_location_identifier: str | None
 
 
+@dataclass(frozen=True)
+class SiteDetails:
+    """What the public Locations API adds to a calling location (None: not given)."""
+
+    announcement_language: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+    notes: str | None = None
+
+
 def check_calling_location(
     data: CallingLocationIn, prefix: str = "provisioningParameters.calling.location"
 ) -> tuple[CallingLocation | None, list[Problem]]:

@@ -11,7 +11,10 @@ from tukku.customers.service._attach import decide as decide
 from tukku.customers.service._attach import pending_for as pending_for
 from tukku.customers.service._attach import provision_attached as provision_attached
 from tukku.customers.service._attach import request_of as request_of
+from tukku.customers.service._locations import add_site as add_site
 from tukku.customers.service._locations import create_location as create_location
+from tukku.customers.service._locations import remove_site as remove_site
+from tukku.customers.service._locations import replace_site as replace_site
 from tukku.customers.service._lookup import CustomerFilters as CustomerFilters
 from tukku.customers.service._lookup import billing_view as billing_view
 from tukku.customers.service._lookup import by_org_unscoped as by_org_unscoped

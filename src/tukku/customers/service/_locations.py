@@ -1,6 +1,9 @@
 """Adding a calling location to a provisioned customer (the set-up of a new customer's sites,
 after the headquarters that provisioning made): checked by the same rules as the headquarters
 of `POST /customers`, names unique within the customer, audited.
+
+`add_site`, `replace_site` and `remove_site` change the rows for the public Locations API
+(`calling.locations`), which checks, authorizes and audits the request itself.
 """
 
 from __future__ import annotations
@@ -14,10 +17,15 @@ from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.core.errors import invalid_all
 from tukku.customers.models import Location
-from tukku.customers.rules import check_calling_location, location_name_problem
+from tukku.customers.rules import (
+    CallingLocation,
+    SiteDetails,
+    check_calling_location,
+    location_name_problem,
+)
 from tukku.customers.schemas import CallingLocationIn
 from tukku.customers.service._lookup import get_or_404
-from tukku.customers.service._provision import add_location
+from tukku.customers.service._provision import add_location, set_address
 from tukku.customers.service._status import require_ready
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
@@ -55,3 +63,41 @@ def create_location(
         after={**audit.snapshot(row, AUDITED), "customerId": customer.id},
     )
     return row
+
+
+def _set_details(row: Location, details: SiteDetails) -> None:
+    row.announcement_language = details.announcement_language
+    row.latitude = details.latitude
+    row.longitude = details.longitude
+    row.notes = details.notes
+
+
+def add_site(
+    session: Session,
+    *,
+    customer_id: str,
+    location: CallingLocation,
+    details: SiteDetails,
+    now: datetime,
+) -> Location:
+    """A new location of the customer, with what the Locations API adds to it."""
+    row = add_location(session, customer_id=customer_id, location=location, now=now, hq=False)
+    _set_details(row, details)
+    session.flush()
+    return row
+
+
+def replace_site(row: Location, *, location: CallingLocation, details: SiteDetails) -> None:
+    """Give a location these checked settings (the caller merged what a request left out);
+    its emergency location identifier, set at provisioning, stays."""
+    row.name = location.name
+    row.timezone = location.timezone
+    row.language = location.language
+    set_address(row, location.address)
+    _set_details(row, details)
+
+
+def remove_site(session: Session, row: Location) -> None:
+    """Delete a location nothing refers to any more (the caller checked)."""
+    session.delete(row)
+    session.flush()

@@ -1,0 +1,91 @@
+"""Response bodies checked against the reference OpenAPI files the APIs copy, loaded from
+`../shared/reference` at test time (a missing file fails the test, never skips it).
+
+`strict` schemas also refuse properties the reference does not define, so a misspelt field
+cannot pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from tests.conftest import REPOSITORY
+
+REFERENCE = REPOSITORY.parent / "shared" / "reference"
+LOCATIONS = "webex-devices-workspaces-locations.openapi.json"
+PEOPLE = "webex-people.openapi.json"
+
+
+@cache
+def spec(name: str) -> dict[str, Any]:
+    """One reference OpenAPI file."""
+    path = REFERENCE / name
+    assert path.is_file(), f"the reference {path} is missing"
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
+
+
+def _inline(node: Any, schemas: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline(schemas[node["$ref"].rsplit("/", 1)[1]], schemas)
+        inlined = {k: _inline(v, schemas) for k, v in node.items()}
+        if inlined.get("type") == "object" and "properties" in inlined:
+            inlined["additionalProperties"] = False
+        return inlined
+    if isinstance(node, list):
+        return [_inline(v, schemas) for v in node]
+    return node
+
+
+def schema(name: str, component: str) -> dict[str, Any]:
+    """A component schema of a reference file, `$ref`s inlined, strict about properties."""
+    schemas = spec(name)["components"]["schemas"]
+    inlined: dict[str, Any] = _inline(schemas[component], schemas)
+    return inlined
+
+
+def response_schema(name: str, path: str, method: str, status: str) -> dict[str, Any]:
+    """The schema of one operation's answer in a reference file."""
+    operation = spec(name)["paths"][path][method]
+    content = operation["responses"][status]["content"]["application/json"]
+    schemas = spec(name)["components"]["schemas"]
+    inlined: dict[str, Any] = _inline(content["schema"], schemas)
+    return inlined
+
+
+def location_schema() -> dict[str, Any]:
+    """A location as `GET /locations/{locationId}` answers it.
+
+    The cut-out reference file's `Location` component is the workspaces' location (a name clash
+    when it was cut from webex-device.json: `displayName`, `countryCode`...), while the
+    operation's own example shows the Locations API's shape: the fields of
+    `PostCommonLocationObject` plus `id` and `orgId`. So that is what a location must match.
+    """
+    base = copy.deepcopy(schema(LOCATIONS, "PostCommonLocationObject"))
+    base["properties"]["id"] = {"type": "string"}
+    base["properties"]["orgId"] = {"type": "string"}
+    base["required"] = [*base["required"], "id", "orgId"]
+    example = spec(LOCATIONS)["paths"]["/locations/{locationId}"]["get"]["responses"]["200"]
+    assert set(example["content"]["application/json"]["example"]) <= set(base["properties"])
+    return base
+
+
+def location_page_schema() -> dict[str, Any]:
+    """A page of `GET /locations`: `items` of locations."""
+    return {
+        "type": "object",
+        "properties": {"items": {"type": "array", "items": location_schema()}},
+        "required": ["items"],
+        "additionalProperties": False,
+    }
+
+
+def check(body: Any, against: dict[str, Any]) -> None:
+    """Fail with jsonschema's explanation unless `body` matches."""
+    jsonschema.validate(body, against)
