@@ -398,7 +398,7 @@ def charges(
     `first_day` to `last_day`: one row per order, on the day it was placed, shaped like a
     holding (`holder_id` is the order; no subscriber, user or workspace) with its `day` and
     the `units` billed."""
-    query: Select[Any] = select(
+    columns: list[Any] = [
         SetupAssistOrder.partner_org_id,
         SetupAssistOrder.sub_partner_org_id,
         SetupAssistOrder.customer_id,
@@ -411,7 +411,8 @@ def charges(
         SetupAssistOrder.sku,
         SetupAssistOrder.billed_day.label("day"),
         SetupAssistOrder.quantity.label("units"),
-    ).where(
+    ]
+    query = select(*columns).where(
         SetupAssistOrder.partner_org_id == partner_org_id,
         SetupAssistOrder.billed_day >= literal(first_day),
         SetupAssistOrder.billed_day <= literal(last_day),
