@@ -75,7 +75,8 @@ def test_the_sku_follows_the_locations_seats(
     assert order["sku"] == f"TK-WHL-SA-{sku}"
     assert order["serviceName"] == f"SETUP_ASSIST_{sku}"
     assert (order["seats"], order["quantity"]) == (seats, quantity)
-    assert order["status"] == "submitted" and order["phase"] is None
+    assert order["status"] == "submitted"
+    assert order["phase"] is None
     assert order["partnerOrgId"] == partner.org_id
     assert order["subscriptionId"] == partner.subscription_id
     assert order["deploymentDate"] == EARLIEST
@@ -84,7 +85,8 @@ def test_the_sku_follows_the_locations_seats(
     assert [p["name"] for p in order["phases"]] == [p.value for p in expected]
     assert {p["status"] for p in order["phases"]} == {"pending"}
     got = app_client.get(f"{ORDERS}/{order['id']}", headers=partner.headers)
-    assert got.status_code == 200 and got.json() == order
+    assert got.status_code == 200
+    assert got.json() == order
 
 
 def test_bad_fields_are_each_named(app_client: TestClient, db: Database, partner: Partner) -> None:
@@ -93,21 +95,25 @@ def test_bad_fields_are_each_named(app_client: TestClient, db: Database, partner
     refused = app_client.post(ORDERS, json=body, headers=partner.headers)
     assert refused.status_code == 400
     assert sorted(error_codes(refused)) == [8061, 8063]
-    assert "deploymentDate" in refused.text and "locationCount" in refused.text
+    assert "deploymentDate" in refused.text
+    assert "locationCount" in refused.text
     bad_date = order_body(partner, customer, location, deploymentDate="11/01/2027")
     refused = app_client.post(ORDERS, json=bad_date, headers=partner.headers)
     assert error_codes(refused) == [8062]
     wrong_subscription = order_body(partner, customer, location, subscriptionId="SUB-0")
     refused = app_client.post(ORDERS, json=wrong_subscription, headers=partner.headers)
-    assert refused.status_code == 400 and error_codes(refused) == [8064]
+    assert refused.status_code == 400
+    assert error_codes(refused) == [8064]
     assert "subscriptionId" in refused.text
     missing = order_body(partner, customer, location)
     del missing["locationId"]
     refused = app_client.post(ORDERS, json=missing, headers=partner.headers)
-    assert refused.status_code == 400 and "locationId" in refused.text
+    assert refused.status_code == 400
+    assert "locationId" in refused.text
     unknown_location = order_body(partner, customer, "nowhere")
     refused = app_client.post(ORDERS, json=unknown_location, headers=partner.headers)
-    assert refused.status_code == 404 and error_codes(refused) == [8065]
+    assert refused.status_code == 404
+    assert error_codes(refused) == [8065]
 
 
 def test_holidays_setting_delays_the_earliest_date(
@@ -121,7 +127,8 @@ def test_holidays_setting_delays_the_earliest_date(
         customer, location = customer_with_seats(client, db, partner, 1)
         body = order_body(partner, customer, location, deploymentDate=EARLIEST)
         refused = client.post(ORDERS, json=body, headers=partner.headers)
-        assert error_codes(refused) == [8061] and "2027-01-12" in refused.text
+        assert error_codes(refused) == [8061]
+        assert "2027-01-12" in refused.text
         body["deploymentDate"] = "2027-01-12"
         assert client.post(ORDERS, json=body, headers=partner.headers).status_code == 201
 
@@ -142,18 +149,23 @@ def test_another_partners_customer_and_order_are_not_found(
     customer, location = customer_with_seats(app_client, db, partner, 1)
     theirs = order_body(other_partner, customer, location)
     refused = app_client.post(ORDERS, json=theirs, headers=other_partner.headers)
-    assert refused.status_code == 404 and "customerOrgId" in refused.text
+    assert refused.status_code == 404
+    assert "customerOrgId" in refused.text
     not_me = order_body(partner, customer, location)
     refused = app_client.post(ORDERS, json=not_me, headers=other_partner.headers)
-    assert refused.status_code == 404 and "partnerOrgId" in refused.text
+    assert refused.status_code == 404
+    assert "partnerOrgId" in refused.text
     # A location of the other partner's own customer is not a location of this customer.
     own, _ = customer_with_seats(app_client, db, other_partner, 0)
     foreign_location = order_body(other_partner, own, location)
     refused = app_client.post(ORDERS, json=foreign_location, headers=other_partner.headers)
-    assert refused.status_code == 404 and error_codes(refused) == [8065]
+    assert refused.status_code == 404
+    assert error_codes(refused) == [8065]
 
     order = app_client.post(ORDERS, json=not_me, headers=partner.headers).json()
-    assert app_client.get(f"{ORDERS}/{order['id']}", headers=other_partner.headers).status_code == 404
+    assert (
+        app_client.get(f"{ORDERS}/{order['id']}", headers=other_partner.headers).status_code == 404
+    )
     assert app_client.get(ORDERS, headers=other_partner.headers).json()["items"] == []
 
 
@@ -165,17 +177,21 @@ def test_a_suspended_partner_cannot_order(
     assert suspended.status_code == 200
     body = order_body(partner, customer, location)
     refused = app_client.post(ORDERS, json=body, headers=partner.headers)
-    assert refused.status_code == 403 and error_codes(refused) == [1023]
+    assert refused.status_code == 403
+    assert error_codes(refused) == [1023]
     app_client.post(f"/v1/ops/partners/{partner.org_id}/reactivate", headers=ops)
     assert app_client.post(ORDERS, json=body, headers=partner.headers).status_code == 201
 
 
-def test_one_open_order_per_location(app_client: TestClient, db: Database, partner: Partner) -> None:
+def test_one_open_order_per_location(
+    app_client: TestClient, db: Database, partner: Partner
+) -> None:
     customer, location = customer_with_seats(app_client, db, partner, 1)
     body = order_body(partner, customer, location)
     assert app_client.post(ORDERS, json=body, headers=partner.headers).status_code == 201
     again = app_client.post(ORDERS, json=body, headers=partner.headers)
-    assert again.status_code == 409 and error_codes(again) == [8066]
+    assert again.status_code == 409
+    assert error_codes(again) == [8066]
 
 
 def test_listing_filters_and_pages(app_client: TestClient, db: Database, partner: Partner) -> None:
@@ -200,7 +216,8 @@ def test_listing_filters_and_pages(app_client: TestClient, db: Database, partner
     completed = app_client.get(ORDERS, params={"status": "completed"}, headers=partner.headers)
     assert completed.json()["items"] == []
     bad = app_client.get(ORDERS, params={"status": "done"}, headers=partner.headers)
-    assert bad.status_code == 400 and "status" in bad.text
+    assert bad.status_code == 400
+    assert "status" in bad.text
 
 
 def test_operators_advance_every_phase_with_mail_and_audit(
@@ -229,10 +246,12 @@ def test_operators_advance_every_phase_with_mail_and_audit(
         assert moved.json()["status"] == "in_progress"
         clock.advance(timedelta(days=1))
     stale = app_client.post(url, json={"expectedPhase": phases[0]}, headers=ops)
-    assert stale.status_code == 409 and error_codes(stale) == [8068]
+    assert stale.status_code == 409
+    assert error_codes(stale) == [8068]
     done = app_client.post(url, headers=ops)
     assert done.status_code == 200
-    assert done.json()["status"] == "completed" and done.json()["phase"] is None
+    assert done.json()["status"] == "completed"
+    assert done.json()["phase"] is None
     assert {p["status"] for p in done.json()["phases"]} == {"completed"}
     # Phase timestamps follow the platform clock: one phase a day from the order on.
     started = [p["started"][:10] for p in done.json()["phases"]]
@@ -240,7 +259,8 @@ def test_operators_advance_every_phase_with_mail_and_audit(
     support = done.json()["phases"][phases.index("post_cut_over_support")]
     assert support["endsBy"] == "2027-01-15"  # started Saturday the 9th: Monday to Friday
     again = app_client.post(url, headers=ops)
-    assert again.status_code == 409 and error_codes(again) == [8067]
+    assert again.status_code == 409
+    assert error_codes(again) == [8067]
 
     mails = outbox(app_client, partner.admin_email)[before:]
     assert len(mails) == len(phases) + 1
@@ -253,9 +273,7 @@ def test_operators_advance_every_phase_with_mail_and_audit(
     assert seen.json() == done.json()
     with db.unit_of_work(write=False) as session:
         actions = list(
-            session.scalars(
-                select(AuditEvent.action).where(AuditEvent.target_id == order["id"])
-            )
+            session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == order["id"]))
         )
     assert actions.count("setup_assist.order") == 1
     assert actions.count("setup_assist.advance") == len(phases) + 1
@@ -263,5 +281,6 @@ def test_operators_advance_every_phase_with_mail_and_audit(
 
 def test_unknown_order_for_operators(app_client: TestClient, ops: dict[str, str]) -> None:
     missing = app_client.post(f"{OPS_ORDERS}/nothing/advance", headers=ops)
-    assert missing.status_code == 404 and error_codes(missing) == [8060]
+    assert missing.status_code == 404
+    assert error_codes(missing) == [8060]
     assert app_client.get(f"{OPS_ORDERS}/nothing", headers=ops).status_code == 404

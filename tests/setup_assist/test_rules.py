@@ -63,7 +63,8 @@ def test_location_count() -> None:
     assert rules.check_location_count(rules.MAX_LOCATIONS) is None
     for bad in (0, -1, rules.MAX_LOCATIONS + 1):
         problem = rules.check_location_count(bad)
-        assert problem is not None and problem.field == "locationCount"
+        assert problem is not None
+        assert problem.field == "locationCount"
 
 
 def test_phases_of_each_sku() -> None:
@@ -88,6 +89,4 @@ def test_post_cut_over_support_lasts_up_to_five_business_days() -> None:
     # Started Saturday: Mon to Fri.
     assert rules.support_ends(date(2027, 1, 9), NO_HOLIDAYS) == date(2027, 1, 15)
     # A holiday on Monday pushes the end a day.
-    assert rules.support_ends(date(2027, 1, 7), frozenset({date(2027, 1, 11)})) == date(
-        2027, 1, 14
-    )
+    assert rules.support_ends(date(2027, 1, 7), frozenset({date(2027, 1, 11)})) == date(2027, 1, 14)

@@ -166,16 +166,18 @@ def _refuse_open_order(session: Session, location_id: str) -> None:
 def list_orders(
     session: Session, *, actor: Actor, filters: OrderFilters, page: PageRequest
 ) -> list[SetupAssistOrder]:
-    """The actor's orders (a parent's include its sub-partners'), newest first; one more than
-    the page to tell whether another follows."""
+    """The acting organization's own orders, newest first (a parent lists a sub-partner's by
+    acting for it, as it lists customers); one more than the page to tell whether another
+    follows."""
     actor.require(Permission.CUSTOMERS_READ)
-    visible = select(SetupAssistOrder).where(actor.sees(SetupAssistOrder.owner_org_id))
+    visible = select(SetupAssistOrder).where(actor.owns(SetupAssistOrder.owner_org_id))
     query = _filtered(visible, filters)
     return _page(session, query, page)
 
 
 def get_order(session: Session, *, actor: Actor, order_id: str) -> SetupAssistOrder:
-    """One of the actor's orders; 404 for anyone else's."""
+    """One of the actor's orders (a parent's include its sub-partners'); 404 for anyone
+    else's."""
     actor.require(Permission.CUSTOMERS_READ)
     order = session.scalars(
         select(SetupAssistOrder).where(
