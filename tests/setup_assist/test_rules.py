@@ -90,3 +90,26 @@ def test_post_cut_over_support_lasts_up_to_five_business_days() -> None:
     assert rules.support_ends(date(2027, 1, 9), NO_HOLIDAYS) == date(2027, 1, 15)
     # A holiday on Monday pushes the end a day.
     assert rules.support_ends(date(2027, 1, 7), frozenset({date(2027, 1, 11)})) == date(2027, 1, 14)
+
+
+def test_the_skus_are_catalog_services_never_packages() -> None:
+    from tukku.catalog.packages import catalog
+
+    for sku in Sku:
+        service = catalog().service(sku.value)
+        assert catalog().is_one_time(sku.value)
+        assert catalog().get(sku.value) is None  # nobody can hold it
+        assert [p.kind for p in catalog().check_customer_packages([sku.value])] == ["unknown"]
+        assert service in catalog().priced()
+    assert catalog().service(Sku.EXPRESS.value).sku == "TK-WHL-SA-EXPRESS"
+    assert catalog().service(Sku.STANDARD.value).unit == "seat"
+    assert not catalog().is_one_time("webex_calling")
+
+
+def test_one_time_lines_are_units_times_the_unit_price() -> None:
+    from tukku.billing.rules import MICRO, one_time_amount_minor
+
+    assert one_time_amount_minor(6 * MICRO, 45_500_000, "EUR") == 27_300  # 6 × 45.50
+    assert one_time_amount_minor(1 * MICRO, 499_990_000, "EUR") == 49_999
+    assert one_time_amount_minor(3 * MICRO, 333_335, "EUR") == 100  # 1.000005 → 1.00, half up
+    assert one_time_amount_minor(3 * MICRO, 1_500_000, "JPY") == 5  # 4.5 yen → 5
