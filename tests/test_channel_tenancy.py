@@ -47,6 +47,7 @@ AUDIT = "/v1/partner/auditEvents"
 PRICE_BOOK = "/v1/partner/priceBook"
 INVOICES = "/v1/partner/invoices"
 QUEUES = "/v1/telephony/config/queues"
+SETUP_ASSIST = "/v1/partner/setupAssist/orders"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 UNKNOWN_ORG = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9ub2JvZHk"
 PERIOD = {"billingStartDate": "2027-01-01", "billingEndDate": "2027-01-02"}
@@ -59,6 +60,7 @@ TEMPLATE_NOT_FOUND = 3001
 CUSTOMER_NOT_FOUND = 4001
 PROVISIONING_ID_UNKNOWN = 4002
 SUBSCRIBER_NOT_FOUND = 5013
+SETUP_ASSIST_ORDER_NOT_FOUND = 8060
 REPORT_NOT_FOUND = 2024
 PRICE_BOOK_NOT_FOUND = 6009
 LOCATION_NOT_FOUND = 8001
@@ -82,6 +84,7 @@ class Tenant:
     report_id: str
     location_id: str
     subscription_id: str
+    setup_assist_order_id: str
     sub_partner_ids: list[str] = field(default_factory=list)  # its own sub-partners
     invoice_id: str | None = None
     queue_id: str | None = None
@@ -116,6 +119,7 @@ class Tenant:
             "report id": self.report_id,
             "location id": self.location_id,
             "floor id": self.floor_id,
+            "Setup Assist order id": self.setup_assist_order_id,
         }
         if self.invoice_id is not None:
             found["invoice id"] = self.invoice_id
@@ -238,6 +242,13 @@ def _finish_estate(
     )
     assert queue.status_code == 201, queue.text
     floor = _post(client, f"/v1/locations/{location_id}/floors", a, {"floorNumber": 1}, 201)
+    order = _post(
+        client,
+        SETUP_ASSIST,
+        a,
+        setup_assist_order(a.org_id, customer, location_id, a.provisioning_partner),
+        status=201,
+    )
     templates = _get(client, TEMPLATES, a)["items"]
     assert [t["name"] for t in templates] == ["Default", template["name"]]
     return {
@@ -249,6 +260,21 @@ def _finish_estate(
         "location_id": location_id,
         "queue_id": queue.json()["id"],
         "floor_id": floor["id"],
+        "setup_assist_order_id": order["id"],
+    }
+
+
+def setup_assist_order(
+    org_id: str, customer: dict[str, Any], location_id: str, partner: Partner
+) -> dict[str, Any]:
+    """A valid Setup Assist order body from `org_id` for a location of `customer`."""
+    return {
+        "partnerOrgId": org_id,
+        "customerOrgId": customer["orgId"],
+        "subscriptionId": partner.subscription_id,
+        "locationCount": 1,
+        "locationId": location_id,
+        "deploymentDate": "2027-06-01",
     }
 
 
@@ -401,6 +427,18 @@ def by_id(w: World, victim: str) -> list[Attempt]:
         Attempt("GET", f"{REPORTS}/{v.report_id}", None, (REPORT_NOT_FOUND,)),
         Attempt("DELETE", f"{REPORTS}/{v.report_id}", None, (REPORT_NOT_FOUND,)),
         *calling_by_id(v),
+        Attempt(
+            "GET",
+            f"{SETUP_ASSIST}/{v.setup_assist_order_id}",
+            None,
+            (SETUP_ASSIST_ORDER_NOT_FOUND,),
+        ),
+        Attempt(
+            "POST",
+            SETUP_ASSIST,
+            setup_assist_order(v.org_id, v.customer, v.location_id, NOBODY),
+            (NOT_FOUND,),
+        ),
     ]
     # the victim as a sub-partner, or the victim's own sub-partners
     for org in [v.org_id] if victim in w.parents else v.sub_partner_ids:
@@ -542,6 +580,9 @@ def acting_for(w: World, victim: str, on_behalf_of: str) -> list[Attempt]:
         ("PUT", f"{TEMPLATES}/{tid}", {"name": "Hijacked"}),
         ("DELETE", f"{TEMPLATES}/{tid}", None),
         ("GET", AUDIT, None),
+        ("GET", SETUP_ASSIST, None),
+        ("GET", f"{SETUP_ASSIST}/{v.setup_assist_order_id}", None),
+        ("POST", SETUP_ASSIST, setup_assist_order(v.org_id, v.customer, v.location_id, NOBODY)),
     ]
     result = [
         Attempt(method, url, body, code, {ON_BEHALF: on_behalf_of})
@@ -682,6 +723,7 @@ def list_checks(w: World, viewer: str) -> list[tuple[str, str, list[str]]]:
         (TEMPLATES, "id", [t["id"] for t in me.templates]),
         (REPORTS, "id", [me.report_id]),
         (SUB_PARTNER_LIST, "orgId", list(me.sub_partner_ids)),
+        (SETUP_ASSIST, "id", [me.setup_assist_order_id]),
     ]
     for label, other in w.tenants.items():
         if label == viewer or w.parents.get(label) == viewer:
@@ -695,6 +737,7 @@ def list_checks(w: World, viewer: str) -> list[tuple[str, str, list[str]]]:
             (f"{SUBSCRIBERS}?personId={other.subscriber['personId']}", "id", []),
             (f"{AUDIT}?targetId={other.customer['id']}", "id", []),
             (f"{AUDIT}?targetId={other.org_id}", "id", []),
+            (f"{SETUP_ASSIST}?customerOrgId={other.customer['orgId']}", "id", []),
         ]
     return checks
 
@@ -780,6 +823,8 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
             f"?orgId={t.customer['orgId']}",
             f"/v1/locations/{t.location_id}/floors",
             f"/v1/people/{t.subscriber['personId']}",
+            f"{SETUP_ASSIST}/{t.setup_assist_order_id}",
+            SETUP_ASSIST,
         ):
             response = client.get(url, headers=t.headers)
             assert response.status_code == 200, (label, url, response.text)

@@ -26,6 +26,7 @@ SUBSCRIBERS = "/v1/wholesale/subscribers"
 TEMPLATES = "/v1/partner/onboardingTemplates"
 USERS = "/v1/partner/users"
 TOKENS = "/v1/partner/tokens"
+SETUP_ASSIST = "/v1/partner/setupAssist/orders"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 
 
@@ -46,6 +47,7 @@ class World:
     a_user_id: str = ""
     a_token_id: str = ""
     b_user_ids: tuple[str, ...] = ()
+    a_order_id: str = ""
 
     def secrets(self) -> dict[str, str]:
         """Everything of A's that B must never see, by what it is."""
@@ -72,7 +74,20 @@ class World:
             "A's sub-partner org id": self.sub_partner_org_id,
             "A's user id": self.a_user_id,
             "A's token id": self.a_token_id,
+            "A's Setup Assist order id": self.a_order_id,
         }
+
+
+def setup_assist_order(partner: Partner, customer: dict[str, Any], location_id: str) -> Any:
+    """A valid Setup Assist order body from `partner` for a location of `customer`."""
+    return {
+        "partnerOrgId": partner.org_id,
+        "customerOrgId": customer["orgId"],
+        "subscriptionId": partner.subscription_id,
+        "locationCount": 1,
+        "locationId": location_id,
+        "deploymentDate": "2027-06-01",
+    }
 
 
 def build_world(
@@ -124,6 +139,11 @@ def build_world(
         TOKENS, json={"name": "Alpha CI", "scopes": ["tukku:audit_read"]}, headers=a.headers
     ).json()
     b_users = client.get(USERS, headers=b.headers).json()["items"]
+    location_id = locations.json()["items"][0]["id"]
+    order = client.post(
+        SETUP_ASSIST, json=setup_assist_order(a, customer, location_id), headers=a.headers
+    )
+    assert order.status_code == 201, order.text
     return World(
         a=a,
         b=b,
@@ -131,13 +151,14 @@ def build_world(
         customer=customer,
         subscriber=subscriber,
         pending=pending.json(),
-        location_id=locations.json()["items"][0]["id"],
+        location_id=location_id,
         sub_partner_org_id=sub_partner_org_id,
         b_customer=b_customer,
         b_subscriber=b_subscriber,
         a_user_id=a_users[0]["id"],
         a_token_id=a_token["id"],
         b_user_ids=tuple(u["id"] for u in b_users),
+        a_order_id=order.json()["id"],
     )
 
 
@@ -181,6 +202,8 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("DELETE", f"{USERS}/{w.a_user_id}", None),
         ("GET", f"{TOKENS}/{w.a_token_id}", None),
         ("DELETE", f"{TOKENS}/{w.a_token_id}", None),
+        ("GET", f"{SETUP_ASSIST}/{w.a_order_id}", None),
+        ("POST", SETUP_ASSIST, setup_assist_order(w.b, w.customer, w.location_id)),
         # acting "on behalf of" A itself, of A's sub-partner, or of A's customer organization
         *[
             request
@@ -203,6 +226,8 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
                 ),
                 ("GET", f"{TOKENS}?everyone=true&{ON_BEHALF}={org}", None),
                 ("DELETE", f"{TOKENS}/{w.a_token_id}?{ON_BEHALF}={org}", None),
+                ("GET", f"{SETUP_ASSIST}/{w.a_order_id}?{ON_BEHALF}={org}", None),
+                ("GET", f"{SETUP_ASSIST}?{ON_BEHALF}={org}", None),
             )
         ],
     ]
@@ -226,6 +251,8 @@ def list_requests(w: World) -> list[tuple[str, str, list[str]]]:
         (f"{SUBSCRIBERS}?sortBy=lastStatusChange&sortOrder=DESC&max=100", "id", b_subscriber),
         (TEMPLATES, "provisioningId", [w.b.provisioning_id]),
         (USERS, "id", list(w.b_user_ids)),
+        (SETUP_ASSIST, "id", []),
+        (f"{SETUP_ASSIST}?customerOrgId={w.customer['orgId']}", "id", []),
     ]
 
 
@@ -246,6 +273,8 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
         f"{TEMPLATES}?{ON_BEHALF}={w.sub_partner_org_id}",
         USERS,
         f"{TOKENS}/{w.a_token_id}",
+        f"{SETUP_ASSIST}/{w.a_order_id}",
+        SETUP_ASSIST,
     ]
     result = {}
     for url in urls:
@@ -293,8 +322,27 @@ def test_foreign_ids_are_indistinguishable_from_unknown_ones(
         body["provisioningParameters"]["locationId"] = location_id
         return body
 
+    def order_at(customer: dict[str, Any], location_id: str) -> dict[str, Any]:
+        return setup_assist_order(world.b, customer, location_id)
+
+    unknown_customer = {"orgId": unknown}
     # (the one status both answer, foreign and made-up IDs, the request that names them)
     pairs = [
+        (
+            404,
+            ("GET", f"{SETUP_ASSIST}/{world.a_order_id}"),
+            ("GET", f"{SETUP_ASSIST}/{unknown}"),
+        ),
+        (
+            404,
+            ("POST", SETUP_ASSIST, order_at(world.customer, world.location_id)),
+            ("POST", SETUP_ASSIST, order_at(unknown_customer, world.location_id)),
+        ),
+        (
+            404,
+            ("POST", SETUP_ASSIST, order_at(world.b_customer, world.location_id)),
+            ("POST", SETUP_ASSIST, order_at(world.b_customer, unknown)),
+        ),
         (404, ("GET", f"{CUSTOMERS}/{world.customer['id']}"), ("GET", f"{CUSTOMERS}/{unknown}")),
         (
             404,

@@ -63,6 +63,7 @@ from tukku.portal import tokens as portal_tokens
 from tukku.portal import users as portal_users
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
+from tukku.setup_assist import api as setup_assist_api
 from tukku.subscribers import api as subscribers_api
 from tukku.subscribers import pages as subscribers_pages
 from tukku.web.templating import STATIC_DIR
@@ -177,6 +178,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         operations_api.partners_router,
         operations_api.jobs_router,
         operations_api.mail_router,
+        setup_assist_api.router,
+        setup_assist_api.ops_router,
         portal_home.router,
         portal_sign_in.router,
         portal_customer_wizard.router,  # before customers: /new is not a customer ID

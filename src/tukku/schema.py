@@ -16,6 +16,7 @@ from tukku.metering import models as metering_models
 from tukku.onboarding import models as onboarding_models
 from tukku.sandbox import models as sandbox_models
 from tukku.screening import models as screening_models
+from tukku.setup_assist import models as setup_assist_models
 from tukku.subscribers import models as subscribers_models
 
 MODEL_MODULES = (
@@ -32,6 +33,7 @@ MODEL_MODULES = (
     onboarding_models,
     sandbox_models,
     screening_models,
+    setup_assist_models,
     subscribers_models,
 )
 metadata = Base.metadata

@@ -1,5 +1,9 @@
 """Generating a billing report: aggregate usage in the database and stream the CSV, row by row,
-to storage, so that a report of millions of rows never sits in memory."""
+to storage, so that a report of millions of rows never sits in memory.
+
+A reconciliation aggregates recorded usage together with the one-time charges of Setup Assist
+orders, each a single-day run of its units on the day it was ordered, so every report level and
+the invoice totals include them."""
 
 from __future__ import annotations
 
@@ -10,7 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    Subquery,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from tukku.billing.models import UsageRun
@@ -31,6 +47,7 @@ from tukku.core.csvsafe import text_cell
 from tukku.core.db import Database
 from tukku.customers import service as customers
 from tukku.metering.models import PackageAssignment
+from tukku.setup_assist import service as setup_assist
 
 STREAM_BATCH = 10_000
 
@@ -119,28 +136,69 @@ def _scope(spec: ReportSpec, source: Any, billed: Any) -> list[Any]:
     return conditions
 
 
+HELD = (
+    "partner_org_id",
+    "sub_partner_org_id",
+    "customer_id",
+    "holder_id",
+    "subscriber_id",
+    "workspace_id",
+    "user_id",
+    "location_id",
+    "package",
+    "sku",
+)
+
+
+def _held(spec: ReportSpec, first: int, last: int) -> Subquery:
+    """Recorded usage runs overlapping the period, and the period's one-time charges as runs of
+    one day, in one relation; each part already limited to the partner and the period."""
+    usage = select(
+        *(getattr(UsageRun, name) for name in HELD),
+        UsageRun.first_day,
+        UsageRun.last_day,
+        UsageRun.micro_per_day,
+    ).where(
+        UsageRun.partner_org_id == spec.partner_org_id,
+        UsageRun.first_day <= last,
+        or_(UsageRun.last_day.is_(None), UsageRun.last_day >= first),
+    )
+    if spec.sub_partner_org_id is not None:
+        usage = usage.where(UsageRun.sub_partner_org_id == spec.sub_partner_org_id)
+    charged = setup_assist.charges(
+        partner_org_id=spec.partner_org_id,
+        sub_partner_org_id=spec.sub_partner_org_id,
+        first_day=first,
+        last_day=last,
+    ).subquery("charged")
+    charges = select(
+        *(charged.c[name] for name in HELD),
+        charged.c.day.label("first_day"),
+        charged.c.day.label("last_day"),
+        (cast(charged.c.units, BigInteger) * literal(MICRO)).label("micro_per_day"),
+    )
+    return union_all(usage, charges).subquery("held")
+
+
 def _reconciliation(spec: ReportSpec) -> Select[Any]:
     first, last = day_number(spec.start), day_number(spec.end)
     billed = customers.billing_view()
-    start = case((UsageRun.first_day < first, first), else_=UsageRun.first_day)
+    held = _held(spec, first, last).c
+    start = case((held.first_day < first, first), else_=held.first_day)
     end = case(
-        (or_(UsageRun.last_day.is_(None), UsageRun.last_day > last), last),
-        else_=UsageRun.last_day,
+        (or_(held.last_day.is_(None), held.last_day > last), last),
+        else_=held.last_day,
     )
-    group = _group_columns(spec, UsageRun, billed)
+    group = _group_columns(spec, held, billed)
     return (
         select(
             *group,
             func.min(start).label("first"),
             func.max(end).label("last"),
-            func.sum(UsageRun.micro_per_day * (end - start + 1)).label("micro"),
+            func.sum(held.micro_per_day * (end - start + 1)).label("micro"),
         )
-        .join(billed, billed.c.customer_id == UsageRun.customer_id)
-        .where(
-            *_scope(spec, UsageRun, billed),
-            UsageRun.first_day <= last,
-            or_(UsageRun.last_day.is_(None), UsageRun.last_day >= first),
-        )
+        .join(billed, billed.c.customer_id == held.customer_id)
+        .where(*_scope(spec, held, billed))
         .group_by(*group)
         .order_by(*group)
     )
@@ -179,8 +237,7 @@ def _rows(session: Session, spec: ReportSpec) -> Iterator[list[str]]:
             who += [row.org_id, row.external_id]
         if spec.report_type is ReportType.USER:
             who += [row.subscriber_id, row.user_id, row.workspace_id, row.location_id]
-        package = catalog().get(row.package)
-        description = package.description if package else None
+        description = catalog().description_of(row.package)
         text = [*partner, *who, row.package.upper(), row.sku, description]
         if reconciliation:
             first, last, micro = day_of(row.first), day_of(row.last), int(row.micro)

@@ -2,7 +2,8 @@
 
 An invoice line is, per SKU, the month's quantity (the PARTNER report's, user-days) × the
 monthly price ÷ the days of the month, computed exactly and rounded half up to the currency's
-minor unit; the total is the sum of the lines.
+minor unit; the total is the sum of the lines. A one-time service (Setup Assist) is priced per
+unit: its line is the units billed in the month × the price book's price for its SKU.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tukku.billing.rules import (
     days_in_month,
     line_amount_minor,
     money_text,
+    one_time_amount_minor,
     price_micros,
     price_text,
     quantity_text,
@@ -56,7 +58,7 @@ MAX_PRICE_MICROS = 10**15 - 1
 
 
 def _sku_packages() -> dict[str, str]:
-    return {p.sku: p.name for p in catalog().packages}
+    return {p.sku: p.name for p in catalog().priced()}
 
 
 def set_price_book(
@@ -347,7 +349,10 @@ def _issue(session: Session, partner_org_id: str, month: date, now: datetime) ->
     days = days_in_month(month)
     for package, sku, quantity in totals(session, spec):
         price = prices.get(sku, 0)
-        amount = line_amount_minor(quantity, price, days, version.currency)
+        if catalog().is_one_time(package):
+            amount = one_time_amount_minor(quantity, price, version.currency)
+        else:
+            amount = line_amount_minor(quantity, price, days, version.currency)
         session.add(
             InvoiceLine(
                 invoice_id=invoice.id,
@@ -413,12 +418,11 @@ def invoice_out(session: Session, invoice: Invoice) -> InvoiceOut:
     """The wire form of an invoice."""
     lines = []
     for line in _lines(session, invoice):
-        package = catalog().get(line.package)
         lines.append(
             InvoiceLineOut(
                 sku=line.sku,
                 service_name=line.package.upper(),
-                description=package.description if package else "",
+                description=catalog().description_of(line.package) or "",
                 quantity=quantity_text(line.quantity_micro),
                 monthly_price=price_text(line.monthly_price_micros),
                 amount=money_text(line.amount_minor, invoice.currency),

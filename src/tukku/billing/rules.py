@@ -225,6 +225,13 @@ def line_amount_minor(
     return round_half_up(numerator, days * MICRO * MICRO)
 
 
+def one_time_amount_minor(quantity_micro: int, unit_price_micros: int, currency: str) -> int:
+    """An invoice line of a one-time service in minor units: units × the price per unit,
+    rounded once, half up, to the minor unit."""
+    numerator = quantity_micro * unit_price_micros * 10 ** minor_unit(currency)
+    return round_half_up(numerator, MICRO * MICRO)
+
+
 def money_text(minor: int, currency: str) -> str:
     """An amount in minor units as a decimal string with the currency's decimal places."""
     places = minor_unit(currency)

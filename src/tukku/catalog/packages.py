@@ -1,4 +1,5 @@
-"""The package and add-on catalog and its rules: dependencies, calling, downgrades."""
+"""The package and add-on catalog and its rules: dependencies, calling, downgrades; and the
+one-time services (Setup Assist) priced and billed beside them."""
 
 from __future__ import annotations
 
@@ -33,6 +34,23 @@ class Package:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A one-time service billed per order (`unit` "order") or per seat (`unit` "seat"): never
+    held by anyone, so never a package a customer or subscriber can take."""
+
+    name: str
+    display_name: str
+    sku: str
+    description: str
+    unit: str
+
+    @property
+    def service_name(self) -> str:
+        """The name billing reports use (`SETUP_ASSIST_EXPRESS`)."""
+        return self.name.upper()
+
+
+@dataclass(frozen=True)
 class PackageProblem:
     """Why a package list is not acceptable."""
 
@@ -44,9 +62,11 @@ class PackageProblem:
 class Catalog:
     """All packages by name, in catalog order."""
 
-    def __init__(self, packages: list[Package]) -> None:
+    def __init__(self, packages: list[Package], services: list[Service] | None = None) -> None:
         self._by_name = {p.name: p for p in packages}
         self.packages = packages
+        self.services = services or []
+        self._services = {s.name: s for s in self.services}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Catalog:
@@ -66,7 +86,17 @@ class Catalog:
                     capabilities=frozenset(p.get("capabilities", ())),
                 )
                 for p in data["packages"]
-            ]
+            ],
+            [
+                Service(
+                    name=s["name"],
+                    display_name=s["displayName"],
+                    sku=s["sku"],
+                    description=s["description"],
+                    unit=s["unit"],
+                )
+                for s in data.get("services", ())
+            ],
         )
 
     def get(self, name: str) -> Package | None:
@@ -75,6 +105,23 @@ class Catalog:
 
     def __getitem__(self, name: str) -> Package:
         return self._by_name[name]
+
+    def service(self, name: str) -> Service:
+        """The one-time service called `name` (KeyError if the catalog lacks it)."""
+        return self._services[name]
+
+    def priced(self) -> list[Package | Service]:
+        """Everything a price book prices: packages and add-ons, then one-time services."""
+        return [*self.packages, *self.services]
+
+    def description_of(self, name: str) -> str | None:
+        """The description of a package or service, for reports and invoices."""
+        found = self._by_name.get(name) or self._services.get(name)
+        return found.description if found else None
+
+    def is_one_time(self, name: str) -> bool:
+        """Whether `name` is a one-time service (priced per unit, not per month)."""
+        return name in self._services
 
     def names(self) -> list[str]:
         """Every package name in catalog order."""

@@ -126,6 +126,27 @@ class Codes:
     INVOICE_NOT_FOUND = Code(6010, 404, "No invoice of yours has this ID.")
     EFFECTIVE_DATE_INVALID = Code(6011, 400, "Price books take effect on the first day of a month.")
 
+    # Setup Assist (8060-8079)
+    SETUP_ASSIST_ORDER_NOT_FOUND = Code(8060, 404, "No Setup Assist order of yours has this ID.")
+    SETUP_ASSIST_TOO_SOON = Code(
+        8061, 400, "The deployment date must be at least six business days after the order."
+    )
+    SETUP_ASSIST_DATE_INVALID = Code(8062, 400, "The deployment date must be YYYY-MM-DD.")
+    SETUP_ASSIST_LOCATION_COUNT_INVALID = Code(
+        8063, 400, "The total number of locations must be a whole number from 1 to 100000."
+    )
+    SETUP_ASSIST_SUBSCRIPTION_MISMATCH = Code(
+        8064, 400, "The subscriptionId is not the partner's wholesale subscription."
+    )
+    SETUP_ASSIST_LOCATION_NOT_FOUND = Code(8065, 404, "The customer has no such location.")
+    SETUP_ASSIST_ORDER_OPEN = Code(
+        8066, 409, "The location already has a Setup Assist order in progress."
+    )
+    SETUP_ASSIST_COMPLETED = Code(8067, 409, "The order has passed its last phase.")
+    SETUP_ASSIST_PHASE_MISMATCH = Code(
+        8068, 409, "The order is not in the phase the request names (advanced meanwhile?)."
+    )
+
     # Denied-party screening
     SCREENING_POSSIBLE_MATCH = Code(
         7001, 400, "The customer may be a restricted party; it would wait for a compliance review."

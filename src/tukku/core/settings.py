@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tukku.core.timefmt import parse_day
 
 
 class Settings(BaseSettings):
@@ -99,6 +102,27 @@ class Settings(BaseSettings):
         return "starttls" if value == "none" and info.data.get("smtp_starttls") else value
 
     mail_from: str = "tukku <no-reply@tukku.test>"
+
+    setup_assist_holidays: str = Field(
+        default="",
+        description="Comma-separated ISO dates (YYYY-MM-DD) that are not business days for "
+        "Setup Assist's six-business-day notice (weekends never are).",
+    )
+
+    @field_validator("setup_assist_holidays")
+    @classmethod
+    def _holiday_dates(cls, value: str) -> str:
+        """Every listed holiday must be a date, so a typo fails at start-up, not at an order."""
+        for text in (part.strip() for part in value.split(",")):
+            if text:
+                parse_day(text)
+        return value
+
+    @property
+    def setup_assist_holiday_dates(self) -> frozenset[date]:
+        """`setup_assist_holidays` as dates."""
+        parts = (part.strip() for part in self.setup_assist_holidays.split(","))
+        return frozenset(parse_day(p) for p in parts if p)
 
     portal_idle_minutes: int = Field(
         default=30, ge=1, le=24 * 60, description="A portal session unused this long ends."

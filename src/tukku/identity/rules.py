@@ -49,6 +49,8 @@ class Scope(StrEnum):
     DEVICES_WRITE = "spark-admin:devices_write"
     TELEPHONY_READ = "spark-admin:telephony_config_read"
     TELEPHONY_WRITE = "spark-admin:telephony_config_write"
+    SETUP_ASSIST_READ = "tukku:setup_assist_read"
+    SETUP_ASSIST_WRITE = "tukku:setup_assist_write"
     CUSTOMER_ADMIN_READ = "tukku:customer_admin_read"
     CUSTOMER_ADMIN_WRITE = "tukku:customer_admin_write"
     OPS = "tukku:ops"

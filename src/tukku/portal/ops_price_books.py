@@ -86,7 +86,7 @@ def _page(
         partner=account,
         current=current,
         versions=versions,
-        packages=catalog().packages,
+        packages=catalog().priced(),
         values=values
         or {"currency": current.currency if current else "", "effectiveFrom": "", **prices},
         errors=errors or {},
@@ -127,7 +127,7 @@ def set_prices(
     """Set the partner's prices from a month's first day on (SKUs left empty are not
     priced); the form again, with the reasons next to the fields, when the API would refuse."""
     check_csrf(request, fields.get("csrf"))
-    skus = [p.sku for p in catalog().packages if fields.get(f"price-{p.sku}", "").strip()]
+    skus = [p.sku for p in catalog().priced() if fields.get(f"price-{p.sku}", "").strip()]
     data = PriceBookIn(
         currency=fields.get("currency", "").strip(),
         effective_from=fields.get("effectiveFrom", "").strip() or None,
