@@ -5,6 +5,7 @@ from __future__ import annotations
 from tukku.accounts import models as accounts_models
 from tukku.audit import models as audit_models
 from tukku.billing import models as billing_models
+from tukku.calling import workspaces_models as calling_workspaces_models
 from tukku.core.db import Base
 from tukku.customers import models as customers_models
 from tukku.identity import models as identity_models
@@ -20,6 +21,7 @@ MODEL_MODULES = (
     accounts_models,
     audit_models,
     billing_models,
+    calling_workspaces_models,
     customers_models,
     identity_models,
     jobs_models,
