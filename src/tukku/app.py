@@ -19,6 +19,8 @@ from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
+from tukku.calling import numbers_api as calling_numbers_api
+from tukku.calling import workspaces_api as calling_workspaces_api
 from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
@@ -153,6 +155,8 @@ def routers(settings: Settings) -> list[APIRouter]:
     served = [
         customers_api.router,
         customers_api.locations_router,
+        calling_workspaces_api.router,
+        calling_numbers_api.router,
         customers_api.partner_customers_router,
         customer_admin_api.router,
         subscribers_api.router,

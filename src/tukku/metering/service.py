@@ -81,9 +81,7 @@ def close_workspace_assignment(session: Session, *, workspace_id: str, at: datet
     """Billing for the workspace's current package stops at `at`."""
     session.execute(
         update(PackageAssignment)
-        .where(
-            PackageAssignment.workspace_id == workspace_id, PackageAssignment.ended_at.is_(None)
-        )
+        .where(PackageAssignment.workspace_id == workspace_id, PackageAssignment.ended_at.is_(None))
         .values(ended_at=_second(at))
         .execution_options(synchronize_session=False)
     )
