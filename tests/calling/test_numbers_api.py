@@ -90,9 +90,12 @@ def test_a_partner_adds_numbers_to_a_location_and_lists_them_unassigned(
     items = listed(app_client, partner.headers, orgId=org)
     assert [i["phoneNumber"] for i in items] == ["+14085550100", "+14085550101", "+18005550199"]
     first = items[0]
-    assert first["state"] == "ACTIVE" and first["location"]["id"] == location
-    assert "owner" not in first and first["tollFreeNumber"] is False
-    assert items[2]["state"] == "INACTIVE" and items[2]["tollFreeNumber"] is True
+    assert first["state"] == "ACTIVE"
+    assert first["location"]["id"] == location
+    assert "owner" not in first
+    assert first["tollFreeNumber"] is False
+    assert items[2]["state"] == "INACTIVE"
+    assert items[2]["tollFreeNumber"] is True
     assert listed(app_client, partner.headers, orgId=org, state="INACTIVE") == [items[2]]
     details = app_client.get(
         NUMBERS, params={"orgId": org, "details": "true"}, headers=partner.headers
@@ -124,7 +127,8 @@ def test_a_subscribers_number_shows_the_subscriber_as_owner(
 
     assert [p["phoneNumber"] for p in people] == ["+14085550177"]
     owner = people[0]["owner"]
-    assert owner["type"] == "PEOPLE" and owner["id"] == subscriber["personId"]
+    assert owner["type"] == "PEOPLE"
+    assert owner["id"] == subscriber["personId"]
     assert (owner["firstName"], owner["lastName"], people[0]["extension"]) == (
         "Ada",
         "Lovelace",
@@ -148,11 +152,15 @@ def test_invalid_requests_name_the_field(
         NUMBERS, params={"orgId": org, "ownerType": "HUNT"}, headers=partner.headers
     )
 
-    assert bad.status_code == 400 and error_codes(bad) == [5010]
+    assert bad.status_code == 400
+    assert error_codes(bad) == [5010]
     assert "phoneNumbers[1]" in bad.text
-    assert empty.status_code == 400 and "phoneNumbers" in empty.text
-    assert mobile.status_code == 400 and error_codes(mobile) == [8025]
-    assert bad_filter.status_code == 400 and "ownerType" in bad_filter.text
+    assert empty.status_code == 400
+    assert "phoneNumbers" in empty.text
+    assert mobile.status_code == 400
+    assert error_codes(mobile) == [8025]
+    assert bad_filter.status_code == 400
+    assert "ownerType" in bad_filter.text
     assert listed(app_client, partner.headers, orgId=org) == []  # nothing half-written
 
 
@@ -174,7 +182,8 @@ def test_a_number_is_unique_on_the_platform_and_the_conflict_names_it(
 
     assert taken.status_code == 409
     assert error_codes(taken) == [5006]
-    assert "+14085550100" in taken.text and "phoneNumbers[1]" in taken.text
+    assert "+14085550100" in taken.text
+    assert "phoneNumbers[1]" in taken.text
     assert listed(app_client, partner.headers, orgId=org) == []  # all or none
 
 
@@ -208,12 +217,11 @@ def test_removing_numbers_takes_unassigned_ones_only(
     unknown = remove(["+14085550100", "+14085550999"])
     done = remove(["+14085550100"])
 
-    assert held.status_code == 409 and error_codes(held) == [8022]
-    assert (
-        unknown.status_code == 404
-        and error_codes(unknown) == [8021]
-        and "+14085550999" in unknown.text
-    )
+    assert held.status_code == 409
+    assert error_codes(held) == [8022]
+    assert unknown.status_code == 404
+    assert error_codes(unknown) == [8021]
+    assert "+14085550999" in unknown.text
     assert done.status_code == 204, done.text
     assert [i["phoneNumber"] for i in listed(app_client, partner.headers, orgId=org)] == [
         "+14085550101",
@@ -238,12 +246,16 @@ def test_the_list_pages_with_start_and_max_and_a_link_carrying_the_filters(
         seen += [i["phoneNumber"] for i in response.json()["phoneNumbers"]]
         url = next_url(response)
         if url:
-            assert "start=" in url and f"locationId={location}" in url and "orgId=" in url
+            assert "start=" in url
+            assert f"locationId={location}" in url
+            assert "orgId=" in url
         pages += 1
 
-    assert seen == numbers and pages == 3
+    assert seen == numbers
+    assert pages == 3
     bad = app_client.get(NUMBERS, params={"orgId": org, "start": "x"}, headers=partner.headers)
-    assert bad.status_code == 400 and "start" in bad.text
+    assert bad.status_code == 400
+    assert "start" in bad.text
 
 
 def test_tenancy_and_roles(
@@ -264,7 +276,8 @@ def test_tenancy_and_roles(
     assert add(app_client, partner, theirs["orgId"], location, ["+14085550100"]).status_code == 404
     their_location = location_of(app_client, other_partner, theirs["orgId"])
     wrong_location = add(app_client, partner, org, their_location, ["+14085550100"])
-    assert wrong_location.status_code == 404 and "locationId" in wrong_location.text
+    assert wrong_location.status_code == 404
+    assert "locationId" in wrong_location.text
     other_list = app_client.get(NUMBERS, params={"orgId": theirs["orgId"]}, headers=partner.headers)
     assert other_list.status_code == 404
     # a customer administrator lists its own numbers but never manages them

@@ -37,10 +37,12 @@ def test_phone_numbers_are_e164_normalized_once_each_and_bad_ones_named_by_index
 
 def test_number_type_state_and_usage_default_and_refuse_what_is_not_offered() -> None:
     added, problems = numbers_to_add(["+14085550100"], None, None, None)
-    assert problems == [] and added is not None
+    assert problems == []
+    assert added is not None
     assert (added.number_type, added.state) == ("DID", "ACTIVE")
     added, _ = numbers_to_add(["+18005550100"], "tollfree", "inactive", "SERVICE")
-    assert added is not None and (added.number_type, added.state) == ("TOLLFREE", "INACTIVE")
+    assert added is not None
+    assert (added.number_type, added.state) == ("TOLLFREE", "INACTIVE")
     _, problems = numbers_to_add(["+14085550100"], "MOBILE", "ON", "BULK")
     assert [(p.code.number, p.field) for p in problems] == [
         (8025, "numberType"),
@@ -51,8 +53,10 @@ def test_number_type_state_and_usage_default_and_refuse_what_is_not_offered() ->
 
 def test_filters_follow_the_upstream_meaning_and_refuse_its_incompatible_combinations() -> None:
     filters, problems = number_filters(**_filters(available=True, owner_type="place"))  # type: ignore[arg-type]
-    assert problems == [] and filters is not None
-    assert filters.assigned is False and filters.owner_type == "PLACE"
+    assert problems == []
+    assert filters is not None
+    assert filters.assigned is False
+    assert filters.owner_type == "PLACE"
     _, problems = number_filters(**_filters(number_type="EXTENSION", state="ACTIVE"))  # type: ignore[arg-type]
     assert [p.field for p in problems] == ["state"]
     _, problems = number_filters(**_filters(owner_type="CALL_QUEUE", phone_number="x"))  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tukku.calling.workspaces_rules import (
+    Calling,
     attribute_problems,
     calling_of,
     defaults_match,
@@ -11,7 +12,7 @@ from tukku.calling.workspaces_rules import (
 )
 
 
-def _calling(**given: object) -> tuple[object, list[tuple[int, str | None]]]:
+def _calling(**given: object) -> tuple[Calling | None, list[tuple[int, str | None]]]:
     base: dict[str, object] = dict.fromkeys(
         (
             "calling_type",
@@ -59,7 +60,9 @@ def test_attributes_come_from_the_references_lists() -> None:
 
 def test_calling_defaults_to_free_and_refuses_what_is_not_offered() -> None:
     calling, problems = _calling()
-    assert problems == [] and getattr(calling, "type") == "freeCalling"
+    assert problems == []
+    assert calling is not None
+    assert calling.type == "freeCalling"
     assert _calling(calling_type="hybridCalling")[1] == [(8023, "calling.type")]
     assert _calling(calling_type="pigeons")[1] == [(1002, "calling.type")]
 
@@ -73,7 +76,9 @@ def test_webex_calling_needs_a_location_and_an_extension_or_number() -> None:
         calling_type="webexCalling", webex_location_id="L1", phone_number="+1 408 555 0100"
     )
     assert problems == []
-    webex = getattr(calling, "webex")
+    assert calling is not None
+    webex = calling.webex
+    assert webex is not None
     assert (webex.location_id, webex.phone_number, webex.extension) == ("L1", "+14085550100", None)
     mismatch = _calling(
         calling_type="webexCalling", location_id="L1", webex_location_id="L2", extension="12"
