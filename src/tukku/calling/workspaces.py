@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
-from tukku.calling.access import OrgScope
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -41,6 +40,9 @@ from tukku.customers.rules import PackageStatus
 from tukku.identity.permissions import Permission
 from tukku.metering import service as metering
 from tukku.subscribers.models import DirectoryNumber
+
+if TYPE_CHECKING:  # the worker imports this module (holders) without FastAPI
+    from tukku.calling.access import OrgScope
 
 
 def get(session: Session, *, scope: OrgScope, workspace_id: str) -> Workspace:
