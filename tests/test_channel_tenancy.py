@@ -7,7 +7,8 @@ customer, subscriber and billing report; P also has a price book and an invoice.
 objects; P made S2's and Q made QS's acting `onBehalfOfSubPartnerOrgId`.
 
 Then, table-driven, every endpoint taking an ID (customers, subscribers, consent e-mails,
-templates, billing reports, sub-partners, restricted mode, locations, price book, invoices) and
+templates, billing reports, sub-partners, restricted mode, locations, workspaces, numbers, price
+book, invoices) and
 every `onBehalfOfSubPartnerOrgId` / `subPartnerOrgId` is tried by the wrong tenant: S1 on S2's
 and P's, S2 on S1's, Q and QS on P's and S1's, S1 and Q acting for someone else's sub-partner,
 and P acting for Q's sub-partner or for an unknown organization. Every attempt must answer 404
@@ -48,6 +49,8 @@ PRICE_BOOK = "/v1/partner/priceBook"
 INVOICES = "/v1/partner/invoices"
 QUEUES = "/v1/telephony/config/queues"
 SETUP_ASSIST = "/v1/partner/setupAssist/orders"
+WORKSPACES = "/v1/workspaces"
+NUMBERS = "/v1/telephony/config/numbers"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 UNKNOWN_ORG = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9ub2JvZHk"
 PERIOD = {"billingStartDate": "2027-01-01", "billingEndDate": "2027-01-02"}
@@ -65,6 +68,7 @@ REPORT_NOT_FOUND = 2024
 PRICE_BOOK_NOT_FOUND = 6009
 LOCATION_NOT_FOUND = 8001
 PERSON_NOT_FOUND = 8007
+WORKSPACE_NOT_FOUND = 8020
 # A sub-partner has no price book of its own, so it is refused before any invoice is looked up.
 INVOICE_NOT_FOUND = (6009, 6010)
 
@@ -83,6 +87,8 @@ class Tenant:
     subscriber: dict[str, Any]
     report_id: str
     location_id: str
+    workspace_id: str
+    phone_number: str
     subscription_id: str
     setup_assist_order_id: str
     sub_partner_ids: list[str] = field(default_factory=list)  # its own sub-partners
@@ -120,6 +126,8 @@ class Tenant:
             "location id": self.location_id,
             "floor id": self.floor_id,
             "Setup Assist order id": self.setup_assist_order_id,
+            "workspace id": self.workspace_id,
+            "phone number": self.phone_number,
         }
         if self.invoice_id is not None:
             found["invoice id"] = self.invoice_id
@@ -249,6 +257,19 @@ def _finish_estate(
         setup_assist_order(a.org_id, customer, location_id, a.provisioning_partner),
         status=201,
     )
+    in_org = {**a.params, "orgId": customer["orgId"]}
+    workspace = client.post(
+        WORKSPACES, params=in_org, json={"displayName": f"{a.label} Lobby"}, headers=a.headers
+    )
+    assert workspace.status_code == 201, workspace.text
+    phone_number = f"+1408555{sorted(PHONE_SUFFIX).index(a.label):04d}"
+    added = client.post(
+        f"/v1/telephony/config/locations/{location_id}/numbers",
+        params=in_org,
+        json={"phoneNumbers": [phone_number]},
+        headers=a.headers,
+    )
+    assert added.status_code == 201, added.text
     templates = _get(client, TEMPLATES, a)["items"]
     assert [t["name"] for t in templates] == ["Default", template["name"]]
     return {
@@ -258,6 +279,8 @@ def _finish_estate(
         "subscriber": subscriber,
         "report_id": report.json()["id"],
         "location_id": location_id,
+        "workspace_id": workspace.json()["id"],
+        "phone_number": phone_number,
         "queue_id": queue.json()["id"],
         "floor_id": floor["id"],
         "setup_assist_order_id": order["id"],
@@ -276,6 +299,9 @@ def setup_assist_order(
         "locationId": location_id,
         "deploymentDate": "2027-06-01",
     }
+
+
+PHONE_SUFFIX = ("P", "Q", "S1", "S2", "QS")
 
 
 def build_world(
@@ -439,6 +465,20 @@ def by_id(w: World, victim: str) -> list[Attempt]:
             setup_assist_order(v.org_id, v.customer, v.location_id, NOBODY),
             (NOT_FOUND,),
         ),
+    ]
+    # the calling set-up, naming the victim's customer organization
+    org = {"orgId": v.customer["orgId"]}
+    wid, numbers = v.workspace_id, f"/v1/telephony/config/locations/{v.location_id}/numbers"
+    result += [
+        Attempt("GET", WORKSPACES, None, (NOT_FOUND,), org),
+        Attempt("POST", WORKSPACES, {"displayName": "Planted"}, (NOT_FOUND,), org),
+        Attempt("GET", f"{WORKSPACES}/{wid}", None, (NOT_FOUND,), org),
+        Attempt("PUT", f"{WORKSPACES}/{wid}", {"displayName": "Hijacked"}, (NOT_FOUND,), org),
+        Attempt("DELETE", f"{WORKSPACES}/{wid}", None, (NOT_FOUND,), org),
+        Attempt("GET", f"{WORKSPACES}/{wid}/capabilities", None, (NOT_FOUND,), org),
+        Attempt("GET", NUMBERS, None, (NOT_FOUND,), org),
+        Attempt("POST", numbers, {"phoneNumbers": ["+14085559999"]}, (NOT_FOUND,), org),
+        Attempt("DELETE", numbers, {"phoneNumbers": [v.phone_number]}, (NOT_FOUND,), org),
     ]
     # the victim as a sub-partner, or the victim's own sub-partners
     for org in [v.org_id] if victim in w.parents else v.sub_partner_ids:
@@ -825,6 +865,8 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
             f"/v1/people/{t.subscriber['personId']}",
             f"{SETUP_ASSIST}/{t.setup_assist_order_id}",
             SETUP_ASSIST,
+            f"{WORKSPACES}?orgId={t.customer['orgId']}",
+            f"{NUMBERS}?orgId={t.customer['orgId']}",
         ):
             response = client.get(url, headers=t.headers)
             assert response.status_code == 200, (label, url, response.text)
@@ -846,3 +888,50 @@ def test_nothing_changed_after_every_attempt(app_client: TestClient, world: Worl
     drain(app_client)
 
     assert snapshot(app_client, world) == before
+
+
+def test_another_tenants_workspace_or_location_under_ones_own_organization_is_404(
+    app_client: TestClient, world: World
+) -> None:
+    """Naming one's own customer organization does not reach another tenant's workspace or
+    location: the workspace is unknown (8020), the location too (1013), and nothing leaks."""
+    wrong, leaks = [], []
+    for name, scenario in SCENARIOS.items():
+        if scenario.on_behalf_of is not None:
+            continue
+        attacker, victim = world[scenario.attacker], world[scenario.victim]
+        own = {"orgId": attacker.customer["orgId"]}
+        wid = victim.workspace_id
+        numbers = f"/v1/telephony/config/locations/{victim.location_id}/numbers"
+        attempts = [
+            Attempt("GET", f"{WORKSPACES}/{wid}", None, (WORKSPACE_NOT_FOUND,), own),
+            Attempt(
+                "PUT", f"{WORKSPACES}/{wid}", {"displayName": "X"}, (WORKSPACE_NOT_FOUND,), own
+            ),
+            Attempt("DELETE", f"{WORKSPACES}/{wid}", None, (WORKSPACE_NOT_FOUND,), own),
+            Attempt("GET", f"{WORKSPACES}/{wid}/capabilities", None, (WORKSPACE_NOT_FOUND,), own),
+            Attempt("POST", numbers, {"phoneNumbers": ["+14085559998"]}, (NOT_FOUND,), own),
+            Attempt("DELETE", numbers, {"phoneNumbers": [victim.phone_number]}, (NOT_FOUND,), own),
+        ]
+        secrets = victim.secrets()
+        for a in attempts:
+            response = app_client.request(a.method, a.target, json=a.body, headers=attacker.headers)
+            codes = error_codes(response) if response.status_code == 404 else []
+            if codes != list(a.codes):
+                wrong.append(
+                    f"{name}: {describe(a)} -> {response.status_code} {response.text[:200]}"
+                )
+            leaks += [
+                f"{name}: {describe(a)} reveals {w}"
+                for w, v in secrets.items()
+                if v in response.text
+            ]
+        own_numbers = app_client.get(
+            NUMBERS, params={**own, "numberType": "NUMBER"}, headers=attacker.headers
+        )
+        shown = [n["phoneNumber"] for n in own_numbers.json()["phoneNumbers"]]
+        if shown != [attacker.phone_number]:
+            wrong.append(f"{name}: {scenario.attacker}'s numbers are {shown}")
+
+    assert wrong == []
+    assert leaks == []

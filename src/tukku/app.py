@@ -20,8 +20,10 @@ from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
 from tukku.calling import locations_api as calling_locations_api
+from tukku.calling import numbers_api as calling_numbers_api
 from tukku.calling import people_api as calling_people_api
 from tukku.calling import queues_api as calling_queues_api
+from tukku.calling import workspaces_api as calling_workspaces_api
 from tukku.compliance import api as compliance_api
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
@@ -157,6 +159,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         customers_api.router,
         calling_locations_api.router,
         calling_people_api.router,
+        calling_workspaces_api.router,
+        calling_numbers_api.router,
         customers_api.partner_customers_router,
         customer_admin_api.router,
         calling_queues_api.router,

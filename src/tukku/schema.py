@@ -7,6 +7,7 @@ from tukku.audit import models as audit_models
 from tukku.billing import models as billing_models
 from tukku.calling import locations_models as calling_locations_models
 from tukku.calling import queues_models as calling_queues_models
+from tukku.calling import workspaces_models as calling_workspaces_models
 from tukku.core.db import Base
 from tukku.customers import models as customers_models
 from tukku.identity import models as identity_models
@@ -25,6 +26,7 @@ MODEL_MODULES = (
     billing_models,
     calling_queues_models,
     calling_locations_models,
+    calling_workspaces_models,
     customers_models,
     identity_models,
     jobs_models,

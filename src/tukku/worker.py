@@ -13,6 +13,7 @@ from types import ModuleType
 
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import tasks as billing_tasks
+from tukku.calling import workspaces as calling_workspaces
 from tukku.compliance import tasks as compliance_tasks
 from tukku.core.backends import Backends
 from tukku.core.clock import Clock
@@ -33,7 +34,7 @@ TASK_MODULES: tuple[ModuleType, ...] = (
     jobs_tasks,
     mail_tasks,
 )
-HOLDER_MODULES: tuple[ModuleType, ...] = (subscribers_service,)
+HOLDER_MODULES: tuple[ModuleType, ...] = (subscribers_service, calling_workspaces)
 
 
 def make_worker(

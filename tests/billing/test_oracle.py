@@ -8,7 +8,9 @@ QUANTITY with what the oracle below computes from the scripted history alone.
 The oracle is the documented rule written out with `decimal`, sharing no code with tukku: the
 quantity of one holder and package for one UTC day is the share of the day the package was held,
 to the second, rounded half-even to six decimals; a period's quantity is the sum of those daily
-quantities; customer and partner quantities are sums over their holders.
+quantities; customer and partner quantities are sums over their holders. A holder is a subscriber
+or a workspace with Webex Calling (`common_area_calling`): a workspace is a USER-level row of its
+own (its `WORKSPACE_ID`), billed by the same rule.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ REPORTS = "/v1/wholesale/billing/reports"
 SUBSCRIBERS = "/v1/wholesale/subscribers"
 CUSTOMERS = "/v1/wholesale/customers"
 PACKAGES = ["webex_calling", "webex_suite", "webex_meetings"]
+WORKSPACES = "/v1/workspaces"
+COMMON_AREA = "common_area_calling"
 
 
 # -- the oracle -------------------------------------------------------------------------------
@@ -181,8 +185,8 @@ class Script:
     def move_to(self, moment: datetime) -> None:
         self.clock.set(moment)
 
-    def customer(self) -> dict[str, Any]:
-        body = provision_customer(self.client, self.partner, packages=PACKAGES)
+    def customer(self, packages: list[str] = PACKAGES) -> dict[str, Any]:
+        body = provision_customer(self.client, self.partner, packages=packages)
         assert body["status"] == "provisioned", body
         return body
 
@@ -221,6 +225,34 @@ class Script:
         for subscriber, org in self.customer_of.items():
             if org == customer["orgId"] and subscriber in self._open:
                 self._stop(subscriber)
+
+    def workspace(self, customer: dict[str, Any]) -> str:
+        """A workspace with Webex Calling: it holds the customer's Common Area package."""
+        self._extensions += 1
+        org = {"orgId": customer["orgId"]}
+        locations = self.client.get("/v1/locations", params=org, headers=self.partner.headers)
+        location = locations.json()["items"][0]["id"]
+        webex = {"locationId": location, "extension": str(8000 + self._extensions)}
+        body = {"displayName": "Lobby", "calling": {"type": "webexCalling", "webexCalling": webex}}
+        response = self.client.post(WORKSPACES, params=org, json=body, headers=self.partner.headers)
+        assert response.status_code == 201, response.text
+        workspace = str(response.json()["id"])
+        self.customer_of[workspace] = customer["orgId"]
+        self._start(workspace, COMMON_AREA)
+        return workspace
+
+    def end_calling(self, workspace: str, *, delete: bool) -> None:
+        """The workspace leaves Webex Calling (`calling.type` none) or is deleted."""
+        org = {"orgId": self.customer_of[workspace]}
+        url = f"{WORKSPACES}/{workspace}"
+        if delete:
+            response = self.client.delete(url, params=org, headers=self.partner.headers)
+            assert response.status_code == 204, response.text
+        else:
+            body = {"displayName": "Lobby", "calling": {"type": "none"}}
+            response = self.client.put(url, params=org, json=body, headers=self.partner.headers)
+            assert response.status_code == 200, response.text
+        self._stop(workspace)
 
     def _start(self, subscriber: str, package: str) -> None:
         assert subscriber not in self._open
@@ -299,7 +331,10 @@ def reported(client: TestClient, partner: Partner, first: date, last: date) -> R
     customer_level = {
         (k[0], k[1]): v for k, v in quantities(customer_rows, "CUSTOMER_ORG_ID").items()
     }
-    user_level = {(k[0], k[1]): v for k, v in quantities(user_rows, "SUBSCRIBER_ID").items()}
+    for row in user_rows:  # a USER-level row is a subscriber's or a workspace's, never both
+        assert bool(row["SUBSCRIBER_ID"]) != bool(row["WORKSPACE_ID"]), row
+        row["HOLDER"] = row["SUBSCRIBER_ID"] or row["WORKSPACE_ID"]
+    user_level = {(k[0], k[1]): v for k, v in quantities(user_rows, "HOLDER").items()}
     return Reported(user_level, customer_level, partner_level)
 
 
@@ -520,3 +555,39 @@ def test_adjacent_periods_add_up_to_their_union(script: Script) -> None:
                 summed[key] += value
         assert dict(summed) == getattr(union, level), level
     assert sum(union.partner.values()) == sum(union.users.values())
+
+
+def test_workspaces_with_calling_are_billed_like_subscribers(script: Script) -> None:
+    script.move_to(at(2027, 1, 3, 10, 0, 0))
+    customer = script.customer([*PACKAGES, COMMON_AREA])
+    other = script.customer([*PACKAGES, COMMON_AREA])
+    person = script.subscriber(customer)
+    script.move_to(at(2027, 1, 4, 7, 12, 31))
+    lobby = script.workspace(customer)
+    door = script.workspace(other)
+    script.move_to(at(2027, 1, 6, 20, 0, 0))
+    brief = script.workspace(customer)
+    script.move_to(at(2027, 1, 6, 20, 0, 27))
+    script.end_calling(brief, delete=True)
+    script.move_to(at(2027, 1, 9, 15, 30, 0))
+    script.end_calling(door, delete=False)
+    script.move_to(at(2027, 1, 31, 23, 59, 59))
+    script.remove_customer(other)
+    script.finish(at(2027, 2, 3, 0, 0, 0))
+
+    january = check_period(script, date(2027, 1, 1), date(2027, 1, 31))
+    one_day = check_period(script, date(2027, 1, 6), date(2027, 1, 6))
+    check_period(script, date(2027, 1, 4), date(2027, 1, 9))
+    february = check_period(script, date(2027, 2, 1), date(2027, 2, 2))
+
+    # 4 Jan from 07:12:31 (60449 s = 0.699641) + 5..31 Jan (27 days)
+    assert january.users[(lobby, COMMON_AREA)] == Decimal("27.699641")
+    assert one_day.users[(brief, COMMON_AREA)] == Decimal("0.000312")  # 27 s
+    assert (door, COMMON_AREA) not in february.users
+    assert february.users == {
+        (person, "webex_calling"): Decimal("2"),
+        (lobby, COMMON_AREA): Decimal("2"),
+    }
+    assert january.partner[COMMON_AREA] == sum(
+        q for (_holder, package), q in january.users.items() if package == COMMON_AREA
+    )

@@ -86,6 +86,22 @@ def location_page_schema() -> dict[str, Any]:
     }
 
 
+def validate(instance: Any, schema_name: str, document: str = LOCATIONS) -> None:
+    """Validate `instance` against `#/components/schemas/<schema_name>` of a reference file, as
+    the reference writes it (not strict about extra properties)."""
+    components = spec(document)["components"]
+    assert schema_name in components["schemas"], schema_name
+    jsonschema.validate(
+        instance, {"$ref": f"#/components/schemas/{schema_name}", "components": components}
+    )
+
+
+def operation(path: str, method: str, document: str = LOCATIONS) -> dict[str, Any]:
+    """One operation of a reference file (to check status codes and parameters against it)."""
+    found: dict[str, Any] = spec(document)["paths"][path][method]
+    return found
+
+
 def check(body: Any, against: dict[str, Any]) -> None:
     """Fail with jsonschema's explanation unless `body` matches."""
     jsonschema.validate(body, against)

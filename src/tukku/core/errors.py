@@ -197,6 +197,19 @@ class Codes:
     QUEUE_AGENT_NOT_ELIGIBLE = Code(
         8053, 409, "The person's package does not let it be a call queue agent."
     )
+    # Calling set-up: numbers and workspaces
+    WORKSPACE_NOT_FOUND = Code(8020, 404, "The organization has no workspace with this ID.")
+    NUMBER_NOT_IN_LOCATION = Code(8021, 404, "The location has no such phone number.")
+    NUMBER_ASSIGNED = Code(8022, 409, "The phone number is assigned; unassign it first.")
+    CALLING_TYPE_UNSUPPORTED = Code(
+        8023, 400, "Workspaces take calling type none, freeCalling or webexCalling."
+    )
+    WORKSPACE_LOCATION_FIXED = Code(8024, 409, "A workspace's location cannot change once set.")
+    NUMBER_TYPE_UNSUPPORTED = Code(8025, 400, "Numbers are added as DID or TOLLFREE.")
+    NUMBER_AT_OTHER_LOCATION = Code(
+        8026, 409, "The phone number belongs to another location of the organization."
+    )
+    LICENSE_UNKNOWN = Code(8027, 400, "The license is not the customer's Common Area license.")
 
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")

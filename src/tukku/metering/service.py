@@ -75,3 +75,13 @@ def close_customer_assignments(session: Session, *, customer_id: str, at: dateti
         .values(ended_at=_second(at))
         .execution_options(synchronize_session=False)
     )
+
+
+def close_workspace_assignment(session: Session, *, workspace_id: str, at: datetime) -> None:
+    """Billing for the workspace's current package stops at `at`."""
+    session.execute(
+        update(PackageAssignment)
+        .where(PackageAssignment.workspace_id == workspace_id, PackageAssignment.ended_at.is_(None))
+        .values(ended_at=_second(at))
+        .execution_options(synchronize_session=False)
+    )

@@ -52,9 +52,11 @@ class Subscriber(Base):
 
 
 class DirectoryNumber(Base):
-    """An extension and/or phone number held by a subscriber (or, later, a workspace).
+    """An extension and/or phone number held by a subscriber or a workspace, or a phone number
+    added to a location and not assigned yet (neither holder set).
 
-    Extensions are unique within a customer; phone numbers across the platform.
+    Extensions are unique within a customer; phone numbers across the platform. `state` and
+    `number_type` are the numbers API's (`ACTIVE`/`INACTIVE`, `DID`/`TOLLFREE`; NULL: ACTIVE, DID).
     """
 
     __tablename__ = "directory_numbers"
@@ -62,9 +64,12 @@ class DirectoryNumber(Base):
     id: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     subscriber_id: Mapped[str | None] = mapped_column(ForeignKey("subscribers.id"), index=True)
+    workspace_id: Mapped[str | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
     extension: Mapped[str | None] = mapped_column(String(10))
     phone_number: Mapped[str | None] = mapped_column(String(16), unique=True)
+    state: Mapped[str | None] = mapped_column(String(16))
+    number_type: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("customer_id", "extension"),)
