@@ -392,3 +392,33 @@ def test_the_services_refuse_a_caller_without_the_locations_permission(
             )
     assert refused.value.status == 403
     assert refused.value.problems[0].code is Codes.FORBIDDEN_ROLE
+
+
+def test_delete_refuses_a_location_a_workspace_or_a_call_queue_is_at(
+    app_client: TestClient, partner: Partner
+) -> None:
+    customer = provision_customer(app_client, partner)
+    org = {"orgId": customer["orgId"]}
+    branch = create(app_client, partner.headers, customer["orgId"]).json()
+    workspace = app_client.post(
+        "/v1/workspaces",
+        params=org,
+        json={"displayName": "Lobby", "locationId": branch["id"]},
+        headers=partner.headers,
+    )
+    assert workspace.status_code == 201, workspace.text
+    queue = app_client.post(
+        f"/v1/telephony/config/locations/{branch['id']}/queues",
+        params=org,
+        json={"name": "Front desk", "extension": "7100", "queueSettings": {"queueSize": 5}},
+        headers=partner.headers,
+    )
+    assert queue.status_code == 201, queue.text
+
+    busy = app_client.delete(f"{LOCATIONS}/{branch['id']}", params=org, headers=partner.headers)
+
+    assert busy.status_code == 409
+    assert error_codes(busy) == [Codes.LOCATION_IN_USE.number]
+    assert "1 workspace and 1 call queue;" in busy.json()["errors"][0]["description"]
+    still = app_client.get(f"{LOCATIONS}/{branch['id']}", params=org, headers=partner.headers)
+    assert still.status_code == 200

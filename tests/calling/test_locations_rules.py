@@ -103,14 +103,17 @@ def test_names_differ_without_case_or_spaces() -> None:
 
 
 def test_a_location_goes_only_when_empty_and_not_the_headquarters() -> None:
-    hq = deletion_problem(headquarters=True, subscribers=0, numbers=0)
+    hq = deletion_problem(headquarters=True, held={"user": 0})
     assert hq is not None
     assert hq.code is Codes.HEADQUARTERS_KEPT
-    busy = deletion_problem(headquarters=False, subscribers=2, numbers=1)
+    busy = deletion_problem(headquarters=False, held={"user": 2, "number": 1, "workspace": 0})
     assert busy is not None
     assert busy.code is Codes.LOCATION_IN_USE
-    assert "2 users and 1 number" in busy.description
-    assert deletion_problem(headquarters=False, subscribers=0, numbers=0) is None
+    assert "2 users and 1 number;" in busy.description
+    many = deletion_problem(headquarters=False, held={"user": 1, "workspace": 2, "call queue": 1})
+    assert many is not None
+    assert "1 user, 2 workspaces and 1 call queue;" in many.description
+    assert deletion_problem(headquarters=False, held={"user": 0, "number": 0}) is None
 
 
 @pytest.mark.parametrize(

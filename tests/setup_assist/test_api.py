@@ -284,3 +284,38 @@ def test_unknown_order_for_operators(app_client: TestClient, ops: dict[str, str]
     assert missing.status_code == 404
     assert error_codes(missing) == [8060]
     assert app_client.get(f"{OPS_ORDERS}/nothing", headers=ops).status_code == 404
+
+
+def test_a_location_with_an_order_stays(
+    app_client: TestClient, db: Database, partner: Partner
+) -> None:
+    customer = provision_customer(app_client, partner)
+    org = {"orgId": customer["orgId"]}
+    branch = app_client.post(
+        "/v1/locations",
+        params=org,
+        json={
+            "name": "Branch",
+            "timeZone": "America/Denver",
+            "preferredLanguage": "en_us",
+            "announcementLanguage": "en_us",
+            "address": {
+                "address1": "1 Main St",
+                "city": "Denver",
+                "state": "CO",
+                "postalCode": "80202",
+                "country": "US",
+            },
+        },
+        headers=partner.headers,
+    )
+    assert branch.status_code == 201, branch.text
+    body = order_body(partner, customer, branch.json()["id"])
+    assert app_client.post(ORDERS, json=body, headers=partner.headers).status_code == 201
+
+    refused = app_client.delete(
+        f"/v1/locations/{branch.json()['id']}", params=org, headers=partner.headers
+    )
+
+    assert refused.status_code == 409
+    assert "1 Setup Assist order;" in refused.json()["errors"][0]["description"]

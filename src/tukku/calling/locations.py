@@ -33,12 +33,15 @@ from tukku.calling.locations_schemas import (
     LocationIn,
     LocationOut,
 )
+from tukku.calling.queues_models import CallQueue
+from tukku.calling.workspaces_models import Workspace
 from tukku.core.errors import Codes, Conflict, DomainError, NotFound, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
 from tukku.customers import service as customers
 from tukku.customers.models import Customer, Location
 from tukku.identity.permissions import Permission
+from tukku.setup_assist import service as setup_assist
 from tukku.subscribers.models import DirectoryNumber, Subscriber
 
 AUDITED = (
@@ -291,20 +294,26 @@ _SUBSCRIBERS_AT = select(func.count()).where(
 _SPARE_NUMBERS_AT = select(func.count()).where(
     DirectoryNumber.location_id == bindparam("location_id"),
     DirectoryNumber.subscriber_id.is_(None),
+    DirectoryNumber.workspace_id.is_(None),
 )
+_WORKSPACES_AT = select(func.count()).where(Workspace.location_id == bindparam("location_id"))
+_QUEUES_AT = select(func.count()).where(CallQueue.location_id == bindparam("location_id"))
 
 
 def delete_location(session: Session, *, scope: OrgScope, location_id: str, now: datetime) -> None:
-    """Delete a location and its floors; 409 naming why while users or numbers are at it, or
-    for the headquarters."""
+    """Delete a location and its floors; 409 naming why while users, numbers, workspaces, call
+    queues or Setup Assist orders are at it, or for the headquarters."""
     customer = _writable(session, scope)
     row = get_location(session, scope=scope, location_id=location_id, for_update=True)
     params = {"location_id": row.id}
-    problem = deletion_problem(
-        headquarters=row.is_headquarters,
-        subscribers=session.scalar(_SUBSCRIBERS_AT, params) or 0,
-        numbers=session.scalar(_SPARE_NUMBERS_AT, params) or 0,
-    )
+    held = {
+        "user": session.scalar(_SUBSCRIBERS_AT, params) or 0,
+        "number": session.scalar(_SPARE_NUMBERS_AT, params) or 0,
+        "workspace": session.scalar(_WORKSPACES_AT, params) or 0,
+        "call queue": session.scalar(_QUEUES_AT, params) or 0,
+        "Setup Assist order": setup_assist.orders_at(session, row.id),
+    }
+    problem = deletion_problem(headquarters=row.is_headquarters, held=held)
     if problem is not None:
         raise DomainError([problem])
     before = audit.snapshot(row, AUDITED)

@@ -9,6 +9,7 @@ the caller sent (`timeZone`, `address.postalCode`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tukku.catalog.locales import resolve_locale
@@ -179,21 +180,18 @@ def name_clash(taken: list[str], name: str) -> Problem | None:
     return None
 
 
-def deletion_problem(*, headquarters: bool, subscribers: int, numbers: int) -> Problem | None:
+def deletion_problem(*, headquarters: bool, held: Mapping[str, int]) -> Problem | None:
     """Why a location cannot be deleted, if it cannot: the headquarters stays (new users land
-    there), and nothing may be left at a location (users first, then its numbers)."""
+    there), and nothing may be left at a location: `held` counts what is there by its name
+    ("user", "number", "workspace", ...; a Setup Assist order stays with it for billing)."""
     if headquarters:
         reason = "locationId: the headquarters location cannot be deleted"
         return Problem(Codes.HEADQUARTERS_KEPT, reason, "locationId")
-    held = []
-    if subscribers:
-        held.append(f"{subscribers} user{'s' if subscribers != 1 else ''}")
-    if numbers:
-        held.append(f"{numbers} number{'s' if numbers != 1 else ''}")
-    if held:
+    there = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in held.items() if n]
+    if there:
+        listed = there[0] if len(there) == 1 else f"{', '.join(there[:-1])} and {there[-1]}"
         reason = (
-            f"locationId: the location still has {' and '.join(held)}; "
-            "move or remove them before deleting it"
+            f"locationId: the location still has {listed}; move or remove them before deleting it"
         )
         return Problem(Codes.LOCATION_IN_USE, reason, "locationId")
     return None

@@ -46,6 +46,13 @@ class OrderFilters:
     partner_org_id: str | None = None
 
 
+def orders_at(session: Session, location_id: str) -> int:
+    """How many orders name the location (open or completed: they stay for billing, so the
+    location must stay too)."""
+    query = select(func.count()).where(SetupAssistOrder.location_id == location_id)
+    return session.scalar(query) or 0
+
+
 def seats_at(session: Session, location_id: str) -> int:
     """Subscribers at the location now (removed ones no longer count)."""
     return (
