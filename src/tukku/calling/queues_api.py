@@ -4,7 +4,6 @@ organization's queues) and `/v1/telephony/config/locations/{locationId}/queues[/
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Response
 
@@ -23,10 +22,8 @@ from tukku.calling.queues_schemas import (
     QueueSettingsOut,
     QueueWrite,
 )
+from tukku.calling.start_paging import start_page, trim_start_page
 from tukku.core.deps import ClockDep, DbSession
-from tukku.core.errors import Codes, Invalid
-from tukku.core.http import base_url
-from tukku.core.pagination import MAX_OFFSET, PageRequest
 from tukku.core.routing import api_router
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
@@ -45,36 +42,6 @@ HasCxEssentials = Annotated[
 ]
 DEFAULT_MAX = 100
 CAP = 1000
-
-
-def _page(start: str | None, max_: str | None) -> PageRequest:
-    try:
-        offset = int(start) if start else 0
-    except ValueError:
-        raise Invalid("start", "must be a whole number", Codes.INVALID_QUERY) from None
-    try:
-        size = int(max_) if max_ else DEFAULT_MAX
-    except ValueError:
-        raise Invalid("max", "must be a whole number", Codes.INVALID_QUERY) from None
-    if not 0 <= offset <= MAX_OFFSET:
-        raise Invalid("start", f"must be between 0 and {MAX_OFFSET}", Codes.INVALID_QUERY)
-    if size < 1:
-        raise Invalid("max", "must be 1 or more", Codes.INVALID_QUERY)
-    return PageRequest(offset=offset, limit=min(size, CAP))
-
-
-def _trim(
-    request: Request, response: Response, rows: list[service.Row], page: PageRequest
-) -> list[service.Row]:
-    """Cut the look-ahead row; if there was one, link the next page by `start`/`max`, keeping
-    every filter (clients follow the link as is)."""
-    if len(rows) <= page.limit:
-        return rows
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("start", "max")]
-    kept += [("start", str(page.offset + page.limit)), ("max", str(page.limit))]
-    url = f"{base_url(request).rstrip('/')}{request.url.path}?{urlencode(kept)}"
-    response.headers["Link"] = f'<{url}>; rel="next"'
-    return rows[: page.limit]
 
 
 def _details(session: DbSession, queue: CallQueue) -> QueueOut:
@@ -139,7 +106,7 @@ def list_queues(
 ) -> QueuePage:
     """The organization's queues by name: basic ones, or Essentials ones with
     `hasCxEssentials=true`; paged by `start`/`max` with a `Link: rel="next"`."""
-    page = _page(start, max_)
+    page = start_page(start, max_, default=DEFAULT_MAX, cap=CAP)
     filters = service.QueueFilters(
         location_id=location_id,
         name=name,
@@ -147,7 +114,8 @@ def list_queues(
         has_cx_essentials=bool(service.check_query_flag("hasCxEssentials", has_cx_essentials)),
     )
     scope = for_org(session, principal, org_id)
-    rows = _trim(request, response, service.list_(session, scope, filters=filters, page=page), page)
+    found = service.list_(session, scope, filters=filters, page=page)
+    rows = trim_start_page(request, response, found, page)
     return QueuePage(
         queues=[
             QueueListItem(
