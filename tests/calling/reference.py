@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from tests.conftest import REPOSITORY
 
-REFERENCE = REPOSITORY.parent / "shared" / "reference"
+# The public descriptions live beside the repository (`../shared/reference`), never in it;
+# TUKKU_REFERENCE_DIR names another place.
+REFERENCE = Path(
+    os.environ.get("TUKKU_REFERENCE_DIR") or REPOSITORY.parent / "shared" / "reference"
+)
 LOCATIONS = "webex-devices-workspaces-locations.openapi.json"
 PEOPLE = "webex-people.openapi.json"
 
@@ -25,7 +31,7 @@ PEOPLE = "webex-people.openapi.json"
 def spec(name: str) -> dict[str, Any]:
     """One reference OpenAPI file."""
     path = REFERENCE / name
-    assert path.is_file(), f"the reference {path} is missing"
+    assert path.is_file(), f"the reference {path} is missing (set TUKKU_REFERENCE_DIR)"
     loaded: dict[str, Any] = json.loads(path.read_text())
     return loaded
 

@@ -34,6 +34,12 @@ PACKAGES = ["webex_calling", "webex_suite"]
 
 # PRODUCT.md 10.2, by hand: what a customer full administrator may do in each mode.
 FULL_ADMIN_RESTRICTED = [
+    # Its calling set-up stays its own in restricted mode (PRODUCT.md section 11).
+    "calling.config.read",
+    "calling.devices.manage",
+    "calling.locations.manage",
+    "calling.queues.manage",
+    "calling.workspaces.manage",
     "org.attach_requests.decide",
     "org.settings.read",
     "users.names.edit",
