@@ -66,7 +66,8 @@ def test_validate_macs_names_each_state_in_order() -> None:
         "INVALID",
         "AVAILABLE",
     ]
-    assert statuses[1].problem is not None and statuses[1].problem.code is Codes.MAC_TAKEN
+    assert statuses[1].problem is not None
+    assert statuses[1].problem.code is Codes.MAC_TAKEN
 
 
 @pytest.mark.parametrize(
@@ -99,7 +100,9 @@ def test_models_by_owner_kind_onboarding_and_third_party_option() -> None:
     vendor = catalog.find("DMS Cisco 8811")
     third_party = catalog.find("DMS Polycom EE400")
     paging = catalog.find("Algo Paging Customer Managed")
-    assert vendor and third_party and paging
+    assert vendor
+    assert third_party
+    assert paging
 
     assert (
         rules.model_problems(
@@ -129,7 +132,8 @@ def test_models_by_owner_kind_onboarding_and_third_party_option() -> None:
 
 def test_line_ports_and_the_owner_limit() -> None:
     ata = device_catalog().find("DMS Cisco 191")
-    assert ata is not None and ata.line_ports == 2
+    assert ata is not None
+    assert ata.line_ports == 2
 
     assert rules.line_port_problems(ata, 2) == []
     assert [p.code for p in rules.line_port_problems(ata, 3)] == [Codes.DEVICE_MODEL_NOT_FOR_OWNER]
@@ -143,10 +147,13 @@ def test_only_customer_managed_devices_get_sip_credentials_and_passwords_are_thi
     catalog = device_catalog()
     vendor, generic = catalog.find("DMS Cisco 8851"), catalog.find("2N Customer Managed")
     partner = catalog.find("Partner Managed SIP Device")
-    assert vendor and generic and partner
+    assert vendor
+    assert generic
+    assert partner
 
     assert rules.has_sip_credentials(generic)
-    assert not rules.has_sip_credentials(vendor) and not rules.has_sip_credentials(partner)
+    assert not rules.has_sip_credentials(vendor)
+    assert not rules.has_sip_credentials(partner)
     assert rules.password_problems(generic, None) == []
     assert rules.password_problems(generic, "Str0ng-Passw0rd!") == []
     for bad in ("short", "has a space in it", "x" * 65):
@@ -162,7 +169,8 @@ def test_an_activation_code_is_kept_as_a_keyed_hash_and_expires_on_the_clock() -
     hashed = rules.code_hash("1234567890123456", "key")
 
     assert expires == START + timedelta(days=7)
-    assert "1234567890123456" not in hashed and len(hashed) == 64
+    assert "1234567890123456" not in hashed
+    assert len(hashed) == 64
     assert rules.code_hash("1234-5678-9012-3456", "key") == hashed  # typed with dashes
     assert rules.code_hash("1234567890123456", "other key") != hashed
     assert rules.code_problem(expires, None, clock.now()) is None
@@ -170,6 +178,8 @@ def test_an_activation_code_is_kept_as_a_keyed_hash_and_expires_on_the_clock() -
     assert rules.code_problem(expires, None, clock.now()) is None
     clock.advance(timedelta(seconds=1))
     expired = rules.code_problem(expires, None, clock.now())
-    assert expired is not None and expired.code is Codes.ACTIVATION_CODE_EXPIRED
+    assert expired is not None
+    assert expired.code is Codes.ACTIVATION_CODE_EXPIRED
     used = rules.code_problem(expires, START, START)
-    assert used is not None and used.code is Codes.ACTIVATION_CODE_USED
+    assert used is not None
+    assert used.code is Codes.ACTIVATION_CODE_USED

@@ -100,10 +100,12 @@ def test_a_phone_for_a_person_and_one_for_a_workspace(
         org,
         "52:EA:D3:24:FD:21",
     )
-    assert device["product"] == "Cisco 8811" and device["managedBy"] == "CISCO"
+    assert device["product"] == "Cisco 8811"
+    assert device["managedBy"] == "CISCO"
     assert door.json()["workspaceId"] == workspace
     got = app_client.get(f"{DEVICES}/{device['id']}", params={"orgId": org}, headers=h)
-    assert got.status_code == 200 and got.json() == device
+    assert got.status_code == 200
+    assert got.json() == device
     listed = app_client.get(DEVICES, params={"orgId": org, "personId": person}, headers=h)
     check(listed.json(), ref("/devices"))
     assert [d["id"] for d in listed.json()["items"]] == [device["id"]]
@@ -172,18 +174,21 @@ def test_bad_requests_name_every_field(
         ]
     )
     described = " ".join(e["description"] for e in bad.json()["errors"])
-    assert "personId:" in described and "mac:" in described and "model:" in described
-    assert empty.status_code == 400 and len(error_codes(empty)) == 3
-    assert weak.status_code == 400 and error_codes(weak) == [Codes.SIP_PASSWORD_INVALID.number]
+    assert "personId:" in described
+    assert "mac:" in described
+    assert "model:" in described
+    assert empty.status_code == 400
+    assert len(error_codes(empty)) == 3
+    assert weak.status_code == 400
+    assert error_codes(weak) == [Codes.SIP_PASSWORD_INVALID.number]
     pager = add(
         app_client,
         h,
         org,
         {"mac": "02005E0053B6", "model": "Algo Paging Customer Managed", "personId": person},
     )
-    assert pager.status_code == 400 and error_codes(pager) == [
-        Codes.DEVICE_MODEL_NOT_FOR_OWNER.number
-    ]
+    assert pager.status_code == 400
+    assert error_codes(pager) == [Codes.DEVICE_MODEL_NOT_FOR_OWNER.number]
 
 
 def test_a_mac_is_unique_platform_wide(
@@ -228,7 +233,8 @@ def test_a_mac_is_unique_platform_wide(
         "DUPLICATE_IN_LIST",
         "INVALID",
     ]
-    assert first.json()["id"] not in checked.text and customer["orgId"] not in checked.text
+    assert first.json()["id"] not in checked.text
+    assert customer["orgId"] not in checked.text
 
 
 def test_an_activation_code_works_once_and_expires(
@@ -260,10 +266,10 @@ def test_an_activation_code_works_once_and_expires(
     assert used.status_code == 200, used.text
     check(used.json(), REF_DEVICE)
     assert used.json()["workspaceId"] == workspace
-    assert again.status_code == 409 and error_codes(again) == [Codes.ACTIVATION_CODE_USED.number]
-    assert unknown.status_code == 404 and error_codes(unknown) == [
-        Codes.ACTIVATION_CODE_UNKNOWN.number
-    ]
+    assert again.status_code == 409
+    assert error_codes(again) == [Codes.ACTIVATION_CODE_USED.number]
+    assert unknown.status_code == 404
+    assert error_codes(unknown) == [Codes.ACTIVATION_CODE_UNKNOWN.number]
     room = app_client.get(
         f"{CONFIG}/workspaces/{workspace}/devices", params={"orgId": org}, headers=h
     )
@@ -279,9 +285,8 @@ def test_an_activation_code_works_once_and_expires(
     ).json()["code"]
     clock.advance(timedelta(hours=168))
     expired = app_client.post(f"{DEVICES}/activate", json={"code": later})
-    assert expired.status_code == 410 and error_codes(expired) == [
-        Codes.ACTIVATION_CODE_EXPIRED.number
-    ]
+    assert expired.status_code == 410
+    assert error_codes(expired) == [Codes.ACTIVATION_CODE_EXPIRED.number]
 
 
 def test_sip_credentials_are_encrypted_and_downloaded_by_an_admin_with_an_audit_event(
@@ -305,13 +310,15 @@ def test_sip_credentials_are_encrypted_and_downloaded_by_an_admin_with_an_audit_
     assert got.headers["Cache-Control"] == "no-store"
     body = got.json()
     password = body["sipPassword"]
-    assert len(password) >= 20 and len(body["sipUserName"]) >= 8
+    assert len(password) >= 20
+    assert len(body["sipUserName"]) >= 8
     assert body["linePort"].startswith(body["sipUserName"] + "@")
     again = app_client.post(url, params={"orgId": org}, headers=h).json()
     assert again["sipPassword"] == password  # decrypted, not regenerated
     with db.unit_of_work() as session:
         stored = session.scalars(select(Device).where(Device.id == device_id)).one()
-        assert stored.sip_password_encrypted and password not in stored.sip_password_encrypted
+        assert stored.sip_password_encrypted
+        assert password not in stored.sip_password_encrypted
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.target_id == device_id).order_by(AuditEvent.id)
         ).all()
@@ -331,7 +338,8 @@ def test_sip_credentials_are_encrypted_and_downloaded_by_an_admin_with_an_audit_
         params={"orgId": org},
         headers=h,
     )
-    assert none.status_code == 409 and error_codes(none) == [Codes.NO_SIP_CREDENTIALS.number]
+    assert none.status_code == 409
+    assert error_codes(none) == [Codes.NO_SIP_CREDENTIALS.number]
 
 
 def test_a_read_only_administrator_reads_but_cannot_add_or_download(
@@ -376,8 +384,10 @@ def test_third_party_devices_wait_for_an_operator(
     supported = app_client.get(f"{CONFIG}/supportedDevices", params={"orgId": org}, headers=h)
     check(supported.json(), ref("/telephony/config/supportedDevices"))
     models = {d["model"] for d in supported.json()["devices"]}
-    assert "DMS Cisco 8811" in models and "2N Customer Managed" in models
-    assert "DMS Polycom EE400" not in models and "Partner Managed SIP Device" not in models
+    assert "DMS Cisco 8811" in models
+    assert "2N Customer Managed" in models
+    assert "DMS Polycom EE400" not in models
+    assert "Partner Managed SIP Device" not in models
 
     refused = add(app_client, h, org, body)
     options = f"/v1/ops/customers/{customer['id']}/deviceOptions"
@@ -387,7 +397,8 @@ def test_third_party_devices_wait_for_an_operator(
 
     assert refused.status_code == 409
     assert error_codes(refused) == [Codes.THIRD_PARTY_DEVICES_DISABLED.number]
-    assert enabled.status_code == 200 and enabled.json()["thirdPartyDevices"] is True
+    assert enabled.status_code == 200
+    assert enabled.json()["thirdPartyDevices"] is True
     assert allowed.status_code == 200, allowed.text
     after = app_client.get(
         f"{CONFIG}/supportedDevices", params={"orgId": org, "type": "GENERIC_SIP"}, headers=h
@@ -405,7 +416,8 @@ def test_third_party_devices_wait_for_an_operator(
         org,
         {"mac": "1E1B2C3D4E60", "model": "Partner Managed SIP Device", "personId": person},
     )
-    assert partner_managed.status_code == 200 and partner_managed.json()["managedBy"] == "PARTNER"
+    assert partner_managed.status_code == 200
+    assert partner_managed.json()["managedBy"] == "PARTNER"
 
 
 def test_devices_page_with_start_and_max(
@@ -422,7 +434,9 @@ def test_devices_page_with_start_and_max(
 
     first = app_client.get(DEVICES, params={"orgId": org, "max": 2}, headers=h)
     url = next_url(first)
-    assert url is not None and "start=2" in url and "orgId=" in url
+    assert url is not None
+    assert "start=2" in url
+    assert "orgId=" in url
     second = app_client.get(url, headers=h)
     third = app_client.get(next_url(second) or "", headers=h)
 
@@ -486,7 +500,8 @@ def test_devices_leave_with_their_workspace_or_subscriber(
             select(AuditEvent).where(AuditEvent.action == "workspace.delete")
         ).one()
     assert {e.target_id for e in deletes} == {on_desk.json()["id"], in_room.json()["id"]}
-    assert ws.before is not None and ws.before["devices"] == [in_room.json()["id"]]
+    assert ws.before is not None
+    assert ws.before["devices"] == [in_room.json()["id"]]
     # both MACs are free again
     assert (
         add(
@@ -557,14 +572,16 @@ def test_another_partners_devices_people_and_workspaces_are_not_found(
         mine["orgId"],
         {"mac": "0C0000000003", "model": "DMS Cisco 8811", "workspaceId": workspace},
     )
-    assert planted.status_code == 404 and error_codes(planted) == [Codes.WORKSPACE_NOT_FOUND.number]
+    assert planted.status_code == 404
+    assert error_codes(planted) == [Codes.WORKSPACE_NOT_FOUND.number]
     stolen = add(
         app_client,
         attacker,
         mine["orgId"],
         {"mac": "0C0000000004", "model": "DMS Cisco 8811", "personId": person},
     )
-    assert stolen.status_code == 404 and error_codes(stolen) == [Codes.PERSON_NOT_FOUND.number]
+    assert stolen.status_code == 404
+    assert error_codes(stolen) == [Codes.PERSON_NOT_FOUND.number]
     room = app_client.get(
         f"{CONFIG}/workspaces/{workspace}/devices",
         params={"orgId": mine["orgId"]},
