@@ -50,6 +50,7 @@ INVOICES = "/v1/partner/invoices"
 QUEUES = "/v1/telephony/config/queues"
 SETUP_ASSIST = "/v1/partner/setupAssist/orders"
 WORKSPACES = "/v1/workspaces"
+DEVICES = "/v1/devices"
 NUMBERS = "/v1/telephony/config/numbers"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 UNKNOWN_ORG = "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi9ub2JvZHk"
@@ -68,6 +69,7 @@ REPORT_NOT_FOUND = 2024
 PRICE_BOOK_NOT_FOUND = 6009
 LOCATION_NOT_FOUND = 8001
 PERSON_NOT_FOUND = 8007
+DEVICE_NOT_FOUND = 8080
 WORKSPACE_NOT_FOUND = 8020
 # A sub-partner has no price book of its own, so it is refused before any invoice is looked up.
 INVOICE_NOT_FOUND = (6009, 6010)
@@ -95,6 +97,7 @@ class Tenant:
     invoice_id: str | None = None
     queue_id: str | None = None
     floor_id: str = ""  # a floor of its customer's headquarters
+    device_id: str = ""  # a phone of its subscriber
 
     @property
     def template(self) -> dict[str, Any]:
@@ -125,6 +128,7 @@ class Tenant:
             "report id": self.report_id,
             "location id": self.location_id,
             "floor id": self.floor_id,
+            "device id": self.device_id,
             "Setup Assist order id": self.setup_assist_order_id,
             "workspace id": self.workspace_id,
             "phone number": self.phone_number,
@@ -270,6 +274,17 @@ def _finish_estate(
         headers=a.headers,
     )
     assert added.status_code == 201, added.text
+    device = client.post(
+        DEVICES,
+        params=in_org,
+        json={
+            "mac": f"0A0000{sorted(PHONE_SUFFIX).index(a.label):06d}",
+            "model": "DMS Cisco 8811",
+            "personId": subscriber["personId"],
+        },
+        headers=a.headers,
+    )
+    assert device.status_code == 200, device.text
     templates = _get(client, TEMPLATES, a)["items"]
     assert [t["name"] for t in templates] == ["Default", template["name"]]
     return {
@@ -283,6 +298,7 @@ def _finish_estate(
         "phone_number": phone_number,
         "queue_id": queue.json()["id"],
         "floor_id": floor["id"],
+        "device_id": device.json()["id"],
         "setup_assist_order_id": order["id"],
     }
 
@@ -477,6 +493,17 @@ def by_id(w: World, victim: str) -> list[Attempt]:
         Attempt("DELETE", f"{WORKSPACES}/{wid}", None, (NOT_FOUND,), org),
         Attempt("GET", f"{WORKSPACES}/{wid}/capabilities", None, (NOT_FOUND,), org),
         Attempt("GET", NUMBERS, None, (NOT_FOUND,), org),
+        Attempt("GET", DEVICES, None, (NOT_FOUND,), org),
+        Attempt(
+            "POST",
+            DEVICES,
+            {"mac": "0C0000000999", "model": "DMS Cisco 8811", "workspaceId": wid},
+            (NOT_FOUND,),
+            org,
+        ),
+        Attempt("POST", f"{DEVICES}/activationCode", {"workspaceId": wid}, (NOT_FOUND,), org),
+        Attempt("GET", f"/v1/telephony/config/workspaces/{wid}/devices", None, (NOT_FOUND,), org),
+        Attempt("GET", "/v1/telephony/config/supportedDevices", None, (NOT_FOUND,), org),
         Attempt("POST", numbers, {"phoneNumbers": ["+14085559999"]}, (NOT_FOUND,), org),
         Attempt("DELETE", numbers, {"phoneNumbers": [v.phone_number]}, (NOT_FOUND,), org),
     ]
@@ -562,8 +589,23 @@ def calling_by_id(v: Tenant) -> list[Attempt]:
             Attempt("PUT", f"{floor}{query}", {"floorNumber": 7}, missing),
             Attempt("DELETE", f"{floor}{query}", None, missing),
             Attempt("GET", f"/v1/people/{pid}{query}", None, (PERSON_NOT_FOUND,)),
+            *device_attempts(v, query),
         ]
     return result
+
+
+def device_attempts(v: Tenant, query: str) -> list[Attempt]:
+    """The victim's device and its subscriber's device list, by ID with or without its
+    `orgId`: the device or person is unknown."""
+    device = f"{DEVICES}/{v.device_id}"
+    credentials = f"{device}/actions/downloadSipCredentials/invoke"
+    person = f"/v1/telephony/config/people/{v.subscriber['personId']}/devices"
+    return [
+        Attempt("GET", f"{device}{query}", None, (DEVICE_NOT_FOUND,)),
+        Attempt("DELETE", f"{device}{query}", None, (DEVICE_NOT_FOUND,)),
+        Attempt("POST", f"{credentials}{query}", None, (DEVICE_NOT_FOUND,)),
+        Attempt("GET", f"{person}{query}", None, (PERSON_NOT_FOUND,)),
+    ]
 
 
 LOCATION_BODY = {
@@ -867,6 +909,7 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
             SETUP_ASSIST,
             f"{WORKSPACES}?orgId={t.customer['orgId']}",
             f"{NUMBERS}?orgId={t.customer['orgId']}",
+            f"{DEVICES}?orgId={t.customer['orgId']}",
         ):
             response = client.get(url, headers=t.headers)
             assert response.status_code == 200, (label, url, response.text)
@@ -901,7 +944,7 @@ def test_another_tenants_workspace_or_location_under_ones_own_organization_is_40
             continue
         attacker, victim = world[scenario.attacker], world[scenario.victim]
         own = {"orgId": attacker.customer["orgId"]}
-        wid = victim.workspace_id
+        wid, pid = victim.workspace_id, victim.subscriber["personId"]
         numbers = f"/v1/telephony/config/locations/{victim.location_id}/numbers"
         attempts = [
             Attempt("GET", f"{WORKSPACES}/{wid}", None, (WORKSPACE_NOT_FOUND,), own),
@@ -910,6 +953,28 @@ def test_another_tenants_workspace_or_location_under_ones_own_organization_is_40
             ),
             Attempt("DELETE", f"{WORKSPACES}/{wid}", None, (WORKSPACE_NOT_FOUND,), own),
             Attempt("GET", f"{WORKSPACES}/{wid}/capabilities", None, (WORKSPACE_NOT_FOUND,), own),
+            Attempt(
+                "POST",
+                DEVICES,
+                {"mac": "0C0000000998", "model": "DMS Cisco 8811", "workspaceId": wid},
+                (WORKSPACE_NOT_FOUND,),
+                own,
+            ),
+            Attempt(
+                "POST",
+                DEVICES,
+                {"mac": "0C0000000997", "model": "DMS Cisco 8811", "personId": pid},
+                (PERSON_NOT_FOUND,),
+                own,
+            ),
+            Attempt("GET", f"{DEVICES}/{victim.device_id}", None, (DEVICE_NOT_FOUND,), own),
+            Attempt(
+                "GET",
+                f"/v1/telephony/config/workspaces/{wid}/devices",
+                None,
+                (WORKSPACE_NOT_FOUND,),
+                own,
+            ),
             Attempt("POST", numbers, {"phoneNumbers": ["+14085559998"]}, (NOT_FOUND,), own),
             Attempt("DELETE", numbers, {"phoneNumbers": [victim.phone_number]}, (NOT_FOUND,), own),
         ]

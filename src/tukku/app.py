@@ -19,6 +19,7 @@ from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
+from tukku.calling import devices_api as calling_devices_api
 from tukku.calling import locations_api as calling_locations_api
 from tukku.calling import numbers_api as calling_numbers_api
 from tukku.calling import people_api as calling_people_api
@@ -160,6 +161,9 @@ def routers(settings: Settings) -> list[APIRouter]:
         calling_locations_api.router,
         calling_people_api.router,
         calling_workspaces_api.router,
+        calling_devices_api.router,
+        calling_devices_api.telephony_router,
+        calling_devices_api.ops_router,
         calling_numbers_api.router,
         customers_api.partner_customers_router,
         customer_admin_api.router,

@@ -18,6 +18,7 @@ from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
+from tukku.calling import devices_owners
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -37,6 +38,7 @@ from tukku.customers import holders
 from tukku.customers import service as customers
 from tukku.customers.models import Customer, CustomerPackage, Location
 from tukku.customers.rules import PackageStatus
+from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
 from tukku.metering import service as metering
 from tukku.subscribers.models import DirectoryNumber
@@ -212,20 +214,29 @@ def update(
 
 def delete_(session: Session, *, scope: OrgScope, workspace_id: str, now: datetime) -> None:
     """Delete a workspace: its billing stops now, its phone numbers go back to its location
-    unassigned, its extensions are freed."""
+    unassigned, its extensions are freed, its devices are removed with it (each audited, and
+    named in the workspace's own audit event)."""
     scope.actor.require(Permission.WORKSPACES_MANAGE)
     workspace = _get(session, scope, workspace_id)
     before = _snapshot(workspace)
-    _end(session, workspace, now)
+    removed = _end(session, workspace, now, scope.actor)
+    if removed:
+        before["devices"] = removed
     _audit(session, scope, "workspace.delete", workspace, now, before=before)
 
 
-def _end(session: Session, workspace: Workspace, now: datetime) -> None:
+def _end(
+    session: Session, workspace: Workspace, now: datetime, actor: Actor | None = None
+) -> list[str]:
+    removed = devices_owners.remove_for_workspace(
+        session, workspace_id=workspace.id, now=now, actor=actor
+    )
     if workspace.package is not None:
         metering.close_workspace_assignment(session, workspace_id=workspace.id, at=now)
     _release_numbers(session, workspace)
     session.delete(workspace)
     session.flush()
+    return removed
 
 
 def _attribute_problems(data: WorkspaceWrite) -> list[Problem]:

@@ -211,6 +211,32 @@ class Codes:
     )
     LICENSE_UNKNOWN = Code(8027, 400, "The license is not the customer's Common Area license.")
 
+    # Devices (8080-8099)
+    DEVICE_NOT_FOUND = Code(8080, 404, "The organization has no device with this ID.")
+    MAC_INVALID = Code(
+        8081, 400, "A MAC address is 12 hexadecimal digits, unicast, neither broadcast nor zero."
+    )
+    MAC_TAKEN = Code(8082, 409, "A device with this MAC address already exists.")
+    DEVICE_MODEL_UNKNOWN = Code(8083, 400, "The model is not in the supported devices catalog.")
+    DEVICE_OWNER_INVALID = Code(8084, 400, "Name either a personId or a workspaceId, not both.")
+    THIRD_PARTY_DEVICES_DISABLED = Code(
+        8085, 409, "Platform-managed third-party devices are not enabled for this customer."
+    )
+    DEVICE_MODEL_NOT_FOR_OWNER = Code(
+        8086, 400, "The model is not supported for this kind of owner (person or workspace)."
+    )
+    ACTIVATION_CODE_UNKNOWN = Code(8087, 404, "No activation code matches.")
+    ACTIVATION_CODE_USED = Code(8088, 409, "The activation code has been used already.")
+    ACTIVATION_CODE_EXPIRED = Code(8089, 410, "The activation code has expired.")
+    PERSON_WITHOUT_CALLING = Code(8090, 400, "The person has no Webex Calling subscriber.")
+    DEVICE_LIMIT_REACHED = Code(8091, 409, "The person or workspace has its maximum of devices.")
+    NO_SIP_CREDENTIALS = Code(
+        8092, 409, "The device has no SIP credentials (customer-managed and third-party have)."
+    )
+    SIP_PASSWORD_INVALID = Code(
+        8093, 400, "A SIP password is for third-party devices only: 12 to 64 printable characters."
+    )
+
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         description="Key for signed links; default: a random key kept in the database.",
     )
     sip_domain_suffix: str = "calls.tukku.test"
+    device_activation_code_hours: int = Field(
+        default=168,
+        ge=1,
+        le=720,
+        description="How long a device activation code works after it is created (hours).",
+    )
     consent_link_max_age_seconds: int = 7 * 24 * 3600
     auth_cache_seconds: float = Field(
         default=5.0,

@@ -83,7 +83,7 @@ def _look_up(request: Request, token: str, token_hash: str) -> Principal:
     return found.principal
 
 
-PUBLIC_PREFIXES = ("/v1/consent/",)
+PUBLIC_PREFIXES = ("/v1/consent/", "/v1/devices/activate")
 
 
 async def authentication_gate(request: Request) -> None:

@@ -22,6 +22,7 @@ from tukku.identity.rules import Role
 from tukku.mail.service import queue_mail
 from tukku.metering import service as metering
 from tukku.onboarding import service as onboarding
+from tukku.subscribers import ending
 from tukku.subscribers.models import Subscriber
 from tukku.subscribers.rules import Status, becomes_admin
 from tukku.subscribers.service._numbers import _release_numbers
@@ -92,6 +93,7 @@ def _activate(
 def _end(session: Session, subscriber: Subscriber, now: datetime) -> None:
     metering.close_subscriber_assignment(session, subscriber_id=subscriber.id, at=now)
     _release_numbers(session, subscriber)
+    ending.run(session, customer_id=subscriber.customer_id, user_id=subscriber.user_id, now=now)
     subscriber.status = Status.REMOVED
     subscriber.removed_at = now
     subscriber.last_status_change = now
