@@ -23,6 +23,7 @@ def test_agent_kinds_are_read_from_the_id() -> None:
     assert rules.agent_kind(new_id("PEOPLE")) is AgentKind.PEOPLE
     assert rules.agent_kind(new_id("PLACE")) is AgentKind.PLACE
     assert rules.agent_kind(new_id("WORKSPACE")) is AgentKind.PLACE
+    assert rules.agent_kind(new_id("PLACES")) is AgentKind.PLACE  # the IDs tukku gives workspaces
     assert rules.agent_kind(new_id("VIRTUAL_LINE")) is AgentKind.VIRTUAL_LINE
     assert rules.agent_kind(new_id("CUSTOMER")) is None
     assert rules.agent_kind("not base64 at all!") is None

@@ -18,7 +18,13 @@ from pydantic import BaseModel
 from wxc_sdk.telephony.callqueue import CallQueue
 
 from tests.conftest import Partner
-from tests.support import error_codes, next_url, provision_customer, provision_subscriber
+from tests.support import (
+    drain,
+    error_codes,
+    next_url,
+    provision_customer,
+    provision_subscriber,
+)
 from tukku.core.ids import new_id
 
 CONFIG = "/v1/telephony/config"
@@ -98,7 +104,9 @@ def _body(name: str = "Support", **overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def estate(app_client: TestClient, partner: Partner) -> Estate:
     customer = provision_customer(
-        app_client, partner, packages=["webex_calling", "cx_essentials", "webex_meetings"]
+        app_client,
+        partner,
+        packages=["webex_calling", "cx_essentials", "webex_meetings", "common_area_calling"],
     )
     locations = app_client.get(
         "/v1/locations", params={"orgId": customer["orgId"]}, headers=partner.headers
@@ -194,7 +202,8 @@ def test_an_essentials_queue_takes_only_cx_essentials_agents_and_names_the_other
     assert estate.basic[0] in description
     assert all(p not in description for p in estate.essentials)
 
-    place = estate.create(409, essentials=True, **_body(agents=[{"id": new_id("PLACE")}]))
+    lobby = _workspace(estate, "Lobby", "4000")
+    place = estate.create(409, essentials=True, **_body(agents=[{"id": lobby}]))
     assert error_codes(place) == [8043]
     weighted = estate.create(
         400,
@@ -259,19 +268,88 @@ def test_the_upgrade_journey(estate: Estate) -> None:
     assert error_codes(back_to_weighted) == [8047]
 
 
-def test_a_queue_with_a_workspace_or_virtual_line_agent_is_not_upgraded(estate: Estate) -> None:
-    for kind in ("PLACE", "VIRTUAL_LINE"):
-        other = new_id(kind)
-        body = _body(
-            f"Mixed {kind}", extension=None, agents=[{"id": estate.essentials[0]}, {"id": other}]
-        )
-        body["phoneNumber"] = "+14085550111" if kind == "PLACE" else "+14085550112"
-        queue_id = estate.create(**body).json()["id"]
-        assert estate.get(queue_id)["agents"][1]["type"] == kind
-        refused = estate.put(queue_id, {"hasCxEssentials": True})
-        assert refused.status_code == 409
-        assert error_codes(refused) == [8046]
-        assert other in refused.json()["errors"][0]["description"]
+def _workspace(estate: Estate, name: str, extension: str, org_id: str | None = None) -> str:
+    """A workspace with Webex Calling at the estate's location (or in `org_id`'s first)."""
+    org = org_id or estate.customer["orgId"]
+    location = estate.location_id
+    if org_id is not None:
+        location = estate.client.get(
+            "/v1/locations", params={"orgId": org}, headers=estate.partner.headers
+        ).json()["items"][0]["id"]
+    body = {
+        "displayName": name,
+        "locationId": location,
+        "calling": {"type": "webexCalling", "webexCalling": {"extension": extension}},
+    }
+    created = estate.client.post(
+        "/v1/workspaces", params={"orgId": org}, json=body, headers=estate.partner.headers
+    )
+    assert created.status_code == 201, created.text
+    workspace_id: str = created.json()["id"]
+    return workspace_id
+
+
+def test_a_queue_with_a_workspace_agent_is_not_upgraded(estate: Estate) -> None:
+    lobby = _workspace(estate, "Lobby", "4001")
+    body = _body("Mixed", agents=[{"id": estate.essentials[0]}, {"id": lobby}])
+    queue_id = estate.create(**body).json()["id"]
+    agents = estate.get(queue_id)["agents"]
+    assert [(a["type"], a.get("firstName"), a.get("extension")) for a in agents[1:]] == [
+        ("PLACE", "Lobby", "4001")
+    ]
+
+    refused = estate.put(queue_id, {"hasCxEssentials": True})
+
+    assert refused.status_code == 409
+    assert error_codes(refused) == [8046]
+    assert lobby in refused.json()["errors"][0]["description"]
+    assert estate.get(queue_id)["hasCxEssentials"] is False
+
+
+def test_an_agent_must_be_a_calling_workspace_of_the_same_customer(
+    estate: Estate, app_client: TestClient, partner: Partner
+) -> None:
+    other = provision_customer(
+        app_client, partner, packages=["webex_calling", "common_area_calling"]
+    )
+    theirs = _workspace(estate, "Their lobby", "4002", org_id=other["orgId"])
+    plain = estate.client.post(
+        "/v1/workspaces",
+        params=estate.params,
+        json={"displayName": "No calling", "calling": {"type": "freeCalling"}},
+        headers=estate.partner.headers,
+    ).json()["id"]
+    for agent in (theirs, plain, new_id("PLACES"), new_id("VIRTUAL_LINE")):
+        refused = estate.create(404, **_body(agents=[{"id": estate.essentials[0]}, {"id": agent}]))
+        assert error_codes(refused) == [8042]
+        assert refused.json()["errors"][0]["description"].startswith("agents[1].id")
+
+
+def test_a_removed_person_or_workspace_leaves_its_queues(estate: Estate) -> None:
+    lobby = _workspace(estate, "Lobby", "4003")
+    person = estate.basic[0]
+    queue_id = estate.create(
+        **_body(agents=[{"id": person}, {"id": lobby}, {"id": estate.essentials[0]}])
+    ).json()["id"]
+    subscriber = estate.client.get(
+        "/v1/wholesale/subscribers",
+        params={"personId": person},
+        headers=estate.partner.headers,
+    ).json()["items"][0]
+
+    removed = estate.client.delete(
+        f"/v1/wholesale/subscribers/{subscriber['id']}", headers=estate.partner.headers
+    )
+    assert removed.status_code == 204, removed.text
+    drain(estate.client)
+    deleted = estate.client.delete(
+        f"/v1/workspaces/{lobby}", params=estate.params, headers=estate.partner.headers
+    )
+    assert deleted.status_code == 204, deleted.text
+
+    assert [a["id"] for a in estate.get(queue_id)["agents"]] == [estate.essentials[0]]
+    upgraded = estate.put(queue_id, {"hasCxEssentials": True})
+    assert upgraded.status_code == 204, upgraded.text
 
 
 def test_the_org_list_filters_and_pages_by_start_and_max(estate: Estate) -> None:

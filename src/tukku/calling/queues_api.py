@@ -49,7 +49,11 @@ def _details(session: DbSession, queue: CallQueue) -> QueueOut:
         AgentOut(
             id=row.agent.agent_id,
             type=row.agent.kind,
-            first_name=row.subscriber.first_name if row.subscriber else None,
+            first_name=row.subscriber.first_name
+            if row.subscriber
+            else row.workspace.display_name
+            if row.workspace
+            else None,
             last_name=row.subscriber.last_name if row.subscriber else None,
             phone_number=row.number.phone_number if row.number else None,
             extension=row.number.extension if row.number else None,

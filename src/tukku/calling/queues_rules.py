@@ -42,6 +42,7 @@ DEFAULT_AGENT_LIMIT = 1000
 _ID_KINDS = {
     "PEOPLE": AgentKind.PEOPLE,
     "PLACE": AgentKind.PLACE,
+    "PLACES": AgentKind.PLACE,
     "WORKSPACE": AgentKind.PLACE,
     "VIRTUAL_LINE": AgentKind.VIRTUAL_LINE,
 }

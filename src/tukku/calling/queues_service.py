@@ -17,6 +17,7 @@ from tukku.calling.access import OrgScope
 from tukku.calling.queues_models import CallQueue, CallQueueAgent, CallQueueSupervisor
 from tukku.calling.queues_rules import Agent, AgentKind, Policy
 from tukku.calling.queues_schemas import AgentIn, QueueCreate, QueueWrite
+from tukku.calling.workspaces_models import Workspace
 from tukku.catalog.packages import catalog
 from tukku.core.errors import Codes, Conflict, DomainError, Invalid, NotFound, Problem
 from tukku.core.ids import new_id
@@ -53,10 +54,11 @@ class QueueFilters:
 
 @dataclass(frozen=True)
 class AgentRow:
-    """An agent of a queue with what its subscriber says about it (people only)."""
+    """An agent of a queue with what its subscriber or workspace says about it."""
 
     agent: CallQueueAgent
     subscriber: Subscriber | None
+    workspace: Workspace | None
     number: DirectoryNumber | None
     location: Location | None
 
@@ -124,32 +126,38 @@ def list_(
 
 
 def agents_of(session: Session, queue: CallQueue) -> list[AgentRow]:
-    """The queue's agents in routing order, with their subscribers' names and numbers."""
+    """The queue's agents in routing order, with their subscribers' or workspaces' names and
+    numbers."""
     rows = session.scalars(
         select(CallQueueAgent)
         .where(CallQueueAgent.queue_id == queue.id)
         .order_by(CallQueueAgent.position)
     ).all()
-    people = _subscribers(session, queue.customer_id, [r.agent_id for r in rows])
-    numbers = {
-        n.subscriber_id: n
-        for n in session.scalars(
-            select(DirectoryNumber).where(
-                DirectoryNumber.subscriber_id.in_([s.id for s in people.values()])
+    ids = [r.agent_id for r in rows]
+    people = _subscribers(session, queue.customer_id, ids)
+    places = _calling_workspaces(session, queue.customer_id, ids)
+    numbers: dict[str, DirectoryNumber] = {}
+    for n in session.scalars(
+        select(DirectoryNumber).where(
+            or_(
+                DirectoryNumber.subscriber_id.in_([s.id for s in people.values()]),
+                DirectoryNumber.workspace_id.in_(list(places)),
             )
         )
-    }
+    ):
+        numbers[n.subscriber_id or n.workspace_id or ""] = n
     location_ids = {s.location_id for s in people.values() if s.location_id}
+    location_ids |= {w.location_id for w in places.values() if w.location_id}
     locations = {
         loc.id: loc
         for loc in session.scalars(select(Location).where(Location.id.in_(location_ids)))
     }
     result = []
     for row in rows:
-        sub = people.get(row.agent_id)
-        number = numbers.get(sub.id) if sub else None
-        location = locations.get(sub.location_id) if sub and sub.location_id else None
-        result.append(AgentRow(row, sub, number, location))
+        sub, place = people.get(row.agent_id), places.get(row.agent_id)
+        number = numbers.get(sub.id) if sub else numbers.get(place.id) if place else None
+        where = sub.location_id if sub else place.location_id if place else None
+        result.append(AgentRow(row, sub, place, number, locations.get(where) if where else None))
     return result
 
 
@@ -167,20 +175,43 @@ def _subscribers(session: Session, customer_id: str, ids: Sequence[str]) -> dict
     return {s.user_id: s for s in found if s.user_id}
 
 
+def _calling_workspaces(
+    session: Session, customer_id: str, ids: Sequence[str]
+) -> dict[str, Workspace]:
+    """The customer's workspaces with Webex Calling among `ids` (only those take calls)."""
+    if not ids:
+        return {}
+    found = session.scalars(
+        select(Workspace).where(
+            Workspace.customer_id == customer_id,
+            Workspace.id.in_(list(ids)),
+            Workspace.calling_type == "webexCalling",
+        )
+    )
+    return {w.id: w for w in found}
+
+
 def _agents(session: Session, customer_id: str, given: Sequence[AgentIn]) -> list[Agent]:
-    """The agents of a body as the rules see them; 404 naming any ID that is no person of the
-    customer (and no workspace or virtual line ID)."""
+    """The agents of a body as the rules see them; 404 naming any ID that is no provisioned
+    person or no workspace with Webex Calling of the customer. tukku has no virtual lines, so
+    a virtual line ID names nothing here either."""
     _raise(rules.duplicate_agent_problems([a.id for a in given]))
-    people = _subscribers(session, customer_id, [a.id for a in given])
+    ids = [a.id for a in given]
+    people = _subscribers(session, customer_id, ids)
+    places = _calling_workspaces(session, customer_id, ids)
     result = []
     for i, item in enumerate(given):
         kind = rules.agent_kind(item.id)
         sub = people.get(item.id)
-        if kind is None or (kind is AgentKind.PEOPLE and sub is None):
+        known = (kind is AgentKind.PEOPLE and sub is not None) or (
+            kind is AgentKind.PLACE and item.id in places
+        )
+        if not known:
             field = f"agents[{i}].id"
             raise NotFound("agent", Codes.QUEUE_AGENT_NOT_FOUND, field_name=field)
+        assert kind is not None
         package = sub.package if sub else None
-        eligible = package is not None and catalog().has_capability([package], QUEUE_AGENT)
+        eligible = sub is None or catalog().has_capability([sub.package], QUEUE_AGENT)
         result.append(Agent(item.id, kind, package, item.weight, eligible))
     return result
 

@@ -18,7 +18,7 @@ from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
-from tukku.calling import devices_owners
+from tukku.calling import devices_owners, queues_agents
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -192,6 +192,7 @@ def update(
             if was_calling:
                 metering.close_workspace_assignment(session, workspace_id=workspace.id, at=now)
                 workspace.package = None
+                _leave_queues(session, workspace, now, scope.actor)
             workspace.calling_type = calling.type
         elif was_calling:
             _take_numbers(session, scope, workspace, calling.webex, now)
@@ -233,10 +234,20 @@ def _end(
     )
     if workspace.package is not None:
         metering.close_workspace_assignment(session, workspace_id=workspace.id, at=now)
+        _leave_queues(session, workspace, now, actor)
     _release_numbers(session, workspace)
     session.delete(workspace)
     session.flush()
     return removed
+
+
+def _leave_queues(
+    session: Session, workspace: Workspace, now: datetime, actor: Actor | None
+) -> None:
+    if workspace.customer_id is not None:
+        queues_agents.remove_agent(
+            session, customer_id=workspace.customer_id, agent_id=workspace.id, now=now, actor=actor
+        )
 
 
 def _attribute_problems(data: WorkspaceWrite) -> list[Problem]:
