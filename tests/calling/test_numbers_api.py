@@ -20,6 +20,7 @@ from tests.support import (
     next_url,
     provision_customer,
     provision_subscriber,
+    subscriber_body,
 )
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -137,6 +138,80 @@ def test_a_subscribers_number_shows_the_subscriber_as_owner(
     assert [p["phoneNumber"] for p in free] == ["+14085550100"]
     assert by_name == people
     assert listed(app_client, partner.headers, orgId=org, extension="2001") == people
+
+
+def _second_location(client: TestClient, partner: Partner, org_id: str) -> str:
+    body = {
+        "name": "Branch",
+        "timeZone": "America/Los_Angeles",
+        "preferredLanguage": "en_us",
+        "announcementLanguage": "en_us",
+        "address": {
+            "address1": "1 Main St",
+            "city": "San Jose",
+            "state": "CA",
+            "postalCode": "95113",
+            "country": "US",
+        },
+    }
+    created = client.post(
+        "/v1/locations", params={"orgId": org_id}, json=body, headers=partner.headers
+    )
+    assert created.status_code == 201, created.text
+    location_id: str = created.json()["id"]
+    return location_id
+
+
+def _subscriber_with(customer_id: str, number: str, location_id: str | None = None) -> Any:
+    params: dict[str, Any] = {
+        "firstName": "Grace",
+        "lastName": "Hopper",
+        "primaryPhoneNumber": number,
+    }
+    if location_id is not None:
+        params["locationId"] = location_id
+    return {"provisioningParameters": params}
+
+
+def test_a_subscriber_takes_a_number_its_location_has_unassigned_and_gives_it_back(
+    app_client: TestClient, partner: Partner, other_partner: Partner, customer: dict[str, Any]
+) -> None:
+    org = customer["orgId"]
+    hq = location_of(app_client, partner, org)
+    branch = _second_location(app_client, partner, org)
+    assert add(app_client, partner, org, hq, ["+14085550150"]).status_code == 201
+    assert add(app_client, partner, org, branch, ["+14085550151"]).status_code == 201
+    post = "/v1/wholesale/subscribers"
+
+    elsewhere = app_client.post(
+        post,
+        json=subscriber_body(customer["id"], **_subscriber_with(customer["id"], "+14085550151")),
+        headers=partner.headers,
+    )
+    theirs = provision_customer(app_client, other_partner)
+    foreign = app_client.post(
+        post,
+        json=subscriber_body(theirs["id"], **_subscriber_with(theirs["id"], "+14085550150")),
+        headers=other_partner.headers,
+    )
+    subscriber = provision_subscriber(
+        app_client, partner, customer["id"], **_subscriber_with(customer["id"], "+14085550150", hq)
+    )
+
+    assert elsewhere.status_code == 409, elsewhere.text
+    assert error_codes(elsewhere) == [8026]
+    assert "provisioningParameters.primaryPhoneNumber" in elsewhere.text
+    assert foreign.status_code == 409, foreign.text
+    assert error_codes(foreign) == [5006]
+    owned = listed(app_client, partner.headers, orgId=org, phoneNumber="+14085550150")
+    assert [(n["location"]["id"], n["owner"]["id"]) for n in owned] == [
+        (hq, subscriber["personId"])
+    ]
+
+    removed = app_client.delete(f"{post}/{subscriber['id']}", headers=partner.headers)
+    assert removed.status_code == 204, removed.text
+    back = listed(app_client, partner.headers, orgId=org, phoneNumber="+14085550150")
+    assert [(n["location"]["id"], n.get("owner")) for n in back] == [(hq, None)]
 
 
 def test_invalid_requests_name_the_field(

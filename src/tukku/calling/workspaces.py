@@ -42,6 +42,7 @@ from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
 from tukku.metering import service as metering
 from tukku.subscribers.models import DirectoryNumber
+from tukku.subscribers.service import release_unassigned
 
 if TYPE_CHECKING:  # the worker imports this module (holders) without FastAPI
     from tukku.calling.access import OrgScope
@@ -500,13 +501,7 @@ def remove_all_for_customer(session: Session, *, customer_id: str, now: datetime
     )
     for workspace in workspaces:
         _end(session, workspace, now)
-    session.execute(
-        delete(DirectoryNumber).where(
-            DirectoryNumber.customer_id == customer_id,
-            DirectoryNumber.subscriber_id.is_(None),
-            DirectoryNumber.workspace_id.is_(None),
-        )
-    )
+    release_unassigned(session, customer_id)
     return len(workspaces)
 
 

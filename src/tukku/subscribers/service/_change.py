@@ -29,6 +29,7 @@ from tukku.subscribers.service._numbers import (
     _calling_location,
     _check_numbers_free,
     _release_numbers,
+    release_unassigned,
 )
 from tukku.subscribers.service._plan import _limit_problems, _usable_package
 
@@ -96,7 +97,7 @@ def change_package(
         )
         if location is None:
             raise invalid_all(problems)
-        _check_numbers_free(session, customer.id, numbers, prefix)
+        _check_numbers_free(session, customer.id, numbers, prefix, location)
         _add_numbers(session, subscriber, location, numbers, now)
     elif was_calling and not now_calling:
         _release_numbers(session, subscriber)
@@ -127,6 +128,7 @@ def remove_all_for_customer(session: Session, *, customer_id: str, now: datetime
     )
     for subscriber in subscribers:
         _end(session, subscriber, now)
+    release_unassigned(session, customer_id)
     return len(subscribers)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from tukku.catalog.packages import catalog
@@ -41,15 +41,26 @@ _EXTENSION_USED = select(DirectoryNumber.id).where(
     DirectoryNumber.customer_id == bindparam("customer_id"),
     DirectoryNumber.extension == bindparam("extension"),
 )
-_NUMBER_USED = select(DirectoryNumber.id).where(
+_NUMBER_ROW = select(DirectoryNumber).where(
     DirectoryNumber.phone_number == bindparam("phone_number")
 )
 
 
+def _unassigned(row: DirectoryNumber, customer_id: str) -> bool:
+    """A phone number added to one of the customer's locations and held by nobody yet."""
+    return row.customer_id == customer_id and row.subscriber_id is None and row.workspace_id is None
+
+
 def number_problems(
-    session: Session, customer_id: str, numbers: Numbers, prefix: str
+    session: Session,
+    customer_id: str,
+    numbers: Numbers,
+    prefix: str,
+    location: Location | None = None,
 ) -> list[Problem]:
-    """Conflicts of an extension (per customer) or number (platform-wide) already in use."""
+    """Conflicts of an extension (per customer) or number (platform-wide) already in use. A
+    number the customer's `location` already has unassigned is free for it; one at another of
+    its locations is a conflict naming that."""
     problems = []
     if numbers.extension is not None:
         taken = session.scalar(
@@ -60,16 +71,21 @@ def number_problems(
             reason = f"{where}: {numbers.extension} is already used in this customer"
             problems.append(Problem(Codes.EXTENSION_TAKEN, reason, where))
     if numbers.phone_number is not None:
-        taken = session.scalar(_NUMBER_USED, {"phone_number": numbers.phone_number})
-        if taken is not None:
-            where = f"{prefix}.primaryPhoneNumber"
+        row = session.scalars(_NUMBER_ROW, {"phone_number": numbers.phone_number}).first()
+        where = f"{prefix}.primaryPhoneNumber"
+        if row is not None and not _unassigned(row, customer_id):
             reason = f"{where}: {numbers.phone_number} is already in use"
             problems.append(Problem(Codes.NUMBER_TAKEN, reason, where))
+        elif row is not None and location is not None and row.location_id != location.id:
+            reason = f"{where}: {numbers.phone_number} belongs to another location"
+            problems.append(Problem(Codes.NUMBER_AT_OTHER_LOCATION, reason, where))
     return problems
 
 
-def _check_numbers_free(session: Session, customer_id: str, numbers: Numbers, prefix: str) -> None:
-    conflicts = number_problems(session, customer_id, numbers, prefix)
+def _check_numbers_free(
+    session: Session, customer_id: str, numbers: Numbers, prefix: str, location: Location
+) -> None:
+    conflicts = number_problems(session, customer_id, numbers, prefix, location)
     if conflicts:
         raise DomainError(conflicts, status=409)
 
@@ -77,6 +93,15 @@ def _check_numbers_free(session: Session, customer_id: str, numbers: Numbers, pr
 def _add_numbers(
     session: Session, subscriber: Subscriber, location: Location, numbers: Numbers, now: datetime
 ) -> None:
+    """Give the subscriber its numbers at `location`, taking the phone number from the
+    location's unassigned numbers when it is there (the checks above made sure it may)."""
+    subscriber.location_id = location.id
+    if numbers.phone_number is not None:
+        row = session.scalars(_NUMBER_ROW, {"phone_number": numbers.phone_number}).first()
+        if row is not None and _unassigned(row, subscriber.customer_id):
+            row.subscriber_id = subscriber.id
+            row.extension = numbers.extension
+            return
     session.add(
         DirectoryNumber(
             customer_id=subscriber.customer_id,
@@ -87,12 +112,34 @@ def _add_numbers(
             created_at=now,
         )
     )
-    subscriber.location_id = location.id
 
 
 def _release_numbers(session: Session, subscriber: Subscriber) -> None:
-    session.execute(delete(DirectoryNumber).where(DirectoryNumber.subscriber_id == subscriber.id))
+    """The subscriber's phone number goes back to its location unassigned (as the public
+    Webex Calling API keeps it); its extension is freed."""
+    session.execute(
+        delete(DirectoryNumber).where(
+            DirectoryNumber.subscriber_id == subscriber.id, DirectoryNumber.phone_number.is_(None)
+        )
+    )
+    session.execute(
+        update(DirectoryNumber)
+        .where(DirectoryNumber.subscriber_id == subscriber.id)
+        .values(subscriber_id=None, extension=None)
+        .execution_options(synchronize_session=False)
+    )
     subscriber.location_id = None
+
+
+def release_unassigned(session: Session, customer_id: str) -> None:
+    """A leaving customer's unassigned numbers leave the platform with it (free for anyone)."""
+    session.execute(
+        delete(DirectoryNumber).where(
+            DirectoryNumber.customer_id == customer_id,
+            DirectoryNumber.subscriber_id.is_(None),
+            DirectoryNumber.workspace_id.is_(None),
+        )
+    )
 
 
 def set_primary_number(session: Session, *, user_id: str, number: str, now: datetime) -> None:
@@ -111,14 +158,19 @@ def set_primary_number(session: Session, *, user_id: str, number: str, now: date
     ).first()
     if row is not None and row.phone_number == numbers.phone_number:
         return
+    location = (
+        customers.location_of(session, subscriber.customer_id, subscriber.location_id)
+        if subscriber.location_id
+        else customers.headquarters(session, subscriber.customer_id)
+    )
+    assert location is not None
     conflicts = number_problems(
-        session, subscriber.customer_id, Numbers(None, numbers.phone_number), ""
+        session, subscriber.customer_id, Numbers(None, numbers.phone_number), "", location
     )
     if conflicts:
         raise DomainError(conflicts, status=409)
-    if row is None:
-        location = customers.headquarters(session, subscriber.customer_id)
-        assert location is not None
-        _add_numbers(session, subscriber, location, numbers, now)
-    else:
-        row.phone_number = numbers.phone_number
+    if row is not None:
+        extension = row.extension
+        _release_numbers(session, subscriber)
+        numbers = Numbers(extension, numbers.phone_number)
+    _add_numbers(session, subscriber, location, numbers, now)

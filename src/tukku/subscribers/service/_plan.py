@@ -183,5 +183,5 @@ def _plan_numbers(
     location, problems = _calling_location(session, customer, params.location_id, prefix)
     findings.add(problems)
     if numbers is not None:
-        findings.add(number_problems(session, customer.id, numbers, prefix))
+        findings.add(number_problems(session, customer.id, numbers, prefix, location))
     return numbers, location
