@@ -3,9 +3,9 @@ the same run and issue 9's targets, and save them as JSON under bench/results/.
 
 BENCH_SECONDS (default 10) is the length of each wrk figure; BENCH_SCALE (default 1) scales the
 counts (the bulk subscriber load, the customers provisioned end to end, the prechecks screened,
-the billing report's subscribers). `BENCH_SECONDS=2 BENCH_SCALE=0.1` is a quick check.
-BENCH_ONLY (default all) names the parts to run, comma-separated: api, customers, screening,
-billing.
+the workspaces and devices created, the billing report's subscribers). `BENCH_SECONDS=2
+BENCH_SCALE=0.1` is a quick check. BENCH_ONLY (default all) names the parts to run,
+comma-separated: api, customers, screening, calling, billing.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import api, billing, screening
+from bench import api, billing, calling, screening
 from bench.bare import stack
 from bench.loadgen import require_wrk, version
 from bench.provisioning import customer_throughput
 from bench.report import BOTH, Row, row, table, targets
 
 RESULTS = Path(__file__).parent / "results"
-PARTS = ("api", "customers", "screening", "billing")
+PARTS = ("api", "customers", "screening", "calling", "billing")
 
 
 def _progress(message: str) -> None:
@@ -71,10 +71,18 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as scratch:
             unscreened, screened = screening.precheck_figures(round(1000 * scale), Path(scratch))
         rows += [row(unscreened, None, goals), row(screened, ("no list", unscreened), goals)]
-    billing_lines = []
+    lines = []
+    for backend in BOTH if "calling" in parts else ():
+        _progress(f"calling set-up on {backend}")
+        workspaces = max(1, round(calling.WORKSPACES * scale))
+        devices = max(1, round(calling.DEVICES * scale))
+        healthz, rooms, phones = calling.calling_figures(backend, seconds, workspaces, devices)
+        base = (calling.BASE, healthz)
+        rows += [row(healthz, None, goals), row(rooms, base, goals), row(phones, base, goals)]
+        lines.append(calling.summary(backend, healthz, rooms, phones))
     if "billing" in parts:
         _progress("billing")
-        billing_lines = billing.run(round(1_000_000 * scale))
+        lines += billing.run(round(1_000_000 * scale))
     load_after = os.getloadavg()
     settings = {
         "BENCH_SECONDS": seconds,
@@ -94,7 +102,7 @@ def main() -> None:
     print()
     print(table(rows))
     print()
-    print("\n".join(billing_lines))
+    print("\n".join(lines))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / time.strftime("%Y%m%d-%H%M%S.json")
     out.write_text(

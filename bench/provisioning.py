@@ -30,11 +30,16 @@ CALLING = {
 }
 
 
-def customer_body(provisioning_id: str, n: int) -> dict[str, Any]:
-    """A calling + meetings customer."""
+PACKAGES = ("webex_calling", "webex_meetings")
+
+
+def customer_body(
+    provisioning_id: str, n: int, packages: tuple[str, ...] = PACKAGES
+) -> dict[str, Any]:
+    """A customer with `packages` (calling + meetings unless told)."""
     return {
         "provisioningId": provisioning_id,
-        "packages": ["webex_calling", "webex_meetings"],
+        "packages": list(packages),
         "externalId": f"bench-{n}",
         "address": ADDRESS,
         "customerInfo": {"name": f"Bench {n} Ltd", "primaryEmail": f"owner{n}@bench.test"},
@@ -42,12 +47,15 @@ def customer_body(provisioning_id: str, n: int) -> dict[str, Any]:
     }
 
 
-def provisioned_customer(base: str, created: dict[str, str]) -> str:
-    """A new calling + meetings customer, once it is provisioned; returns its ID."""
+def provisioned_customer(
+    base: str, created: dict[str, str], packages: tuple[str, ...] = PACKAGES
+) -> str:
+    """A new customer with `packages` (calling + meetings unless told), once it is provisioned;
+    returns its ID."""
     headers = {"Authorization": f"Bearer {created['token']}"}
     url = httpx.post(
         f"{base}{CUSTOMERS}",
-        json=customer_body(created["provisioningId"], 0),
+        json=customer_body(created["provisioningId"], 0, packages),
         headers=headers,
     ).json()["url"]
     for _ in range(300):
