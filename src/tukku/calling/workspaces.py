@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy import update as update_rows
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
@@ -42,7 +41,7 @@ from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
 from tukku.metering import service as metering
 from tukku.subscribers.models import DirectoryNumber
-from tukku.subscribers.service import release_unassigned
+from tukku.subscribers.service import release_numbers_of, release_unassigned
 
 if TYPE_CHECKING:  # the worker imports this module (holders) without FastAPI
     from tukku.calling.access import OrgScope
@@ -401,18 +400,7 @@ def _take_numbers(
 
 
 def _release_numbers(session: Session, workspace: Workspace) -> None:
-    """The workspace's phone numbers go back to its location unassigned; extensions are freed."""
-    session.execute(
-        delete(DirectoryNumber).where(
-            DirectoryNumber.workspace_id == workspace.id, DirectoryNumber.phone_number.is_(None)
-        )
-    )
-    session.execute(
-        update_rows(DirectoryNumber)
-        .where(DirectoryNumber.workspace_id == workspace.id)
-        .values(workspace_id=None, extension=None)
-        .execution_options(synchronize_session=False)
-    )
+    release_numbers_of(session, DirectoryNumber.workspace_id, workspace.id)
     session.flush()
 
 

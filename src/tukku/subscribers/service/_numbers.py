@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from tukku.catalog.packages import catalog
 from tukku.core.errors import Codes, DomainError, Problem, invalid_all
@@ -115,20 +115,24 @@ def _add_numbers(
 
 
 def _release_numbers(session: Session, subscriber: Subscriber) -> None:
-    """The subscriber's phone number goes back to its location unassigned (as the public
-    Webex Calling API keeps it); its extension is freed."""
+    release_numbers_of(session, DirectoryNumber.subscriber_id, subscriber.id)
+    subscriber.location_id = None
+
+
+def release_numbers_of(
+    session: Session, holder: InstrumentedAttribute[str | None], holder_id: str
+) -> None:
+    """A subscriber's or workspace's (`holder` is the column) phone numbers go back to their
+    location unassigned, as the public Webex Calling API keeps them; extensions are freed."""
     session.execute(
-        delete(DirectoryNumber).where(
-            DirectoryNumber.subscriber_id == subscriber.id, DirectoryNumber.phone_number.is_(None)
-        )
+        delete(DirectoryNumber).where(holder == holder_id, DirectoryNumber.phone_number.is_(None))
     )
     session.execute(
         update(DirectoryNumber)
-        .where(DirectoryNumber.subscriber_id == subscriber.id)
-        .values(subscriber_id=None, extension=None)
+        .where(holder == holder_id)
+        .values({holder: None, DirectoryNumber.extension: None})
         .execution_options(synchronize_session=False)
     )
-    subscriber.location_id = None
 
 
 def release_unassigned(session: Session, customer_id: str) -> None:
