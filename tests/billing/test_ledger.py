@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import Partner
+from tests.conftest import Partner, drain
 from tests.support import provision_customer, provision_subscriber
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -188,3 +188,45 @@ def at(
 ) -> datetime:
     """A UTC instant, to the second."""
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+def test_a_customer_level_add_on_is_held_by_the_customer_while_provisioned_on_it(
+    app_client: TestClient, partner: Partner, db: Database, clock: ManualClock
+) -> None:
+    clock.set(at(2027, 1, 4, 8))
+    customer = provision_customer(
+        app_client, partner, packages=["webex_calling", "webex_meetings", "cisco_calling_plan"]
+    )
+    url = f"/v1/wholesale/customers/{customer['id']}"
+    clock.set(at(2027, 1, 5, 10))
+    added = app_client.put(
+        url,
+        json={"packages": ["webex_calling", "cisco_calling_plan", "cx_voice_ports"]},
+        headers=partner.headers,
+    )
+    assert added.status_code == 202, added.text
+    drain(app_client)
+    clock.set(at(2027, 1, 6, 11))
+    dropped = app_client.put(
+        url, json={"packages": ["webex_calling", "cx_voice_ports"]}, headers=partner.headers
+    )
+    assert dropped.status_code == 202, dropped.text
+    drain(app_client)
+    clock.set(at(2027, 1, 7, 12))
+    assert app_client.delete(url, headers=partner.headers).status_code == 202
+
+    with db.unit_of_work(write=False) as session:
+        rows = sorted(
+            (r.package, r.holder_id, r.started_at, r.ended_at)
+            for r in session.scalars(
+                select(PackageAssignment).where(PackageAssignment.customer_id == customer["id"])
+            )
+            if r.subscriber_id is None
+            and r.workspace_id is None
+            and r.user_id is None
+            and r.location_id is None
+        )
+    assert rows == [
+        ("cisco_calling_plan", customer["id"], at(2027, 1, 4, 8), at(2027, 1, 6, 11)),
+        ("cx_voice_ports", customer["id"], at(2027, 1, 5, 10), at(2027, 1, 7, 12)),
+    ]

@@ -10,7 +10,14 @@ quantity of one holder and package for one UTC day is the share of the day the p
 to the second, rounded half-even to six decimals; a period's quantity is the sum of those daily
 quantities; customer and partner quantities are sums over their holders. A holder is a subscriber
 or a workspace with Webex Calling (`common_area_calling`): a workspace is a USER-level row of its
-own (its `WORKSPACE_ID`), billed by the same rule.
+own (its `WORKSPACE_ID`), billed by the same rule. A customer-level add-on (one no subscriber or
+workspace takes, such as `cisco_calling_plan`) is held by the customer itself from the moment it
+is provisioned on the customer until an update takes it off or the customer is removed: at USER
+level it is a row of the customer with no subscriber, user, workspace or location.
+
+A sub-partner's customers are billed from the sub-partner's `billingStartDate` (00:00 UTC of that
+day): the oracle cuts their intervals there. Whatever the history, the three levels agree: the
+partner total is the sum of the customer totals and of the user totals, per service and overall.
 """
 
 from __future__ import annotations
@@ -27,12 +34,27 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.billing.test_invoices import (
+    amount,
+    invoices_of,
+    lines_by_sku,
+    run_invoice_job_at,
+    set_prices,
+)
 from tests.conftest import Partner, drain
-from tests.support import provision_customer, provision_subscriber
+from tests.support import (
+    SubPartner,
+    customer_body,
+    provision_customer,
+    provision_subscriber,
+    set_up_sub_partner,
+    subscriber_body,
+)
 from tukku.catalog.packages import catalog
 from tukku.core.clock import ManualClock
 
 SECONDS_PER_DAY = 86_400
+USER_COLUMNS = ("SUBSCRIBER_ID", "USER_ID", "WORKSPACE_ID", "LOCATION_ID")
 SIX_DECIMALS = Decimal("0.000001")
 REPORTS = "/v1/wholesale/billing/reports"
 SUBSCRIBERS = "/v1/wholesale/subscribers"
@@ -40,6 +62,13 @@ CUSTOMERS = "/v1/wholesale/customers"
 PACKAGES = ["webex_calling", "webex_suite", "webex_meetings"]
 WORKSPACES = "/v1/workspaces"
 COMMON_AREA = "common_area_calling"
+# The catalog's customer-level add-ons, written out: add-ons the customer holds, not its people.
+CUSTOMER_LEVEL = frozenset(
+    {"cisco_calling_plan", "cx_voice_ports", "cx_ai_assistant", "webex_ai_agent"}
+    | {"meetings_toll_dialin"}
+)
+CALLING_PLAN = "cisco_calling_plan"
+VOICE_PORTS = "cx_voice_ports"
 
 
 # -- the oracle -------------------------------------------------------------------------------
@@ -134,10 +163,54 @@ class Expected:
     partner: dict[str, Decimal]
 
 
-def expected(history: list[Held], customer_of: dict[str, str], first: date, last: date) -> Expected:
+def billed_part(
+    history: Iterable[Held], customer_of: dict[str, str], billed_from: dict[str, date]
+) -> list[Held]:
+    """The history as billed: the intervals of customers billed from a day (a sub-partner's
+    `billingStartDate`, by customer org ID) start no earlier than 00:00 UTC of that day."""
+    billed = []
+    for held in history:
+        day = billed_from.get(customer_of[held.holder])
+        start = held.start if day is None else max(held.start, _midnight(day))
+        if held.end is None or held.end > start:
+            billed.append(Held(held.holder, held.package, start, held.end))
+    return billed
+
+
+def expected(
+    history: list[Held],
+    customer_of: dict[str, str],
+    first: date,
+    last: date,
+    billed_from: dict[str, date] | None = None,
+) -> Expected:
     """What the PARTNER, CUSTOMER and USER reports of a period must say."""
-    users = user_totals(history, first, last)
+    users = user_totals(billed_part(history, customer_of, billed_from or {}), first, last)
     return Expected(users, grouped(users, customer_of.__getitem__), partner_totals(users))
+
+
+def test_oracle_bills_a_late_starting_customer_from_midnight_of_its_first_day() -> None:
+    history = [
+        Held("a", "webex_calling", datetime(2027, 1, 5, 18, 0, tzinfo=UTC), None),
+        Held("b", "webex_calling", datetime(2027, 1, 5, 18, 0, tzinfo=UTC), None),
+        Held(
+            "c", "webex_suite", datetime(2027, 1, 3, tzinfo=UTC), datetime(2027, 1, 6, tzinfo=UTC)
+        ),
+    ]
+    customer_of = {"a": "late", "b": "other", "c": "late"}
+
+    got = expected(
+        history, customer_of, date(2027, 1, 5), date(2027, 1, 9), {"late": date(2027, 1, 7)}
+    )
+
+    assert got.users == {
+        ("a", "webex_calling"): Decimal(3),
+        ("b", "webex_calling"): Decimal("4.25"),
+    }
+    assert got.customers == {
+        ("late", "webex_calling"): Decimal(3),
+        ("other", "webex_calling"): Decimal("4.25"),
+    }
 
 
 def test_oracle_follows_the_rule_on_hand_computed_days() -> None:
@@ -178,53 +251,116 @@ class Script:
         self.partner = partner
         self.clock = clock
         self.history: list[Held] = []
-        self.customer_of: dict[str, str] = {}  # subscriber → customer org ID
-        self._open: dict[str, Held] = {}
+        self.customer_of: dict[str, str] = {}  # holder → customer org ID
+        self.billed_from: dict[str, date] = {}  # customer org ID → its sub-partner's start
+        self._open: dict[tuple[str, str], Held] = {}
+        self._headers: dict[str, dict[str, str]] = {}  # customer or holder ID → whose token
+        self._starts: dict[str, date] = {}  # sub-partner org ID → its billing start date
         self._extensions = 0
 
     def move_to(self, moment: datetime) -> None:
         self.clock.set(moment)
 
-    def customer(self, packages: list[str] = PACKAGES) -> dict[str, Any]:
-        body = provision_customer(self.client, self.partner, packages=packages)
+    def customer(
+        self, packages: list[str] = PACKAGES, sub: SubPartner | None = None
+    ) -> dict[str, Any]:
+        """A customer of the partner, or of its sub-partner `sub`; its customer-level add-ons
+        are held from now on."""
+        if sub is None:
+            body = provision_customer(self.client, self.partner, packages=packages)
+            headers = self.partner.headers
+        else:
+            template = self.client.post(
+                "/v1/partner/onboardingTemplates",
+                json={"name": f"{sub.name} calling", "pstnProvider": f"{sub.name} PSTN"},
+                headers=sub.headers,
+            )
+            assert template.status_code == 201, template.text
+            provisioning = template.json()["provisioningId"]
+            request = customer_body(self.partner, provisioningId=provisioning, packages=packages)
+            created = self.client.post(CUSTOMERS, json=request, headers=sub.headers)
+            assert created.status_code == 202, created.text
+            drain(self.client)
+            body = self.client.get(created.json()["url"], headers=sub.headers).json()
+            headers = sub.headers
+            self.billed_from[body["orgId"]] = self._starts[sub.org_id]
         assert body["status"] == "provisioned", body
+        self._headers[body["id"]] = headers
+        holder = customer_holder(body["orgId"])
+        self.customer_of[holder] = body["orgId"]
+        for package in packages:
+            if package in CUSTOMER_LEVEL:
+                self._start(holder, package)
         return body
+
+    def change_packages(self, customer: dict[str, Any], packages: list[str]) -> None:
+        """Replace the customer's package list: add-ons taken off stop now, added ones start
+        once provisioned (the update completes in the background, here at the same moment)."""
+        url = f"{CUSTOMERS}/{customer['id']}"
+        response = self.client.put(
+            url, json={"packages": packages}, headers=self._headers[customer["id"]]
+        )
+        assert response.status_code == 202, response.text
+        holder = customer_holder(customer["orgId"])
+        before = {package for (who, package) in self._open if who == holder}
+        for package in before - set(packages):
+            self._stop(holder, package)
+        drain(self.client)
+        done = self.client.get(url, headers=self._headers[customer["id"]]).json()
+        assert done["status"] == "provisioned", done
+        assert set(done["packages"]) == set(packages), done
+        for package in CUSTOMER_LEVEL & set(packages) - before:
+            self._start(holder, package)
 
     def subscriber(self, customer: dict[str, Any], package: str = "webex_calling") -> str:
         overrides: dict[str, Any] = {"packages": [package]}
         if not catalog()[package].calling:
             overrides["provisioningParameters"] = {"firstName": "Bea", "lastName": "Meet"}
-        body = provision_subscriber(self.client, self.partner, customer["id"], **overrides)
+        headers = self._headers[customer["id"]]
+        if headers is self.partner.headers:
+            body = provision_subscriber(self.client, self.partner, customer["id"], **overrides)
+        else:
+            request = subscriber_body(customer["id"], **overrides)
+            response = self.client.post(SUBSCRIBERS, json=request, headers=headers)
+            assert response.status_code == 200, response.text
+            body = response.json()
         assert body["status"] == "provisioned", body
         self.customer_of[body["id"]] = customer["orgId"]
+        self._headers[body["id"]] = headers
         self._start(body["id"], package)
         return str(body["id"])
 
+    def _package_of(self, holder: str) -> str:
+        (package,) = [p for (who, p) in self._open if who == holder]
+        return package
+
     def change(self, subscriber: str, package: str) -> None:
         body: dict[str, Any] = {"packages": [package]}
-        if catalog()[package].calling and not catalog()[self._open[subscriber].package].calling:
+        current = self._package_of(subscriber)
+        if catalog()[package].calling and not catalog()[current].calling:
             self._extensions += 1
             body["provisioningParameters"] = {"extension": str(7000 + self._extensions)}
         response = self.client.put(
-            f"{SUBSCRIBERS}/{subscriber}", json=body, headers=self.partner.headers
+            f"{SUBSCRIBERS}/{subscriber}", json=body, headers=self._headers[subscriber]
         )
         assert response.status_code == 200, response.text
         assert response.json()["packages"] == [package]
-        self._stop(subscriber)
+        self._stop(subscriber, current)
         self._start(subscriber, package)
 
     def remove(self, subscriber: str) -> None:
-        response = self.client.delete(f"{SUBSCRIBERS}/{subscriber}", headers=self.partner.headers)
+        url = f"{SUBSCRIBERS}/{subscriber}"
+        response = self.client.delete(url, headers=self._headers[subscriber])
         assert response.status_code == 204, response.text
-        self._stop(subscriber)
+        self._stop(subscriber, self._package_of(subscriber))
 
     def remove_customer(self, customer: dict[str, Any]) -> None:
         url = f"{CUSTOMERS}/{customer['id']}"
-        response = self.client.delete(url, headers=self.partner.headers)
+        response = self.client.delete(url, headers=self._headers[customer["id"]])
         assert response.status_code == 202, response.text
-        for subscriber, org in self.customer_of.items():
-            if org == customer["orgId"] and subscriber in self._open:
-                self._stop(subscriber)
+        for holder, package in list(self._open):
+            if self.customer_of[holder] == customer["orgId"]:
+                self._stop(holder, package)
 
     def workspace(self, customer: dict[str, Any]) -> str:
         """A workspace with Webex Calling: it holds the customer's Common Area package."""
@@ -252,14 +388,22 @@ class Script:
             body = {"displayName": "Lobby", "calling": {"type": "none"}}
             response = self.client.put(url, params=org, json=body, headers=self.partner.headers)
             assert response.status_code == 200, response.text
-        self._stop(workspace)
+        self._stop(workspace, COMMON_AREA)
 
-    def _start(self, subscriber: str, package: str) -> None:
-        assert subscriber not in self._open
-        self._open[subscriber] = Held(subscriber, package, self.clock.now(), None)
+    def sub_partner(self, billing_start: date) -> SubPartner:
+        """A sub-partner of the partner whose customers are billed from `billing_start`."""
+        sub = set_up_sub_partner(
+            self.client, self.partner, billingStartDate=billing_start.isoformat()
+        )
+        self._starts[sub.org_id] = billing_start
+        return sub
 
-    def _stop(self, subscriber: str) -> None:
-        held = self._open.pop(subscriber)
+    def _start(self, holder: str, package: str) -> None:
+        assert (holder, package) not in self._open
+        self._open[(holder, package)] = Held(holder, package, self.clock.now(), None)
+
+    def _stop(self, holder: str, package: str) -> None:
+        held = self._open.pop((holder, package))
         self.history.append(Held(held.holder, held.package, held.start, self.clock.now()))
 
     def held(self) -> list[Held]:
@@ -270,6 +414,11 @@ class Script:
         """Move the clock past the periods to report and let the platform catch up."""
         self.move_to(moment)
         drain(self.client)
+
+
+def customer_holder(org_id: str) -> str:
+    """How the oracle names a customer as the holder of its customer-level add-ons."""
+    return f"customer {org_id}"
 
 
 def report_rows(
@@ -331,20 +480,30 @@ def reported(client: TestClient, partner: Partner, first: date, last: date) -> R
     customer_level = {
         (k[0], k[1]): v for k, v in quantities(customer_rows, "CUSTOMER_ORG_ID").items()
     }
-    for row in user_rows:  # a USER-level row is a subscriber's or a workspace's, never both
-        assert bool(row["SUBSCRIBER_ID"]) != bool(row["WORKSPACE_ID"]), row
-        row["HOLDER"] = row["SUBSCRIBER_ID"] or row["WORKSPACE_ID"]
+    for row in user_rows:
+        assert row["CUSTOMER_ORG_ID"], row
+        if row["SERVICE_NAME"].lower() in CUSTOMER_LEVEL:  # the customer's: nobody else's
+            assert [row[c] for c in USER_COLUMNS] == ["", "", "", ""], row
+            row["HOLDER"] = customer_holder(row["CUSTOMER_ORG_ID"])
+        else:  # a subscriber's or a workspace's, never both
+            assert bool(row["SUBSCRIBER_ID"]) != bool(row["WORKSPACE_ID"]), row
+            row["HOLDER"] = row["SUBSCRIBER_ID"] or row["WORKSPACE_ID"]
     user_level = {(k[0], k[1]): v for k, v in quantities(user_rows, "HOLDER").items()}
     return Reported(user_level, customer_level, partner_level)
 
 
 def check_period(script: Script, first: date, last: date) -> Reported:
-    """Every QUANTITY of the period's three reports is the oracle's."""
+    """Every QUANTITY of the period's three reports is the oracle's, and the three levels agree:
+    the partner total is the sum of the customer totals and of the user totals, per service."""
     got = reported(script.client, script.partner, first, last)
-    want = expected(script.held(), script.customer_of, first, last)
+    want = expected(script.held(), script.customer_of, first, last, script.billed_from)
     assert got.users == want.users
     assert got.customers == want.customers
     assert got.partner == want.partner
+    for package, total in got.partner.items():
+        assert total == sum(q for (_c, p), q in got.customers.items() if p == package), package
+        assert total == sum(q for (_h, p), q in got.users.items() if p == package), package
+    assert set(got.partner) == {p for (_c, p) in got.customers} == {p for (_h, p) in got.users}
     return got
 
 
@@ -591,3 +750,94 @@ def test_workspaces_with_calling_are_billed_like_subscribers(script: Script) -> 
     assert january.partner[COMMON_AREA] == sum(
         q for (_holder, package), q in january.users.items() if package == COMMON_AREA
     )
+
+
+def check_invoice(
+    script: Script, ops: dict[str, str], month: date, prices: dict[str, str]
+) -> dict[str, Decimal]:
+    """The month's invoice, issued by the periodic job at 03:00 of the next month: per SKU the
+    oracle's PARTNER quantity × monthly price ÷ days of the month, rounded once, half up."""
+    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    set_prices(script.client, ops, script.partner, prices, effective_from=month.isoformat())
+    run_invoice_job_at(script.client, script.clock, _midnight(last) + timedelta(hours=27))
+    (invoice,) = invoices_of(script.client, script.partner.headers, month=month.strftime("%Y-%m"))
+    want = expected(script.held(), script.customer_of, month, last, script.billed_from).partner
+    lines = lines_by_sku(invoice)
+    assert set(lines) == {catalog()[package].sku for package in want}
+    for package, quantity in want.items():
+        line = lines[catalog()[package].sku]
+        assert Decimal(line["quantity"]) == quantity, package
+        price = prices.get(line["sku"], "0")
+        assert Decimal(line["amount"]) == amount(quantity, price, last.day), package
+    return {line["serviceName"].lower(): Decimal(line["quantity"]) for line in invoice["lines"]}
+
+
+def test_customer_level_add_ons_are_billed_to_the_customer_while_provisioned(
+    script: Script, ops: dict[str, str]
+) -> None:
+    script.move_to(at(2027, 1, 3, 10, 0, 0))
+    planned = script.customer([*PACKAGES, CALLING_PLAN])
+    later = script.customer(PACKAGES)
+    person = script.subscriber(planned)
+    script.move_to(at(2027, 1, 5, 6, 0, 0))
+    script.change_packages(later, [*PACKAGES, CALLING_PLAN, VOICE_PORTS])
+    script.move_to(at(2027, 1, 8, 18, 0, 0))
+    script.change_packages(planned, PACKAGES)
+    script.move_to(at(2027, 1, 12, 12, 0, 0))
+    script.change_packages(planned, [*PACKAGES, CALLING_PLAN])
+    script.move_to(at(2027, 1, 20, 6, 0, 0))
+    script.remove_customer(later)
+
+    invoiced = check_invoice(
+        script, ops, date(2027, 1, 1), {"TK-WHL-CALLPLAN": "4.00", "TK-WHL-CXPORTS": "31.00"}
+    )
+    script.finish(at(2027, 2, 3, 0, 0, 0))
+    january = check_period(script, date(2027, 1, 1), date(2027, 1, 31))
+    check_period(script, date(2027, 1, 8), date(2027, 1, 12))
+    february = check_period(script, date(2027, 2, 1), date(2027, 2, 2))
+
+    plan_of = customer_holder(planned["orgId"])
+    # 3 Jan from 10:00 (0.583333) + 4..7 Jan (4) + 8 Jan until 18:00 (0.75) + 12 Jan from noon
+    # (0.5) + 13..31 Jan (19)
+    assert january.users[(plan_of, CALLING_PLAN)] == Decimal("24.833333")
+    # 5 Jan from 06:00 (0.75) + 6..19 Jan (14) + 20 Jan until 06:00 (0.25)
+    assert january.customers[(later["orgId"], VOICE_PORTS)] == Decimal("15")
+    assert january.partner[CALLING_PLAN] == Decimal("39.833333")
+    assert invoiced[CALLING_PLAN] == january.partner[CALLING_PLAN]
+    assert february.users == {
+        (person, "webex_calling"): Decimal("2"),
+        (plan_of, CALLING_PLAN): Decimal("2"),
+    }
+
+
+def test_a_sub_partners_customers_are_billed_from_its_billing_start_date(
+    script: Script, ops: dict[str, str]
+) -> None:
+    script.move_to(at(2027, 1, 3, 10, 0, 0))
+    own = script.customer([*PACKAGES, CALLING_PLAN])
+    sub = script.sub_partner(date(2027, 1, 10))
+    theirs = script.customer([*PACKAGES, CALLING_PLAN], sub=sub)
+    mine = script.subscriber(own)
+    early = script.subscriber(theirs)
+    script.move_to(at(2027, 1, 8, 12, 0, 0))
+    gone = script.subscriber(theirs, "webex_meetings")
+    script.move_to(at(2027, 1, 9, 18, 0, 0))
+    script.remove(gone)
+    script.move_to(at(2027, 1, 12, 6, 0, 0))
+    late = script.subscriber(theirs, "webex_suite")
+    script.move_to(at(2027, 1, 20, 0, 0, 0))
+    script.change(early, "webex_suite")
+
+    check_invoice(script, ops, date(2027, 1, 1), {"TK-WHL-CALLING": "12.50"})
+    script.finish(at(2027, 2, 2, 0, 0, 0))
+    january = check_period(script, date(2027, 1, 1), date(2027, 1, 31))
+    before = check_period(script, date(2027, 1, 1), date(2027, 1, 9))
+    check_period(script, date(2027, 1, 9), date(2027, 1, 10))
+
+    assert theirs["orgId"] not in {org for (org, _p) in before.customers}
+    assert (gone, "webex_meetings") not in january.users
+    assert january.users[(early, "webex_calling")] == Decimal("10")  # 10..19 Jan
+    assert january.users[(late, "webex_suite")] == Decimal("19.75")
+    assert january.users[(customer_holder(theirs["orgId"]), CALLING_PLAN)] == Decimal("22")
+    # the partner's own customer is billed from the start: 3 Jan from 10:00 + 4..31 Jan
+    assert january.users[(mine, "webex_calling")] == Decimal("28.583333")

@@ -20,6 +20,7 @@ from tukku.billing.rules import (
     Held,
     Period,
     ReportType,
+    billed_from,
     check_period,
     columns,
     day_number,
@@ -388,3 +389,22 @@ def test_days_in_month(month: date, days: int) -> None:
 @given(st.dates(min_value=date(1971, 1, 1), max_value=date(9998, 12, 31)))
 def test_days_in_month_matches_the_calendar(day: date) -> None:
     assert days_in_month(day) == calendar.monthrange(day.year, day.month)[1]
+
+
+def test_a_sub_partner_is_billed_from_its_start_only_when_that_is_inside_or_after_the_period() -> (
+    None
+):
+    starts = {
+        "before": date(2027, 1, 1),
+        "on_the_first_day": date(2027, 1, 10),
+        "inside": date(2027, 1, 15),
+        "after": date(2027, 3, 1),
+    }
+
+    floors = billed_from(day_number(date(2027, 1, 10)), starts)
+
+    assert floors == {
+        "inside": day_number(date(2027, 1, 15)),
+        "after": day_number(date(2027, 3, 1)),
+    }
+    assert billed_from(day_number(date(2027, 1, 10)), {}) == {}

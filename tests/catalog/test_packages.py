@@ -116,6 +116,22 @@ def test_a_customer_needs_calling_set_up_iff_it_has_a_calling_package(names: lis
     assert catalog().any_calling(names) is expected
 
 
+def test_customer_level_add_ons_are_the_add_ons_no_subscriber_or_workspace_takes(
+    cat: Catalog,
+) -> None:
+    held_by_customers = {p.name for p in cat.packages if p.customer_level}
+
+    assert held_by_customers == {
+        "cisco_calling_plan",
+        "cx_voice_ports",
+        "cx_ai_assistant",
+        "webex_ai_agent",
+        "meetings_toll_dialin",
+    }
+    assert not cat["common_area_calling"].customer_level  # a package workspaces hold
+    assert not cat["attendant_console"].customer_level  # an add-on subscribers hold
+
+
 def test_subscriber_packages_are_exactly_the_public_subscriber_enum(cat: Catalog) -> None:
     assert {p.name for p in cat.packages if p.subscriber} == SUBSCRIBER_PACKAGES
 

@@ -89,6 +89,19 @@ def sub_partners_of(
     return list(session.scalars(query.offset(offset).limit(limit + 1)))
 
 
+def billing_start_dates(
+    session: Session, *, parent_org_id: str, after: date, only: str | None = None
+) -> dict[str, date]:
+    """Sub-partner org ID → its billing start date, for the sub-partners of `parent_org_id`
+    (only `only`, if given) whose billing starts after `after`."""
+    query = select(SubPartner.org_id, SubPartner.billing_start_date).where(
+        SubPartner.parent_org_id == parent_org_id, SubPartner.billing_start_date > after
+    )
+    if only is not None:
+        query = query.where(SubPartner.org_id == only)
+    return {row.org_id: row.billing_start_date for row in session.execute(query)}
+
+
 # Built once: it runs on every provisioning request.
 _PARTNER_STANDING = select(PartnerSubscription.status).where(
     PartnerSubscription.partner_org_id == bindparam("partner")

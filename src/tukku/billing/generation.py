@@ -3,13 +3,16 @@ to storage, so that a report of millions of rows never sits in memory.
 
 A reconciliation aggregates recorded usage together with the one-time charges of Setup Assist
 orders, each a single-day run of its units on the day it was ordered, so every report level and
-the invoice totals include them."""
+the invoice totals include them. Usage is recorded as it happened; what a reconciliation bills of
+a sub-partner's customers starts on the sub-partner's billing start date (`billed_from`), applied
+here, when reading, so the record stays true and a different date would apply to every report
+made afterwards."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -29,11 +32,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from tukku.accounts import service as partners
 from tukku.billing.models import UsageRun
 from tukku.billing.rules import (
     MICRO,
     Category,
     ReportType,
+    billed_from,
     columns,
     day_number,
     day_of,
@@ -180,11 +185,27 @@ def _held(spec: ReportSpec, first: int, last: int) -> Subquery:
     return union_all(usage, charges).subquery("held")
 
 
-def _reconciliation(spec: ReportSpec) -> Select[Any]:
+def _floors(session: Session, spec: ReportSpec) -> dict[str, int]:
+    """The sub-partners in the report whose customers are billed from a day after its start."""
+    starts = partners.billing_start_dates(
+        session,
+        parent_org_id=spec.partner_org_id,
+        after=spec.start,
+        only=spec.sub_partner_org_id,
+    )
+    return billed_from(day_number(spec.start), starts)
+
+
+def _reconciliation(spec: ReportSpec, floors: Mapping[str, int]) -> Select[Any]:
+    """Usage and charges per row of the report, each run cut to the period and, for a
+    sub-partner's customers, to the days from the sub-partner's billing start (`floors`)."""
     first, last = day_number(spec.start), day_number(spec.end)
     billed = customers.billing_view()
     held = _held(spec, first, last).c
-    start = case((held.first_day < first, first), else_=held.first_day)
+    floor: Any = first
+    if floors:
+        floor = case(dict(floors), value=held.sub_partner_org_id, else_=first)
+    start = case((held.first_day < floor, floor), else_=held.first_day)
     end = case(
         (or_(held.last_day.is_(None), held.last_day > last), last),
         else_=held.last_day,
@@ -198,7 +219,7 @@ def _reconciliation(spec: ReportSpec) -> Select[Any]:
             func.sum(held.micro_per_day * (end - start + 1)).label("micro"),
         )
         .join(billed, billed.c.customer_id == held.customer_id)
-        .where(*_scope(spec, held, billed))
+        .where(*_scope(spec, held, billed), start <= end)
         .group_by(*group)
         .order_by(*group)
     )
@@ -229,7 +250,9 @@ def _point_in_time(spec: ReportSpec) -> Select[Any]:
 def _rows(session: Session, spec: ReportSpec) -> Iterator[list[str]]:
     """The report's rows: every text column through `text_cell`; dates and QUANTITY as they are."""
     reconciliation = spec.category is Category.RECONCILIATION
-    query = _reconciliation(spec) if reconciliation else _point_in_time(spec)
+    query = (
+        _reconciliation(spec, _floors(session, spec)) if reconciliation else _point_in_time(spec)
+    )
     partner = [spec.partner_name, spec.partner_shown_id, spec.subscription_id]
     for row in session.execute(query.execution_options(yield_per=STREAM_BATCH)):
         who: list[str | None] = []
@@ -254,5 +277,5 @@ def _rows(session: Session, spec: ReportSpec) -> Iterator[list[str]]:
 def totals(session: Session, spec: ReportSpec) -> Iterator[tuple[str, str, int]]:
     """(package, SKU, micro user-days) of a PARTNER reconciliation: the figures invoices use."""
     assert spec.report_type is ReportType.PARTNER and spec.category is Category.RECONCILIATION
-    for row in session.execute(_reconciliation(spec)):
+    for row in session.execute(_reconciliation(spec, _floors(session, spec))):
         yield row.package, row.sku, int(row.micro)

@@ -6,7 +6,7 @@ integer on every database; money is kept in micro currency units and rounded onc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -87,6 +87,18 @@ def seconds_on_day(intervals: Iterable[Held], day: int) -> int:
 def held_at(intervals: Iterable[Held], moment: datetime) -> bool:
     """Whether the package is held at the instant `moment`."""
     return any(h.start <= moment and (h.end is None or h.end > moment) for h in intervals)
+
+
+def billed_from(first: int, billing_starts: Mapping[str, date]) -> dict[str, int]:
+    """Sub-partner → the first day of a period starting on day `first` on which its customers
+    are billed: its billing start date, when that is later than `first` (usage before a
+    sub-partner's `billingStartDate` is recorded but never billed). Sub-partners absent from
+    the answer are billed from `first`."""
+    return {
+        org_id: day_number(start)
+        for org_id, start in billing_starts.items()
+        if day_number(start) > first
+    }
 
 
 def quantity_text(micro: int) -> str:

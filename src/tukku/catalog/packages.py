@@ -32,6 +32,12 @@ class Package:
         """The name billing reports use (`WEBEX_CALLING`)."""
         return self.name.upper()
 
+    @property
+    def customer_level(self) -> bool:
+        """An add-on the customer itself holds (no subscriber or workspace takes it): billed
+        for the customer, one a day, while it is provisioned on the customer."""
+        return self.kind == "add_on" and not self.subscriber and not self.workspace
+
 
 @dataclass(frozen=True)
 class Service:

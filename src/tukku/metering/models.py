@@ -26,8 +26,8 @@ class Holding:
 
 
 class PackageAssignment(Holding, Base):
-    """A package held by a subscriber or workspace (the holder) from `started_at` until
-    `ended_at`.
+    """A package held by a subscriber, a workspace or, for a customer-level add-on, the customer
+    (the holder; `holder_id` is then the customer's ID) from `started_at` until `ended_at`.
 
     Rows are never changed except to close an open interval, and never deleted (database
     triggers enforce both); history is kept for years. The IDs are copied, not foreign keys,

@@ -31,14 +31,15 @@ def open_assignment(
     at: datetime,
     workspace_id: str | None = None,
 ) -> None:
-    """Billing for `package` starts at `at`."""
+    """Billing for `package` starts at `at`. The holder is the subscriber, else the workspace,
+    else (both None: a customer-level add-on) the customer itself."""
     session.execute(
         _INSERT,
         {
             "partner_org_id": partner_org_id,
             "sub_partner_org_id": sub_partner_org_id,
             "customer_id": customer_id,
-            "holder_id": subscriber_id or workspace_id,
+            "holder_id": subscriber_id or workspace_id or customer_id,
             "subscriber_id": subscriber_id,
             "workspace_id": workspace_id,
             "user_id": user_id,
@@ -61,6 +62,45 @@ def close_subscriber_assignment(session: Session, *, subscriber_id: str, at: dat
         update(PackageAssignment)
         .where(
             PackageAssignment.subscriber_id == subscriber_id, PackageAssignment.ended_at.is_(None)
+        )
+        .values(ended_at=_second(at))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def open_customer_assignment(
+    session: Session,
+    *,
+    partner_org_id: str,
+    sub_partner_org_id: str | None,
+    customer_id: str,
+    package: str,
+    at: datetime,
+) -> None:
+    """Billing for a customer-level add-on, held by the customer itself, starts at `at`."""
+    open_assignment(
+        session,
+        partner_org_id=partner_org_id,
+        sub_partner_org_id=sub_partner_org_id,
+        customer_id=customer_id,
+        subscriber_id=None,
+        user_id=None,
+        location_id=None,
+        package=package,
+        at=at,
+    )
+
+
+def close_customer_assignment(
+    session: Session, *, customer_id: str, package: str, at: datetime
+) -> None:
+    """Billing for a customer-level add-on stops at `at` (it is taken off the customer)."""
+    session.execute(
+        update(PackageAssignment)
+        .where(
+            PackageAssignment.holder_id == customer_id,
+            PackageAssignment.package == package,
+            PackageAssignment.ended_at.is_(None),
         )
         .values(ended_at=_second(at))
         .execution_options(synchronize_session=False)

@@ -25,6 +25,7 @@ from tukku.customers.rules import PackageStatus, Status, partner_admin_level, se
 from tukku.identity import service as identity
 from tukku.identity.models import Organization
 from tukku.mail.service import queue_mail
+from tukku.metering import service as metering
 from tukku.onboarding import service as onboarding
 from tukku.onboarding.models import OnboardingTemplate
 
@@ -36,10 +37,29 @@ def _error(code: Code, description: str | None = None) -> dict[str, object]:
     return {"errorCode": code.number, "description": description or code.meaning}
 
 
-def _enable(row: CustomerPackage, enablement: Enablement) -> None:
+def _enable(
+    session: Session,
+    customer: Customer,
+    row: CustomerPackage,
+    enablement: Enablement,
+    now: datetime,
+) -> None:
+    """Record the backend's answer; a customer-level add-on now provisioned is billed from now."""
     row.status = PackageStatus.PROVISIONED if enablement.license_id else PackageStatus.ERROR
     row.license_id = enablement.license_id
     row.errors, row.warnings = list(enablement.errors), list(enablement.warnings)
+    package = catalog().get(row.name)
+    if row.status == PackageStatus.PROVISIONED and package and package.customer_level:
+        metering.open_customer_assignment(
+            session,
+            partner_org_id=customer.partner_org_id,
+            sub_partner_org_id=None
+            if customer.owner_org_id == customer.partner_org_id
+            else customer.owner_org_id,
+            customer_id=customer.id,
+            package=row.name,
+            at=now,
+        )
 
 
 def _site_url(sip_domain: str) -> str:
@@ -130,7 +150,7 @@ def complete_provisioning(
             now=now,
         )
     for row in rows:
-        _enable(row, backend.enable(order, org.id, row.name))
+        _enable(session, customer, row, backend.enable(order, org.id, row.name), now)
     _ensure_meeting_site(session, customer, names, now)
     service.set_status(session, customer, settle([r.status for r in rows]), now)
     if customer.sub_partner_admin_email:
@@ -229,7 +249,7 @@ def complete_update(
             session.delete(row)
             continue
         if row.status == PackageStatus.PROVISIONING:
-            _enable(row, backend.enable(order, customer.org_id, row.name))
+            _enable(session, customer, row, backend.enable(order, customer.org_id, row.name), now)
         kept.append(row)
     names = [r.name for r in kept]
     identity.set_webex_assistant(

@@ -118,6 +118,9 @@ def update_customer(
     for row in rows:
         if row.name in change.remove:
             row.status = PackageStatus.DELETING
+            metering.close_customer_assignment(
+                session, customer_id=customer.id, package=row.name, at=now
+            )
         if row.name in parameters.limits:
             row.limit = parameters.limits[row.name]
     for name in change.add:
