@@ -47,6 +47,17 @@ if TYPE_CHECKING:  # the worker imports this module (holders) without FastAPI
     from tukku.calling.access import OrgScope
 
 
+def owner_org(session: Session, workspace_id: str) -> str | None:
+    """The organization a workspace belongs to, whoever asks (the reference's operations on
+    one workspace take no `orgId`; `resolve.scope_of` then checks the caller reaches it)."""
+    return session.scalars(select(Workspace.org_id).where(Workspace.id == workspace_id)).first()
+
+
+def workspace_missing() -> NotFound:
+    """The one answer for an unknown workspace and another organization's."""
+    return NotFound("workspace", Codes.WORKSPACE_NOT_FOUND, field_name="workspaceId")
+
+
 def get(session: Session, *, scope: OrgScope, workspace_id: str) -> Workspace:
     """A workspace of the scope's organization; 404 for any other."""
     scope.actor.require(Permission.CALLING_READ)
@@ -58,7 +69,7 @@ def _get(session: Session, scope: OrgScope, workspace_id: str) -> Workspace:
         select(Workspace).where(Workspace.id == workspace_id, Workspace.org_id == scope.org.id)
     ).first()
     if found is None:
-        raise NotFound("workspace", Codes.WORKSPACE_NOT_FOUND, field_name="workspaceId")
+        raise workspace_missing()
     return found
 
 
