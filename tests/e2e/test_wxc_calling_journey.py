@@ -212,6 +212,14 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     assert {n for n, _ in listed if n} >= set(NEW_NUMBERS)
     assert {e for _, e in listed if e} >= {"500", "501", "502", "6001", "6002"}
     assert len(numbers) == len(listed)
+    owners = {n.phone_number: n.owner for n in numbers if n.phone_number in NEW_NUMBERS}
+    assert owners[NEW_NUMBERS[0]] and owners[NEW_NUMBERS[0]].owner_id == front.workspace_id
+    queue_owner = owners[NEW_NUMBERS[1]]
+    assert queue_owner and (queue_owner.owner_type, queue_owner.owner_id) == (
+        OwnerType.call_queue,
+        queue_id,
+    )
+    assert owners[NEW_NUMBERS[2]] is None and owners[NEW_NUMBERS[3]] is None
     branch_numbers = list(api.telephony.phone_numbers(location_id=branch_id, org_id=org_id, max=1))
     assert len(branch_numbers) == 5  # four numbers, one of them with 6001; 6002 alone
     workspaces = list(api.workspaces.list(org_id=org_id, max=1))

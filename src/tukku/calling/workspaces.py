@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.calling import devices_owners
+from tukku.calling.queues_models import CallQueue
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -368,10 +369,16 @@ def _take_numbers(
             select(DirectoryNumber).where(DirectoryNumber.phone_number == webex.phone_number)
         ).first()
         where = f"{WEBEX}.phoneNumber"
-        if row is not None and (
-            row.customer_id != customer_id
-            or row.subscriber_id is not None
-            or row.workspace_id is not None
+        queue = session.scalar(
+            select(CallQueue.id).where(CallQueue.phone_number == webex.phone_number)
+        )
+        if queue is not None or (
+            row is not None
+            and (
+                row.customer_id != customer_id
+                or row.subscriber_id is not None
+                or row.workspace_id is not None
+            )
         ):
             reason = f"{where}: {webex.phone_number} is already in use"
             problems.append(Problem(Codes.NUMBER_TAKEN, reason, where))
