@@ -78,7 +78,8 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
 
     # a second location
     hq = api.locations.by_name("HQ", org_id=org_id)
-    assert hq is not None and hq.location_id
+    assert hq is not None
+    assert hq.location_id
     branch_id = api.locations.create(
         name="Branch",
         time_zone="Europe/London",
@@ -93,7 +94,8 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     )
     branch = api.locations.details(branch_id, org_id=org_id)
     assert (branch.name, branch.org_id, branch.time_zone) == ("Branch", org_id, "Europe/London")
-    assert branch.address and branch.address.city == "Leeds"
+    assert branch.address
+    assert branch.address.city == "Leeds"
 
     # numbers
     added = api.telephony.location.number.add(branch_id, NEW_NUMBERS, org_id=org_id)
@@ -117,8 +119,10 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
         ),
         org_id=org_id,
     )
-    assert front.workspace_id and front.org_id == org_id
-    assert front.calling and front.calling.type == CallingType.webex
+    assert front.workspace_id
+    assert front.org_id == org_id
+    assert front.calling
+    assert front.calling.type == CallingType.webex
     lobby = api.workspaces.create(
         Workspace(
             display_name="Lobby",
@@ -135,7 +139,10 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     shown = api.workspaces.details(front.workspace_id)
     assert (shown.display_name, shown.location_id) == ("Front desk", branch_id)
     owned = list(api.telephony.phone_numbers(owner_type=OwnerType.place, org_id=org_id))
-    assert [(n.phone_number, n.extension) for n in owned] == [(NEW_NUMBERS[0], "6001"), (None, "6002")]
+    assert [(n.phone_number, n.extension) for n in owned] == [
+        (NEW_NUMBERS[0], "6001"),
+        (None, "6002"),
+    ]
 
     # devices by MAC: on each workspace and for a subscriber
     checked = api.telephony.devices.validate_macs(["0A0B0C0D0E01", "0A0B0C0D0E02"], org_id=org_id)
@@ -143,15 +150,19 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     on_front = api.devices.create_by_mac_address(
         "0A:0B:0C:0D:0E:01", workspace_id=front.workspace_id, model="DMS Cisco 8851", org_id=org_id
     )
-    assert on_front and on_front.workspace_id == front.workspace_id
+    assert on_front
+    assert on_front.workspace_id == front.workspace_id
     on_lobby = api.devices.create_by_mac_address(
         "0A0B0C0D0E03", workspace_id=lobby.workspace_id, model="DMS Cisco 7841", org_id=org_id
     )
-    assert on_lobby and on_lobby.device_id
+    assert on_lobby
+    assert on_lobby.device_id
     desk = api.devices.create_by_mac_address(
         "0a0b0c0d0e02", person_id=people[0], model="DMS Cisco 8811", org_id=org_id
     )
-    assert desk and desk.person_id == people[0] and desk.mac == "0A0B0C0D0E02"
+    assert desk
+    assert desk.person_id == people[0]
+    assert desk.mac == "0A0B0C0D0E02"
 
     front_devices = list(api.workspace_settings.devices.list(front.workspace_id, org_id=org_id))
     assert [(d.device_id, d.mac, d.primary_owner) for d in front_devices] == [
@@ -194,7 +205,8 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     )
     assert upgraded.has_cx_essentials is True
     assert [a.agent_id for a in upgraded.agents or []] == people[:2]
-    assert upgraded.call_policies and upgraded.call_policies.policy != Policy.weighted
+    assert upgraded.call_policies
+    assert upgraded.call_policies.policy != Policy.weighted
     for i in range(3):
         queues.create(
             location_id=hq.location_id,
@@ -213,13 +225,16 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     assert {e for _, e in listed if e} >= {"500", "501", "502", "6001", "6002"}
     assert len(numbers) == len(listed)
     owners = {n.phone_number: n.owner for n in numbers if n.phone_number in NEW_NUMBERS}
-    assert owners[NEW_NUMBERS[0]] and owners[NEW_NUMBERS[0]].owner_id == front.workspace_id
+    assert owners[NEW_NUMBERS[0]]
+    assert owners[NEW_NUMBERS[0]].owner_id == front.workspace_id
     queue_owner = owners[NEW_NUMBERS[1]]
-    assert queue_owner and (queue_owner.owner_type, queue_owner.owner_id) == (
+    assert queue_owner
+    assert (queue_owner.owner_type, queue_owner.owner_id) == (
         OwnerType.call_queue,
         queue_id,
     )
-    assert owners[NEW_NUMBERS[2]] is None and owners[NEW_NUMBERS[3]] is None
+    assert owners[NEW_NUMBERS[2]] is None
+    assert owners[NEW_NUMBERS[3]] is None
     branch_numbers = list(api.telephony.phone_numbers(location_id=branch_id, org_id=org_id, max=1))
     assert len(branch_numbers) == 5  # four numbers, one of them with 6001; 6002 alone
     workspaces = list(api.workspaces.list(org_id=org_id, max=1))

@@ -87,9 +87,7 @@ def _scope_of_new(
     )
     if wanted or named is None or principal.org_kind not in PARTNER_KINDS:
         return for_org(session, principal, wanted)
-    unknown = Invalid(
-        field, f"the organization has no location {named}", Codes.LOCATION_UNKNOWN
-    )
+    unknown = Invalid(field, f"the organization has no location {named}", Codes.LOCATION_UNKNOWN)
     owner = locations.owner_org(session, named)
     if owner is None:
         raise unknown
