@@ -488,10 +488,6 @@ def by_id(w: World, victim: str) -> list[Attempt]:
     result += [
         Attempt("GET", WORKSPACES, None, (NOT_FOUND,), org),
         Attempt("POST", WORKSPACES, {"displayName": "Planted"}, (NOT_FOUND,), org),
-        Attempt("GET", f"{WORKSPACES}/{wid}", None, (NOT_FOUND,), org),
-        Attempt("PUT", f"{WORKSPACES}/{wid}", {"displayName": "Hijacked"}, (NOT_FOUND,), org),
-        Attempt("DELETE", f"{WORKSPACES}/{wid}", None, (NOT_FOUND,), org),
-        Attempt("GET", f"{WORKSPACES}/{wid}/capabilities", None, (NOT_FOUND,), org),
         Attempt("GET", NUMBERS, None, (NOT_FOUND,), org),
         Attempt("GET", DEVICES, None, (NOT_FOUND,), org),
         Attempt(
@@ -590,8 +586,21 @@ def calling_by_id(v: Tenant) -> list[Attempt]:
             Attempt("DELETE", f"{floor}{query}", None, missing),
             Attempt("GET", f"/v1/people/{pid}{query}", None, (PERSON_NOT_FOUND,)),
             *device_attempts(v, query),
+            *workspace_attempts(v, query),
         ]
     return result
+
+
+def workspace_attempts(v: Tenant, query: str) -> list[Attempt]:
+    """The victim's workspace by ID, with or without its `orgId` (the reference's operations
+    on one workspace take none): the workspace is unknown."""
+    one, missing = f"{WORKSPACES}/{v.workspace_id}", (WORKSPACE_NOT_FOUND,)
+    return [
+        Attempt("GET", f"{one}{query}", None, missing),
+        Attempt("PUT", f"{one}{query}", {"displayName": "Hijacked"}, missing),
+        Attempt("DELETE", f"{one}{query}", None, missing),
+        Attempt("GET", f"{one}/capabilities{query}", None, missing),
+    ]
 
 
 def device_attempts(v: Tenant, query: str) -> list[Attempt]:

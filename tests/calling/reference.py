@@ -82,6 +82,20 @@ def location_schema() -> dict[str, Any]:
     return base
 
 
+def person_devices_schema() -> dict[str, Any]:
+    """`GET /telephony/config/people/{personId}/devices`'s answer, its `activationState` upper
+    case: the reference's `devices` schema lists it lower case, while its `placeDevices` (the
+    same telephony device objects, for a workspace) lists it upper case and the operation's
+    example shows neither; `wxc_sdk` reads both lists with one model that only accepts upper
+    case (docs/conformance.md, Devices)."""
+    base = copy.deepcopy(
+        response_schema(LOCATIONS, "/telephony/config/people/{personId}/devices", "get", "200")
+    )
+    place = schema(LOCATIONS, "placeDevices")["properties"]["activationState"]
+    base["properties"]["devices"]["items"]["properties"]["activationState"] = place
+    return base
+
+
 def location_page_schema() -> dict[str, Any]:
     """A page of `GET /locations`: `items` of locations."""
     return {

@@ -607,7 +607,6 @@ def to_out(device: Device) -> dict[str, Any]:
         "created": iso(device.created_at),
         "managedBy": model.managed_by if model else "CISCO",
         "devicePlatform": "cisco",
-        "plannedMaintenance": {"mode": "off"},
     }
     if device.mac is not None:
         out["mac"] = rules.colon_mac(device.mac)
@@ -649,14 +648,14 @@ def owner_list_out(owner: Owner, devices: list[Device]) -> dict[str, Any]:
             "type": "PRIMARY",
             "hoteling": {"enabled": False, "limitGuestUse": False},
             "owner": who,
-            "activationState": device.activation_state,
+            # upper case for a person too: the reference's `devices` schema says lower case, but
+            # its `placeDevices` (the same objects) and wxc_sdk's one model of both upper case
+            "activationState": device.activation_state.upper(),
         }
         if device.mac is not None:
             item["mac"] = device.mac
         if owner.person is not None and model is not None:
             item["modelType"] = model.type
-        if owner.workspace is not None:
-            item["activationState"] = device.activation_state.upper()
         items.append(item)
     most = rules.MAX_DEVICES_PER_OWNER
     return {"devices": items, "maxDeviceCount": most, "maxOwnedDeviceCount": most}

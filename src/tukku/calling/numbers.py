@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tukku.audit import service as audit
 from tukku.calling.access import OrgScope
 from tukku.calling.numbers_rules import NumberFilters, NumbersToAdd
+from tukku.calling.queues_models import CallQueue
 from tukku.calling.workspaces_models import Workspace
 from tukku.core.errors import Codes, DomainError, NotFound, Problem
 from tukku.core.pagination import PageRequest
@@ -82,10 +83,18 @@ def remove(
     session: Session, *, scope: OrgScope, location_id: str, numbers: list[str], now: datetime
 ) -> None:
     """Remove unassigned numbers from a location (partners only): 404 naming a number the
-    location does not have, 409 naming one a subscriber or workspace holds; all or none."""
+    location does not have, 409 naming one a subscriber, workspace or call queue holds; all or
+    none."""
     scope.actor.require(Permission.PHONE_NUMBERS_MANAGE)
     location = _location(session, scope, location_id)
     existing = _rows_of(session, numbers)
+    queued = set(
+        session.scalars(
+            select(CallQueue.phone_number).where(
+                CallQueue.customer_id == location.customer_id, CallQueue.phone_number.in_(numbers)
+            )
+        )
+    )
     missing, held = [], []
     for index, number in enumerate(numbers):
         row = existing.get(number)
@@ -93,7 +102,7 @@ def remove(
         if row is None or row.location_id != location.id:
             reason = f"{where}: the location has no phone number {number}"
             missing.append(Problem(Codes.NUMBER_NOT_IN_LOCATION, reason, where))
-        elif row.subscriber_id is not None or row.workspace_id is not None:
+        elif row.subscriber_id is not None or row.workspace_id is not None or number in queued:
             reason = f"{where}: {number} is assigned; unassign it first"
             held.append(Problem(Codes.NUMBER_ASSIGNED, reason, where))
     if missing:
@@ -135,6 +144,8 @@ _COLUMNS = (
     Subscriber.first_name,
     Subscriber.last_name,
     Workspace.display_name,
+    CallQueue.id.label("queue_id"),
+    CallQueue.name.label("queue_name"),
 )
 
 
@@ -144,13 +155,20 @@ def _base(customer_id: str) -> Any:
         .join(Location, Location.id == DirectoryNumber.location_id)
         .outerjoin(Subscriber, Subscriber.id == DirectoryNumber.subscriber_id)
         .outerjoin(Workspace, Workspace.id == DirectoryNumber.workspace_id)
+        .outerjoin(
+            CallQueue,
+            (CallQueue.phone_number == DirectoryNumber.phone_number)
+            & (CallQueue.customer_id == DirectoryNumber.customer_id),
+        )
         .where(DirectoryNumber.customer_id == customer_id)
     )
 
 
 def _filtered(query: Any, f: NumberFilters) -> Any:
     assigned = or_(
-        DirectoryNumber.subscriber_id.is_not(None), DirectoryNumber.workspace_id.is_not(None)
+        DirectoryNumber.subscriber_id.is_not(None),
+        DirectoryNumber.workspace_id.is_not(None),
+        CallQueue.id.is_not(None),
     )
     if f.location_id is not None:
         query = query.where(DirectoryNumber.location_id == f.location_id)
@@ -222,12 +240,21 @@ def counts(session: Session, *, scope: OrgScope) -> dict[str, int]:
     rows = session.scalars(
         select(DirectoryNumber).where(DirectoryNumber.customer_id == scope.customer.id)
     )
+    queued = set(
+        session.scalars(
+            select(CallQueue.phone_number).where(CallQueue.customer_id == scope.customer.id)
+        )
+    )
     for row in rows:
         result["total"] += 1
         if row.phone_number is None:
             result["extension_only"] += 1
             continue
-        held = row.subscriber_id is not None or row.workspace_id is not None
+        held = (
+            row.subscriber_id is not None
+            or row.workspace_id is not None
+            or row.phone_number in queued
+        )
         result["assigned" if held else "un_assigned"] += 1
         result["in_active"] += row.state == "INACTIVE"
         result["toll_free_numbers"] += row.number_type == "TOLLFREE"
@@ -248,6 +275,8 @@ def to_out(row: Any) -> dict[str, Any]:
         }
     elif number.workspace_id is not None:
         owner = {"id": number.workspace_id, "type": "PLACE", "displayName": row.display_name}
+    elif row.queue_id is not None:
+        owner = {"id": row.queue_id, "type": "CALL_QUEUE", "displayName": row.queue_name}
     out: dict[str, Any] = {
         "phoneNumber": number.phone_number,
         "extension": number.extension,

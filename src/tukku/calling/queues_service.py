@@ -251,7 +251,9 @@ def _check_free(
     phone_number: str | None,
 ) -> None:
     """Names are unique per location, extensions per customer (against subscribers' too) and
-    phone numbers platform-wide. Checked before the row is flushed (no autoflush), so a taken
+    phone numbers platform-wide: a queue takes a number its location has unassigned (the
+    public API's way: add numbers to the location, then give one to the queue) or one the
+    platform does not know. Checked before the row is flushed (no autoflush), so a taken
     value answers 409 rather than failing a constraint."""
     with session.no_autoflush:
         _check_free_now(session, queue, extension=extension, phone_number=phone_number)
@@ -285,15 +287,24 @@ def _check_free_now(
         )
     ):
         raise Conflict("extension", "already used in this organization", Codes.EXTENSION_TAKEN)
-    if phone_number is not None and (
-        session.scalar(
-            select(DirectoryNumber.id).where(DirectoryNumber.phone_number == phone_number)
-        )
-        or session.scalar(
-            select(CallQueue.id).where(CallQueue.phone_number == phone_number, others)
-        )
+    if phone_number is None:
+        return
+    row = session.scalars(
+        select(DirectoryNumber).where(DirectoryNumber.phone_number == phone_number)
+    ).first()
+    held = row is not None and (
+        row.customer_id != queue.customer_id
+        or row.subscriber_id is not None
+        or row.workspace_id is not None
+    )
+    if held or session.scalar(
+        select(CallQueue.id).where(CallQueue.phone_number == phone_number, others)
     ):
         raise Conflict("phoneNumber", "the phone number is already in use", Codes.NUMBER_TAKEN)
+    if row is not None and row.location_id != queue.location_id:
+        raise Conflict(
+            "phoneNumber", "the number belongs to another location", Codes.NUMBER_AT_OTHER_LOCATION
+        )
 
 
 def _replace_agents(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.calling import devices_owners, queues_agents
+from tukku.calling.queues_models import CallQueue
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -47,6 +48,17 @@ if TYPE_CHECKING:  # the worker imports this module (holders) without FastAPI
     from tukku.calling.access import OrgScope
 
 
+def owner_org(session: Session, workspace_id: str) -> str | None:
+    """The organization a workspace belongs to, whoever asks (the reference's operations on
+    one workspace take no `orgId`; `resolve.scope_of` then checks the caller reaches it)."""
+    return session.scalars(select(Workspace.org_id).where(Workspace.id == workspace_id)).first()
+
+
+def workspace_missing() -> NotFound:
+    """The one answer for an unknown workspace and another organization's."""
+    return NotFound("workspace", Codes.WORKSPACE_NOT_FOUND, field_name="workspaceId")
+
+
 def get(session: Session, *, scope: OrgScope, workspace_id: str) -> Workspace:
     """A workspace of the scope's organization; 404 for any other."""
     scope.actor.require(Permission.CALLING_READ)
@@ -58,7 +70,7 @@ def _get(session: Session, scope: OrgScope, workspace_id: str) -> Workspace:
         select(Workspace).where(Workspace.id == workspace_id, Workspace.org_id == scope.org.id)
     ).first()
     if found is None:
-        raise NotFound("workspace", Codes.WORKSPACE_NOT_FOUND, field_name="workspaceId")
+        raise workspace_missing()
     return found
 
 
@@ -368,10 +380,16 @@ def _take_numbers(
             select(DirectoryNumber).where(DirectoryNumber.phone_number == webex.phone_number)
         ).first()
         where = f"{WEBEX}.phoneNumber"
-        if row is not None and (
-            row.customer_id != customer_id
-            or row.subscriber_id is not None
-            or row.workspace_id is not None
+        queue = session.scalar(
+            select(CallQueue.id).where(CallQueue.phone_number == webex.phone_number)
+        )
+        if queue is not None or (
+            row is not None
+            and (
+                row.customer_id != customer_id
+                or row.subscriber_id is not None
+                or row.workspace_id is not None
+            )
         ):
             reason = f"{where}: {webex.phone_number} is already in use"
             problems.append(Problem(Codes.NUMBER_TAKEN, reason, where))

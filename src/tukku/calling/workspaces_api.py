@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response
 
+from tukku.calling import locations
 from tukku.calling import workspaces as service
-from tukku.calling.access import OrgId, for_org
+from tukku.calling.access import OrgId, OrgScope, for_org
+from tukku.calling.resolve import scope_of
 from tukku.calling.start_paging import MaxParam, StartParam, start_page, trim_start_page
 from tukku.calling.workspaces_rules import (
     CALLING_TYPES,
@@ -23,11 +25,11 @@ from tukku.calling.workspaces_schemas import (
     WorkspaceWrite,
 )
 from tukku.core.deps import ClockDep, DbSession, ReadOnlySession
-from tukku.core.errors import Codes, Invalid
+from tukku.core.errors import Codes, DomainError, Invalid
 from tukku.core.routing import api_router
 from tukku.identity.deps import requires
 from tukku.identity.principal import Principal
-from tukku.identity.rules import Scope
+from tukku.identity.rules import PARTNER_KINDS, Scope
 
 router = api_router(prefix="/v1/workspaces", tags=["Workspaces"])
 Reader = Annotated[Principal, Depends(requires(Scope.WORKSPACES_READ))]
@@ -51,6 +53,50 @@ def _capacity(value: str | None) -> int | None:
     if number < -1 or number != int(number):
         raise Invalid("capacity", "a whole number of -1 or more", Codes.INVALID_QUERY)
     return int(number)
+
+
+def _scope_of_workspace(
+    session: Any, principal: Principal, org_id: str | None, workspace_id: str
+) -> OrgScope:
+    """The reference's operations on one workspace take no `orgId`: the workspace says whose
+    it is (an `orgId` given is still honoured)."""
+    return scope_of(
+        session,
+        principal,
+        org_id=org_id,
+        owner_of_id=service.owner_org(session, workspace_id),
+        missing=service.workspace_missing(),
+    )
+
+
+def _scope_of_new(
+    session: Any, principal: Principal, org_id: str | None, body: WorkspaceWrite
+) -> OrgScope:
+    """The organization of a new workspace: `orgId` in the body (the reference's place) or the
+    query; else, for a partner, the organization of the location the body names (wxc_sdk's
+    `WorkspacesApi.create` sends no `orgId`), a location the partner cannot reach answering as
+    an unknown one."""
+    if org_id and body.org_id and org_id != body.org_id:
+        raise Invalid("orgId", "the query and the body name different organizations")
+    wanted = org_id or body.org_id
+    webex = body.calling.webex_calling if body.calling else None
+    field, named = (
+        ("locationId", body.location_id)
+        if body.location_id
+        else ("calling.webexCalling.locationId", webex.location_id if webex else None)
+    )
+    if wanted or named is None or principal.org_kind not in PARTNER_KINDS:
+        return for_org(session, principal, wanted)
+    unknown = Invalid(field, f"the organization has no location {named}", Codes.LOCATION_UNKNOWN)
+    owner = locations.owner_org(session, named)
+    if owner is None:
+        raise unknown
+    try:
+        return for_org(session, principal, owner)
+    except DomainError as refused:
+        if refused.status == 404:
+            raise unknown from None
+        raise
 
 
 def _one(session: Any, workspace: Any) -> dict[str, Any]:
@@ -128,7 +174,7 @@ def create_workspace(
 ) -> dict[str, Any]:
     """A new workspace; with `calling.type` `webexCalling`, the customer's Common Area package
     (billed from now), a location and an extension and/or phone number."""
-    scope = for_org(session, principal, org_id)
+    scope = _scope_of_new(session, principal, org_id, body)
     workspace = service.create(session, scope=scope, data=body, now=clock.now())
     return _one(session, workspace)
 
@@ -143,7 +189,7 @@ def get_workspace(
     workspace_id: str, session: ReadOnlySession, principal: Reader, org_id: OrgId = None
 ) -> dict[str, Any]:
     """One workspace of the organization."""
-    scope = for_org(session, principal, org_id)
+    scope = _scope_of_workspace(session, principal, org_id, workspace_id)
     return _one(session, service.get(session, scope=scope, workspace_id=workspace_id))
 
 
@@ -162,7 +208,7 @@ def update_workspace(
     org_id: OrgId = None,
 ) -> dict[str, Any]:
     """Replace a workspace's details (see the service for what is kept when left out)."""
-    scope = for_org(session, principal, org_id)
+    scope = _scope_of_workspace(session, principal, org_id, workspace_id)
     workspace = service.update(
         session, scope=scope, workspace_id=workspace_id, data=body, now=clock.now()
     )
@@ -178,7 +224,7 @@ def delete_workspace(
     org_id: OrgId = None,
 ) -> Response:
     """Delete a workspace; its billing stops and its numbers return to its location."""
-    scope = for_org(session, principal, org_id)
+    scope = _scope_of_workspace(session, principal, org_id, workspace_id)
     service.delete_(session, scope=scope, workspace_id=workspace_id, now=clock.now())
     return Response(status_code=204)
 
@@ -192,6 +238,6 @@ def workspace_capabilities(
     workspace_id: str, session: ReadOnlySession, principal: Reader, org_id: OrgId = None
 ) -> CapabilitiesOut:
     """What the workspace's devices support: tukku has no sensors, so nothing is."""
-    scope = for_org(session, principal, org_id)
+    scope = _scope_of_workspace(session, principal, org_id, workspace_id)
     service.get(session, scope=scope, workspace_id=workspace_id)
     return CapabilitiesOut()

@@ -26,8 +26,10 @@ class CallingIn(CamelModel):
 class WorkspaceWrite(CamelModel):
     """The fields of a create (`displayName` required) or an update request. Calendar, device
     hosted meetings, indoor navigation and SIP address are accepted and answered with their
-    defaults (docs/conformance.md)."""
+    defaults (docs/conformance.md). `orgId` is where the reference puts a partner's customer
+    organization on create (tukku also takes the `orgId` query parameter)."""
 
+    org_id: str | None = None
     display_name: str | None = None
     location_id: str | None = None
     workspace_location_id: str | None = None
