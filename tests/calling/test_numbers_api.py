@@ -367,3 +367,72 @@ def test_tenancy_and_roles(
     assert removal.status_code == 403
     naming_other = app_client.get(NUMBERS, params={"orgId": theirs["orgId"]}, headers=admin)
     assert naming_other.status_code == 404
+
+
+def test_a_call_queue_holds_its_numbers_like_anyone_else(
+    app_client: TestClient, partner: Partner, customer: dict[str, Any]
+) -> None:
+    org = customer["orgId"]
+    hq = location_of(app_client, partner, org)
+    queues = f"/v1/telephony/config/locations/{hq}/queues"
+    body = {
+        "name": "Help desk",
+        "extension": "7100",
+        "phoneNumber": "+14085550160",  # not added to the location first
+        "callPolicies": {"policy": "CIRCULAR"},
+        "queueSettings": {"queueSize": 10},
+        "agents": [],
+    }
+    queue = app_client.post(queues, params={"orgId": org}, json=body, headers=partner.headers)
+    assert queue.status_code == 201, queue.text
+
+    listed_number = listed(app_client, partner.headers, orgId=org, phoneNumber="+14085550160")
+    same_extension = app_client.post(
+        "/v1/wholesale/subscribers",
+        json=subscriber_body(
+            customer["id"],
+            provisioningParameters={"firstName": "A", "lastName": "B", "extension": "7100"},
+        ),
+        headers=partner.headers,
+    )
+    same_number = app_client.post(
+        "/v1/wholesale/subscribers",
+        json=subscriber_body(customer["id"], **_subscriber_with(customer["id"], "+14085550160")),
+        headers=partner.headers,
+    )
+    removing = app_client.request(
+        "DELETE",
+        numbers_url(hq),
+        params={"orgId": org},
+        json={"phoneNumbers": ["+14085550160"]},
+        headers=partner.headers,
+    )
+
+    assert [(n["owner"]["type"], n["owner"]["id"], n["extension"]) for n in listed_number] == [
+        ("CALL_QUEUE", queue.json()["id"], "7100")
+    ]
+    for filters in (
+        {"ownerType": "CALL_QUEUE"},
+        {"ownerId": queue.json()["id"]},
+        {"ownerName": "help"},
+    ):
+        assert listed(app_client, partner.headers, orgId=org, **filters) == listed_number
+    assert (same_extension.status_code, error_codes(same_extension)) == (409, [5005])
+    assert (same_number.status_code, error_codes(same_number)) == (409, [5006])
+    assert (removing.status_code, error_codes(removing)) == (409, [8022])
+
+    deleted = app_client.delete(
+        f"{queues}/{queue.json()['id']}", params={"orgId": org}, headers=partner.headers
+    )
+    assert deleted.status_code == 204, deleted.text
+    back = listed(app_client, partner.headers, orgId=org, phoneNumber="+14085550160")
+    assert [(n["location"]["id"], n.get("owner"), n.get("extension")) for n in back] == [
+        (hq, None, None)
+    ]
+    reuse = provision_subscriber(
+        app_client,
+        partner,
+        customer["id"],
+        provisioningParameters={"firstName": "C", "lastName": "D", "extension": "7100"},
+    )
+    assert reuse["personId"]

@@ -59,7 +59,7 @@ def test_filters_follow_the_upstream_meaning_and_refuse_its_incompatible_combina
     assert filters.owner_type == "PLACE"
     _, problems = number_filters(**_filters(number_type="EXTENSION", state="ACTIVE"))  # type: ignore[arg-type]
     assert [p.field for p in problems] == ["state"]
-    _, problems = number_filters(**_filters(owner_type="CALL_QUEUE", phone_number="x"))  # type: ignore[arg-type]
+    _, problems = number_filters(**_filters(owner_type="AUTO_ATTENDANT", phone_number="x"))  # type: ignore[arg-type]
     assert [p.field for p in problems] == ["ownerType", "phoneNumber"]
     _, problems = number_filters(**_filters(available=True, assigned=True))  # type: ignore[arg-type]
     assert [p.field for p in problems] == ["available"]

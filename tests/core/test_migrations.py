@@ -1,13 +1,17 @@
-"""Schema migrations carry existing data: the channel-and-compliance revision (0004) upgrades a
-database that already holds organizations and customers, on both backends."""
+"""Schema migrations carry existing data, on both backends: the channel-and-compliance revision
+(0004) upgrades a database that already holds organizations and customers; the queue-numbers
+revision (0017) moves call queues' numbers into `directory_numbers`."""
 
 from __future__ import annotations
 
 import json
 
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from tests.conftest import Partner
+from tests.support import provision_customer
 from tukku.core.migrate import current_revision, differences, downgrade, head_revision, upgrade
 from tukku.schema import metadata
 
@@ -74,3 +78,53 @@ def test_upgrading_to_0004_keeps_customers_restricted_and_gives_orgs_empty_lists
 def _json(value: object) -> object:
     """JSON columns read back raw: text on SQLite, decoded on PostgreSQL."""
     return json.loads(value) if isinstance(value, str) else value
+
+
+def test_upgrading_to_0017_moves_call_queues_numbers_into_directory_numbers(
+    database_url: str, app_client: TestClient, partner: Partner
+) -> None:
+    customer = provision_customer(app_client, partner)
+    params = {"orgId": customer["orgId"]}
+    hq = app_client.get("/v1/locations", params=params, headers=partner.headers).json()["items"][0][
+        "id"
+    ]
+    added = app_client.post(
+        f"/v1/telephony/config/locations/{hq}/numbers",
+        params=params,
+        json={"phoneNumbers": ["+14085550170"]},
+        headers=partner.headers,
+    )
+    assert added.status_code == 201, added.text
+    queue_ids = []
+    for name, numbers in (
+        ("Sales", {"extension": "7200", "phoneNumber": "+14085550170"}),
+        ("Support", {"extension": "7201"}),
+        ("Billing", {"phoneNumber": "+14085550171"}),
+    ):
+        body = {"name": name, "callPolicies": {"policy": "CIRCULAR"}, "agents": [], **numbers}
+        body["queueSettings"] = {"queueSize": 5}
+        created = app_client.post(
+            f"/v1/telephony/config/locations/{hq}/queues",
+            params=params,
+            json=body,
+            headers=partner.headers,
+        )
+        assert created.status_code == 201, created.text
+        queue_ids.append(created.json()["id"])
+    held = "SELECT queue_id, extension, phone_number FROM directory_numbers ORDER BY extension"
+    before = _rows(database_url, held)
+
+    downgrade(database_url, "0013")
+    upgrade(database_url)
+
+    assert current_revision(database_url) == head_revision()
+    assert differences(database_url, metadata) == []
+    assert sorted(before, key=str) == sorted(
+        [
+            (queue_ids[0], "7200", "+14085550170"),
+            (queue_ids[1], "7201", None),
+            (queue_ids[2], None, "+14085550171"),
+        ],
+        key=str,
+    )
+    assert sorted(_rows(database_url, held), key=str) == sorted(before, key=str)

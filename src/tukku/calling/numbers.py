@@ -88,13 +88,6 @@ def remove(
     scope.actor.require(Permission.PHONE_NUMBERS_MANAGE)
     location = _location(session, scope, location_id)
     existing = _rows_of(session, numbers)
-    queued = set(
-        session.scalars(
-            select(CallQueue.phone_number).where(
-                CallQueue.customer_id == location.customer_id, CallQueue.phone_number.in_(numbers)
-            )
-        )
-    )
     missing, held = [], []
     for index, number in enumerate(numbers):
         row = existing.get(number)
@@ -102,7 +95,7 @@ def remove(
         if row is None or row.location_id != location.id:
             reason = f"{where}: the location has no phone number {number}"
             missing.append(Problem(Codes.NUMBER_NOT_IN_LOCATION, reason, where))
-        elif row.subscriber_id is not None or row.workspace_id is not None or number in queued:
+        elif row.subscriber_id or row.workspace_id or row.queue_id:
             reason = f"{where}: {number} is assigned; unassign it first"
             held.append(Problem(Codes.NUMBER_ASSIGNED, reason, where))
     if missing:
@@ -155,11 +148,7 @@ def _base(customer_id: str) -> Any:
         .join(Location, Location.id == DirectoryNumber.location_id)
         .outerjoin(Subscriber, Subscriber.id == DirectoryNumber.subscriber_id)
         .outerjoin(Workspace, Workspace.id == DirectoryNumber.workspace_id)
-        .outerjoin(
-            CallQueue,
-            (CallQueue.phone_number == DirectoryNumber.phone_number)
-            & (CallQueue.customer_id == DirectoryNumber.customer_id),
-        )
+        .outerjoin(CallQueue, CallQueue.id == DirectoryNumber.queue_id)
         .where(DirectoryNumber.customer_id == customer_id)
     )
 
@@ -168,7 +157,7 @@ def _filtered(query: Any, f: NumberFilters) -> Any:
     assigned = or_(
         DirectoryNumber.subscriber_id.is_not(None),
         DirectoryNumber.workspace_id.is_not(None),
-        CallQueue.id.is_not(None),
+        DirectoryNumber.queue_id.is_not(None),
     )
     if f.location_id is not None:
         query = query.where(DirectoryNumber.location_id == f.location_id)
@@ -182,15 +171,25 @@ def _filtered(query: Any, f: NumberFilters) -> Any:
         query = query.where(DirectoryNumber.subscriber_id.is_not(None))
     elif f.owner_type == "PLACE":
         query = query.where(DirectoryNumber.workspace_id.is_not(None))
+    elif f.owner_type == "CALL_QUEUE":
+        query = query.where(DirectoryNumber.queue_id.is_not(None))
     if f.owner_id is not None:
         query = query.where(
-            or_(Subscriber.user_id == f.owner_id, DirectoryNumber.workspace_id == f.owner_id)
+            or_(
+                Subscriber.user_id == f.owner_id,
+                DirectoryNumber.workspace_id == f.owner_id,
+                DirectoryNumber.queue_id == f.owner_id,
+            )
         )
     if f.owner_name is not None:
         pattern = f"%{f.owner_name.lower()}%"
         full_name = func.lower(Subscriber.first_name + " " + Subscriber.last_name)
         query = query.where(
-            or_(full_name.like(pattern), func.lower(Workspace.display_name).like(pattern))
+            or_(
+                full_name.like(pattern),
+                func.lower(Workspace.display_name).like(pattern),
+                func.lower(CallQueue.name).like(pattern),
+            )
         )
     if f.extension is not None:
         query = query.where(DirectoryNumber.extension == f.extension)
@@ -240,21 +239,12 @@ def counts(session: Session, *, scope: OrgScope) -> dict[str, int]:
     rows = session.scalars(
         select(DirectoryNumber).where(DirectoryNumber.customer_id == scope.customer.id)
     )
-    queued = set(
-        session.scalars(
-            select(CallQueue.phone_number).where(CallQueue.customer_id == scope.customer.id)
-        )
-    )
     for row in rows:
         result["total"] += 1
         if row.phone_number is None:
             result["extension_only"] += 1
             continue
-        held = (
-            row.subscriber_id is not None
-            or row.workspace_id is not None
-            or row.phone_number in queued
-        )
+        held = bool(row.subscriber_id or row.workspace_id or row.queue_id)
         result["assigned" if held else "un_assigned"] += 1
         result["in_active"] += row.state == "INACTIVE"
         result["toll_free_numbers"] += row.number_type == "TOLLFREE"

@@ -26,7 +26,8 @@ from tukku.core.validation import is_extension, normalize_phone_number
 from tukku.customers.models import Location
 from tukku.identity.permissions import Permission
 from tukku.subscribers.models import DirectoryNumber, Subscriber
-from tukku.subscribers.rules import Status
+from tukku.subscribers.rules import Numbers, Status
+from tukku.subscribers.service import hold_numbers, number_problems, release_numbers_of
 
 AUDITED = (
     "name",
@@ -243,68 +244,55 @@ def _numbers(body: QueueWrite) -> tuple[str | None, str | None]:
     return extension, number
 
 
-def _check_free(
-    session: Session,
-    queue: CallQueue,
-    *,
-    extension: str | None,
-    phone_number: str | None,
-) -> None:
-    """Names are unique per location, extensions per customer (against subscribers' too) and
-    phone numbers platform-wide: a queue takes a number its location has unassigned (the
-    public API's way: add numbers to the location, then give one to the queue) or one the
-    platform does not know. Checked before the row is flushed (no autoflush), so a taken
-    value answers 409 rather than failing a constraint."""
+def _check_name(session: Session, queue: CallQueue) -> None:
+    """Names are unique per location. Checked before the row is flushed (no autoflush), so a
+    taken name answers 409 rather than failing a constraint."""
     with session.no_autoflush:
-        _check_free_now(session, queue, extension=extension, phone_number=phone_number)
-
-
-def _check_free_now(
-    session: Session, queue: CallQueue, *, extension: str | None, phone_number: str | None
-) -> None:
-    others = CallQueue.id != queue.id
-    if session.scalar(
-        select(CallQueue.id).where(
-            CallQueue.location_id == queue.location_id, CallQueue.name == queue.name, others
+        taken = session.scalar(
+            select(CallQueue.id).where(
+                CallQueue.location_id == queue.location_id,
+                CallQueue.name == queue.name,
+                CallQueue.id != queue.id,
+            )
         )
-    ):
+    if taken:
         raise Conflict(
             "name", "a call queue of this location has this name", Codes.QUEUE_NAME_TAKEN
         )
-    if extension is not None and (
-        session.scalar(
-            select(DirectoryNumber.id).where(
-                DirectoryNumber.customer_id == queue.customer_id,
-                DirectoryNumber.extension == extension,
-            )
+
+
+def _check_numbers(session: Session, queue: CallQueue, location: Location) -> None:
+    """The queue's extension must be free in the customer and its phone number on the platform,
+    as for subscribers and workspaces: a number its location has unassigned is free for it (the
+    public API's way: add numbers to the location, then give one to the queue); one held by
+    anyone, or at another location, is a conflict (409). Checked before the queue is flushed."""
+    with session.no_autoflush:
+        problems = number_problems(
+            session,
+            queue.customer_id,
+            Numbers(queue.extension, queue.phone_number),
+            None,
+            location,
+            number_field="phoneNumber",
         )
-        or session.scalar(
-            select(CallQueue.id).where(
-                CallQueue.customer_id == queue.customer_id,
-                CallQueue.extension == extension,
-                others,
-            )
-        )
-    ):
-        raise Conflict("extension", "already used in this organization", Codes.EXTENSION_TAKEN)
-    if phone_number is None:
+    if problems:
+        raise DomainError(problems, status=409)
+
+
+def _hold_numbers(session: Session, queue: CallQueue, location: Location, now: datetime) -> None:
+    """The queue holds its checked numbers at its location (a new phone number is added)."""
+    if queue.extension is None and queue.phone_number is None:
         return
-    row = session.scalars(
-        select(DirectoryNumber).where(DirectoryNumber.phone_number == phone_number)
-    ).first()
-    held = row is not None and (
-        row.customer_id != queue.customer_id
-        or row.subscriber_id is not None
-        or row.workspace_id is not None
+    hold_numbers(
+        session,
+        customer_id=queue.customer_id,
+        location_id=location.id,
+        holder=DirectoryNumber.queue_id,
+        holder_id=queue.id,
+        numbers=Numbers(queue.extension, queue.phone_number),
+        now=now,
     )
-    if held or session.scalar(
-        select(CallQueue.id).where(CallQueue.phone_number == phone_number, others)
-    ):
-        raise Conflict("phoneNumber", "the phone number is already in use", Codes.NUMBER_TAKEN)
-    if row is not None and row.location_id != queue.location_id:
-        raise Conflict(
-            "phoneNumber", "the number belongs to another location", Codes.NUMBER_AT_OTHER_LOCATION
-        )
+    session.flush()
 
 
 def _replace_agents(
@@ -395,9 +383,11 @@ def create(
         phone_number_for_outgoing_calls_enabled=bool(body.phone_number_for_outgoing_calls_enabled),
         created_at=now,
     )
-    _check_free(session, queue, extension=extension, phone_number=number)
+    _check_name(session, queue)
+    _check_numbers(session, queue, location)
     session.add(queue)
     session.flush()
+    _hold_numbers(session, queue, location, now)
     _replace_agents(session, queue, body.agents, join_default=True)
     _audit(session, scope, queue, "call_queue.created", now, None, audit.snapshot(queue, AUDITED))
     return queue
@@ -450,10 +440,17 @@ def update(
         if "phone_number" in body.model_fields_set:
             number = new_number
         _raise(rules.number_problems(extension, number))
+    renumbered = (extension, number) != (queue.extension, queue.phone_number)
+    if renumbered:
+        release_numbers_of(session, DirectoryNumber.queue_id, queue.id)
     _apply(queue, body)
     queue.extension, queue.phone_number = extension, number
     queue.policy, queue.has_cx_essentials = policy.value, essentials
-    _check_free(session, queue, extension=extension, phone_number=number)
+    _check_name(session, queue)
+    if renumbered:
+        location = _location(session, scope, location_id)
+        _check_numbers(session, queue, location)
+        _hold_numbers(session, queue, location, now)
     if given:
         _replace_agents(session, queue, body.agents or [], join_default=True)
     session.flush()
@@ -498,6 +495,7 @@ def delete_(
     _audit(session, scope, queue, "call_queue.deleted", now, before, None)
     session.execute(delete(CallQueueAgent).where(CallQueueAgent.queue_id == queue.id))
     session.execute(delete(CallQueueSupervisor).where(CallQueueSupervisor.queue_id == queue.id))
+    release_numbers_of(session, DirectoryNumber.queue_id, queue.id)
     session.delete(queue)
     session.flush()
 

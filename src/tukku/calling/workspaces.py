@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.calling import devices_owners, queues_agents
-from tukku.calling.queues_models import CallQueue
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -42,7 +41,13 @@ from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
 from tukku.metering import service as metering
 from tukku.subscribers.models import DirectoryNumber
-from tukku.subscribers.service import release_numbers_of, release_unassigned
+from tukku.subscribers.rules import Numbers
+from tukku.subscribers.service import (
+    hold_numbers,
+    number_problems,
+    release_numbers_of,
+    release_unassigned,
+)
 
 if TYPE_CHECKING:  # the worker imports this module (holders) without FastAPI
     from tukku.calling.access import OrgScope
@@ -361,58 +366,21 @@ def _take_numbers(
     location already has unassigned is taken; a new one is added; one held by anyone, or at
     another location, is a conflict (409 naming it)."""
     assert scope.customer is not None and workspace.location_id is not None
-    customer_id = scope.customer.id
-    problems = []
-    if webex.extension is not None:
-        taken = session.scalar(
-            select(DirectoryNumber.id).where(
-                DirectoryNumber.customer_id == customer_id,
-                DirectoryNumber.extension == webex.extension,
-            )
-        )
-        if taken is not None:
-            where = f"{WEBEX}.extension"
-            reason = f"{where}: {webex.extension} is already used in this organization"
-            problems.append(Problem(Codes.EXTENSION_TAKEN, reason, where))
-    row = None
-    if webex.phone_number is not None:
-        row = session.scalars(
-            select(DirectoryNumber).where(DirectoryNumber.phone_number == webex.phone_number)
-        ).first()
-        where = f"{WEBEX}.phoneNumber"
-        queue = session.scalar(
-            select(CallQueue.id).where(CallQueue.phone_number == webex.phone_number)
-        )
-        if queue is not None or (
-            row is not None
-            and (
-                row.customer_id != customer_id
-                or row.subscriber_id is not None
-                or row.workspace_id is not None
-            )
-        ):
-            reason = f"{where}: {webex.phone_number} is already in use"
-            problems.append(Problem(Codes.NUMBER_TAKEN, reason, where))
-        elif row is not None and row.location_id != workspace.location_id:
-            reason = f"{where}: {webex.phone_number} belongs to another location"
-            problems.append(Problem(Codes.NUMBER_AT_OTHER_LOCATION, reason, where))
+    location = session.get(Location, workspace.location_id)
+    numbers = Numbers(webex.extension, webex.phone_number)
+    problems = number_problems(
+        session, scope.customer.id, numbers, WEBEX, location, number_field="phoneNumber"
+    )
     if problems:
         raise DomainError(problems, status=409)
-    if row is not None:
-        row.workspace_id = workspace.id
-        row.extension = webex.extension
-        return
-    session.add(
-        DirectoryNumber(
-            customer_id=customer_id,
-            workspace_id=workspace.id,
-            location_id=workspace.location_id,
-            extension=webex.extension,
-            phone_number=webex.phone_number,
-            state="ACTIVE" if webex.phone_number else None,
-            number_type="DID" if webex.phone_number else None,
-            created_at=now,
-        )
+    hold_numbers(
+        session,
+        customer_id=scope.customer.id,
+        location_id=workspace.location_id,
+        holder=DirectoryNumber.workspace_id,
+        holder_id=workspace.id,
+        numbers=numbers,
+        now=now,
     )
     session.flush()
 

@@ -24,6 +24,8 @@ from tukku.subscribers.service._lookup import external_id_of as external_id_of
 from tukku.subscribers.service._lookup import get_or_404 as get_or_404
 from tukku.subscribers.service._lookup import list_ as list_
 from tukku.subscribers.service._lookup import to_out as to_out
+from tukku.subscribers.service._numbers import hold_numbers as hold_numbers
+from tukku.subscribers.service._numbers import number_problems as number_problems
 from tukku.subscribers.service._numbers import release_numbers_of as release_numbers_of
 from tukku.subscribers.service._numbers import release_unassigned as release_unassigned
 from tukku.subscribers.service._numbers import set_primary_number as set_primary_number

@@ -48,31 +48,39 @@ _NUMBER_ROW = select(DirectoryNumber).where(
 
 def _unassigned(row: DirectoryNumber, customer_id: str) -> bool:
     """A phone number added to one of the customer's locations and held by nobody yet."""
-    return row.customer_id == customer_id and row.subscriber_id is None and row.workspace_id is None
+    return row.customer_id == customer_id and (
+        row.subscriber_id is None and row.workspace_id is None and row.queue_id is None
+    )
+
+
+def _field(prefix: str | None, name: str) -> str:
+    return name if prefix is None else f"{prefix}.{name}"
 
 
 def number_problems(
     session: Session,
     customer_id: str,
     numbers: Numbers,
-    prefix: str,
+    prefix: str | None,
     location: Location | None = None,
+    number_field: str = "primaryPhoneNumber",
 ) -> list[Problem]:
-    """Conflicts of an extension (per customer) or number (platform-wide) already in use. A
-    number the customer's `location` already has unassigned is free for it; one at another of
-    its locations is a conflict naming that."""
+    """Conflicts of an extension (per customer) or number (platform-wide) already held by a
+    subscriber, workspace or call queue, each naming its field (`prefix`.extension,
+    `prefix`.`number_field`). A number the customer's `location` has unassigned is free for
+    it; one at another of its locations is a conflict naming that."""
     problems = []
     if numbers.extension is not None:
         taken = session.scalar(
             _EXTENSION_USED, {"customer_id": customer_id, "extension": numbers.extension}
         )
         if taken is not None:
-            where = f"{prefix}.extension"
+            where = _field(prefix, "extension")
             reason = f"{where}: {numbers.extension} is already used in this customer"
             problems.append(Problem(Codes.EXTENSION_TAKEN, reason, where))
     if numbers.phone_number is not None:
         row = session.scalars(_NUMBER_ROW, {"phone_number": numbers.phone_number}).first()
-        where = f"{prefix}.primaryPhoneNumber"
+        where = _field(prefix, number_field)
         if row is not None and not _unassigned(row, customer_id):
             reason = f"{where}: {numbers.phone_number} is already in use"
             problems.append(Problem(Codes.NUMBER_TAKEN, reason, where))
@@ -93,25 +101,46 @@ def _check_numbers_free(
 def _add_numbers(
     session: Session, subscriber: Subscriber, location: Location, numbers: Numbers, now: datetime
 ) -> None:
-    """Give the subscriber its numbers at `location`, taking the phone number from the
-    location's unassigned numbers when it is there (the checks above made sure it may)."""
     subscriber.location_id = location.id
+    hold_numbers(
+        session,
+        customer_id=subscriber.customer_id,
+        location_id=location.id,
+        holder=DirectoryNumber.subscriber_id,
+        holder_id=subscriber.id,
+        numbers=numbers,
+        now=now,
+    )
+
+
+def hold_numbers(
+    session: Session,
+    *,
+    customer_id: str,
+    location_id: str,
+    holder: InstrumentedAttribute[str | None],
+    holder_id: str,
+    numbers: Numbers,
+    now: datetime,
+) -> None:
+    """Give a subscriber, workspace or call queue (`holder` is its column) its extension and/or
+    phone number at its location, taking the phone number from the location's unassigned
+    numbers when it is there; `number_problems` has made sure it may."""
     if numbers.phone_number is not None:
         row = session.scalars(_NUMBER_ROW, {"phone_number": numbers.phone_number}).first()
-        if row is not None and _unassigned(row, subscriber.customer_id):
-            row.subscriber_id = subscriber.id
+        if row is not None and _unassigned(row, customer_id):
+            setattr(row, holder.key, holder_id)
             row.extension = numbers.extension
             return
-    session.add(
-        DirectoryNumber(
-            customer_id=subscriber.customer_id,
-            subscriber_id=subscriber.id,
-            location_id=location.id,
-            extension=numbers.extension,
-            phone_number=numbers.phone_number,
-            created_at=now,
-        )
+    number = DirectoryNumber(
+        customer_id=customer_id,
+        location_id=location_id,
+        extension=numbers.extension,
+        phone_number=numbers.phone_number,
+        created_at=now,
     )
+    setattr(number, holder.key, holder_id)
+    session.add(number)
 
 
 def _release_numbers(session: Session, subscriber: Subscriber) -> None:
@@ -122,8 +151,9 @@ def _release_numbers(session: Session, subscriber: Subscriber) -> None:
 def release_numbers_of(
     session: Session, holder: InstrumentedAttribute[str | None], holder_id: str
 ) -> None:
-    """A subscriber's or workspace's (`holder` is the column) phone numbers go back to their
-    location unassigned, as the public Webex Calling API keeps them; extensions are freed."""
+    """A subscriber's, workspace's or call queue's (`holder` is its column) phone numbers go
+    back to their location unassigned, as the public Webex Calling API keeps them; extensions
+    are freed."""
     session.execute(
         delete(DirectoryNumber).where(holder == holder_id, DirectoryNumber.phone_number.is_(None))
     )
@@ -142,6 +172,7 @@ def release_unassigned(session: Session, customer_id: str) -> None:
             DirectoryNumber.customer_id == customer_id,
             DirectoryNumber.subscriber_id.is_(None),
             DirectoryNumber.workspace_id.is_(None),
+            DirectoryNumber.queue_id.is_(None),
         )
     )
 
