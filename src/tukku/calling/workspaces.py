@@ -346,9 +346,7 @@ def _start_calling(
     metering.open_assignment(
         session,
         partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None
-        if customer.owner_org_id == customer.partner_org_id
-        else customer.owner_org_id,
+        sub_partner_org_id=customer.sub_partner_org_id,
         customer_id=customer.id,
         subscriber_id=None,
         workspace_id=workspace.id,

@@ -62,6 +62,12 @@ class Customer(AddressColumns, Base):
         Index("ix_customers_owner_status", "owner_org_id", "status"),
     )
 
+    @property
+    def sub_partner_org_id(self) -> str | None:
+        """The sub-partner reselling this customer (billing's second level), or None when its
+        partner serves it directly."""
+        return None if self.owner_org_id == self.partner_org_id else self.owner_org_id
+
     @validates("status")
     def _move(self, _key: str, new: Status) -> Status:
         return CUSTOMER_STATES.moved(self.status, new)

@@ -104,9 +104,7 @@ def place_order(
     order = SetupAssistOrder(
         id=new_id("SETUP_ASSIST_ORDER"),
         partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None
-        if customer.owner_org_id == customer.partner_org_id
-        else customer.owner_org_id,
+        sub_partner_org_id=customer.sub_partner_org_id,
         owner_org_id=customer.owner_org_id,
         subscription_id=subscription,
         customer_id=customer.id,

@@ -53,9 +53,7 @@ def _enable(
         metering.open_customer_assignment(
             session,
             partner_org_id=customer.partner_org_id,
-            sub_partner_org_id=None
-            if customer.owner_org_id == customer.partner_org_id
-            else customer.owner_org_id,
+            sub_partner_org_id=customer.sub_partner_org_id,
             customer_id=customer.id,
             package=row.name,
             at=now,

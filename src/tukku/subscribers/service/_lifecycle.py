@@ -37,9 +37,7 @@ def _start_billing(
     metering.open_assignment(
         session,
         partner_org_id=customer.partner_org_id,
-        sub_partner_org_id=None
-        if customer.owner_org_id == customer.partner_org_id
-        else customer.owner_org_id,
+        sub_partner_org_id=customer.sub_partner_org_id,
         customer_id=customer.id,
         subscriber_id=subscriber.id,
         user_id=subscriber.user_id,
