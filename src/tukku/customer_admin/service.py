@@ -71,8 +71,9 @@ class CustomerContext:
 
     @property
     def restricted(self) -> bool:
-        """Whether the partner keeps the organization in restricted mode."""
-        return self.actor.restricted
+        """Whether the partner keeps the organization in restricted mode (which binds its own
+        administrators' `Actor`, never the partner's staff acting in it)."""
+        return bool(self.customer and self.customer.restricted_by_partner)
 
     @property
     def permissions(self) -> frozenset[Permission]:
