@@ -1,8 +1,8 @@
 """The customer portal (`/hub`) as a customer's administrators live it (PRODUCT.md 10.2, 12):
 signing in lands there; a new customer is in restricted mode, whose banner shows and whose
 removed controls are absent from the pages and refused when posted anyway; with the mode off the
-administrator adds users by hand and changes packages; read-only administrators change nothing;
-another organization's users are not found."""
+administrator adds users by hand, changes packages and mails users waiting to consent again;
+read-only administrators change nothing; another organization's users are not found."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Partner
 from tests.portal.pages import csrf_of, give_password, sign_in
-from tests.support import provision_customer, provision_subscriber
+from tests.support import (
+    operator_headers,
+    outbox,
+    provision_customer,
+    provision_subscriber,
+    subscriber_body,
+    user_outside_wholesale,
+)
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.identity import service as identity
@@ -444,3 +451,55 @@ def test_users_are_searched_and_paged_25_at_a_time(
     assert "baker02@pizza.test" in bakers.text
     assert "staff00@pizza.test" not in bakers.text
     assert "No user matches" in nobody.text
+
+
+# -- users waiting to consent ---------------------------------------------------------------
+def waiting_user(
+    client: TestClient, partner: Partner, db: Database, clock: ManualClock, org: Org
+) -> str:
+    user_outside_wholesale(client, operator_headers(db, clock), "grace@freemail.test")
+    body = subscriber_body(org.id, email="grace@freemail.test")
+    response = client.post("/v1/wholesale/subscribers", json=body, headers=partner.headers)
+    assert response.status_code == 202, response.text
+    subscriber_id: str = response.json()["id"]
+    return subscriber_id
+
+
+def consent_mails(client: TestClient) -> int:
+    return len([m for m in outbox(client, "grace@freemail.test") if m.kind == "consent"])
+
+
+def test_the_admin_sends_the_consent_email_again_to_a_waiting_user(
+    admin: TestClient, partner: Partner, db: Database, clock: ManualClock, org: Org
+) -> None:
+    waiting = waiting_user(admin, partner, db, clock, org)
+    set_restricted(admin, partner, org.id, False)
+    users = admin.get("/hub/users")
+    assert "Waiting for consent" in users.text
+    assert f'action="/hub/users/pending/{waiting}/consent-email"' in users.text
+
+    sent = admin.post(
+        f"/hub/users/pending/{waiting}/consent-email",
+        data={"csrf": csrf_of(users)},
+        follow_redirects=False,
+    )
+
+    assert sent.status_code == 303
+    assert "sent again" in admin.get(sent.headers["location"]).text
+    assert consent_mails(admin) == 2
+
+
+def test_restricted_mode_shows_waiting_users_without_the_button_and_refuses_the_post(
+    admin: TestClient, partner: Partner, db: Database, clock: ManualClock, org: Org
+) -> None:
+    waiting = waiting_user(admin, partner, db, clock, org)
+    users = admin.get("/hub/users")
+
+    forged = admin.post(
+        f"/hub/users/pending/{waiting}/consent-email", data={"csrf": csrf_of(users)}
+    )
+
+    assert "grace@freemail.test" in users.text
+    assert "/consent-email" not in users.text
+    assert forged.status_code == 403
+    assert consent_mails(admin) == 1

@@ -27,12 +27,14 @@ from tukku.core.errors import (
     Problem,
     invalid_all,
 )
+from tukku.core.timefmt import iso
 from tukku.core.validation import checked_email
 from tukku.customer_admin.schemas import (
     AuthenticationIn,
     CustomerUserOut,
     OrganizationOut,
     PackageChange,
+    PendingUserOut,
     UserCreate,
     UserUpdate,
 )
@@ -336,6 +338,45 @@ def add_user(
             session, customer=customer, data=request, now=now, links=links, principal=ctx.principal
         )
     return result.subscriber.user_id or ""
+
+
+def pending_users(session: Session, ctx: CustomerContext) -> list[PendingUserOut]:
+    """Users asked to move into the organization (their accounts live elsewhere) whose package
+    waits for their consent, oldest first."""
+    ctx.require(P.USERS_READ)
+    if ctx.customer is None:
+        return []
+    return [
+        PendingUserOut(
+            subscriber_id=s.id,
+            email=s.email,
+            first_name=s.first_name,
+            last_name=s.last_name,
+            package=s.package,
+            requested=iso(s.created_at),
+        )
+        for s in subscribers.waiting_for_consent(session, ctx.customer.id)
+    ]
+
+
+def resend_consent(
+    session: Session,
+    ctx: CustomerContext,
+    subscriber_id: str,
+    now: datetime,
+    links: subscribers.Links,
+) -> None:
+    """Send the consent e-mail again to a user still waiting to move in (managing users: not
+    in restricted mode); 404 for anyone else's subscriber, 409 once it no longer waits."""
+    ctx.require(P.USERS_MANAGE)
+    subscribers.resend_consent_of_customer(
+        session,
+        customer_id=_wholesale(ctx).id,
+        subscriber_id=subscriber_id,
+        principal=ctx.principal,
+        now=now,
+        links=links,
+    )
 
 
 WHOLESALE_FIELDS = {"packages": "package", "provisioningParameters": "extension"}

@@ -1,5 +1,6 @@
-"""The customer portal's users: the list (search, 25 a page), adding up to 25 users at a time
-by hand, editing a user's names and e-mail address, and changing a user's package, through the
+"""The customer portal's users: the list (search, 25 a page) with the users waiting to consent
+to moving in (their consent e-mail sent again on request), adding up to 25 users at a time by
+hand, editing a user's names and e-mail address, and changing a user's package, through the
 same `customer_admin.service` as `/v1/customer/users`, validated by the same request models.
 
 What a page offers comes from the one permission table through the hub's `Actor`
@@ -50,7 +51,11 @@ LABELS = {
     "extension": "Extension",
     "phoneNumber": "Phone number",
 }
-NOTICES = {"edited": "The user is changed.", "package": "The package is changed."}
+NOTICES = {
+    "edited": "The user is changed.",
+    "package": "The package is changed.",
+    "consent": "The e-mail asking for consent is sent again.",
+}
 
 
 async def posted_form(request: Request) -> FormData:
@@ -147,12 +152,30 @@ def users(
         "hub/users.html",
         nav="users",
         people=found[:PAGE_SIZE],
+        pending=admin.pending_users(session, hub.ctx) if number == 1 and not search else [],
         search=search,
         page=number,
         previous=link(number - 1) if number > 1 else None,
         next=link(number + 1) if len(found) > PAGE_SIZE else None,
         notice=NOTICES.get(done or ""),
     )
+
+
+@router.post("/pending/{subscriber_id}/consent-email")
+def resend_consent(
+    subscriber_id: str,
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: PortalUserDep,
+    csrf: FormField = "",
+) -> Response:
+    """Send the consent e-mail again to a user still waiting to move in."""
+    check_csrf(request, csrf)
+    hub = open_hub(request, session, user)
+    admin.resend_consent(session, hub.ctx, subscriber_id, clock.now(), _links(request, settings))
+    return RedirectResponse("/hub/users?done=consent", status_code=303)
 
 
 def _new_page(
