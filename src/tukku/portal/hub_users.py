@@ -10,6 +10,7 @@ the service refuses a forged post of them (403).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from tukku.catalog.packages import Package, catalog
 from tukku.core.deps import ClockDep, DbSession, SettingsDep
@@ -27,6 +28,7 @@ from tukku.core.errors import Codes, DomainError, Problem
 from tukku.core.http import link_base_url
 from tukku.core.routing import api_router
 from tukku.customer_admin import service as admin
+from tukku.customer_admin import users_csv
 from tukku.customer_admin.schemas import PackageChange, UserCreate, UserUpdate
 from tukku.identity.permissions import Permission
 from tukku.portal.auth import PortalUserDep, check_csrf
@@ -58,9 +60,14 @@ NOTICES = {
 }
 
 
-async def posted_form(request: Request) -> FormData:
-    """The posted form (read here: the number of rows varies)."""
-    return await request.form()
+async def posted_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form (read here: the number of rows varies, and files come with it), its
+    uploaded files closed once the page has answered."""
+    form = await request.form()
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 PostedForm = Annotated[FormData, Depends(posted_form)]
@@ -176,6 +183,75 @@ def resend_consent(
     hub = open_hub(request, session, user)
     admin.resend_consent(session, hub.ctx, subscriber_id, clock.now(), _links(request, settings))
     return RedirectResponse("/hub/users?done=consent", status_code=303)
+
+
+@router.get("/export.csv")
+def export(request: Request, session: DbSession, user: PortalUserDep) -> Response:
+    """The organization's users as a CSV file (which an import reads back)."""
+    hub = open_hub(request, session, user)
+    return Response(
+        users_csv.export(admin.users(session, hub.ctx)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="users.csv"'},
+    )
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_form(request: Request, session: DbSession, user: PortalUserDep) -> Response:
+    """Choose a CSV file of users to add or edit."""
+    hub = open_hub(request, session, user)
+    hub.ctx.require(Permission.USERS_MANAGE)
+    return _import_page(request, hub, errors={})
+
+
+def _import_page(request: Request, hub: Hub, status: int = 200, **more: Any) -> Response:
+    context = {
+        "nav": "users",
+        "columns": users_csv.IMPORTED,
+        "required": users_csv.REQUIRED,
+        "max_rows": users_csv.MAX_ROWS,
+        **more,
+    }
+    return hub.page(request, "hub/users_import.html", status, **context)
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_users(
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    settings: SettingsDep,
+    user: PortalUserDep,
+    form: PostedForm,
+) -> Response:
+    """Check the file (validate-only: every row tried, nothing kept) and show what applying
+    would do, row by row; or apply the checked file: each row kept or refused on its own."""
+    check_csrf(request, str(form.get("csrf", "")))
+    hub = open_hub(request, session, user)
+    hub.ctx.require(Permission.USERS_MANAGE)
+    apply = form.get("go") == "apply"
+    upload = form.get("file")
+    content: bytes | str = str(form.get("content", ""))
+    if isinstance(upload, UploadFile):
+        content = upload.file.read()
+    try:
+        rows = users_csv.read(content)
+    except DomainError as refused:
+        return _import_page(request, hub, 400, errors=_errors_of_refusal(refused))
+    text = content if isinstance(content, str) else content.decode("utf-8-sig")
+    users_csv.run(
+        session, hub.ctx, rows, now=clock.now(), links=_links(request, settings), apply=apply
+    )
+    failed = [row for row in rows if row.errors]
+    return hub.page(
+        request,
+        "hub/users_import_results.html",
+        nav="users",
+        rows=rows,
+        failed=failed,
+        applied=apply,
+        content=text,
+    )
 
 
 def _new_page(
