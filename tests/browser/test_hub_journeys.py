@@ -1,8 +1,9 @@
 """The customer portal (Control Hub) in headless Chromium against a live `tukku serve`: a
 customer's administrator signs in and lands there, sees the restricted-mode banner and no
-controls it removes, then (the partner having turned the mode off) adds users by hand and
-edits one; the partner cross-launches into the same organization and sees the "acting as
-partner" bar. Every page reached is checked with axe and kept as screenshots at both widths."""
+controls it removes, then (the partner having turned the mode off) adds users by hand, edits
+one, and adds more from a CSV file checked before it is applied; the partner cross-launches into
+the same organization and sees the "acting as partner" bar. Every page reached is checked with
+axe and kept as screenshots at both widths."""
 
 from __future__ import annotations
 
@@ -134,6 +135,27 @@ def test_a_customer_admin_works_in_control_hub_and_the_partner_cross_launches_in
     submit(page, "Save")
     expect(page.get_by_role("status")).to_have_text("The user is changed.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Eero K.")
+
+    page.get_by_role("link", name="Back to the users").click()
+    page.get_by_role("link", name="Add or edit users by CSV file").click()
+    review(page, "hub-users-import")
+    rows = "\n".join(f"Kortti,Käyttäjä{i},kortti{i}@kahvila.test" for i in range(3))
+    csv_file = {
+        "name": "users.csv",
+        "mimeType": "text/csv",
+        "buffer": f"First Name,Last Name,Email\n{rows}\nBad,Row,not-an-address\n".encode(),
+    }
+    page.get_by_label("CSV file").set_input_files(csv_file)
+    submit(page, "Check the file")
+    expect(page.get_by_role("status")).to_have_text(
+        "3 of 4 rows can be applied; 1 cannot: see why below."
+    )
+    review(page, "hub-users-import-checked")
+    submit(page, "Apply 3 rows (the others are left out)")
+    expect(page.get_by_role("status")).to_have_text(
+        "3 of 4 rows applied; 1 not applied: see why below."
+    )
+    review(page, "hub-users-import-applied")
     submit(page, "Sign out")
 
     set_password(portal, partner.admin_email)
