@@ -20,9 +20,12 @@ from tests.support import (
     error_codes,
     first_admin_headers,
     new_user_headers,
+    operator_headers,
+    outbox,
     provision_customer,
     provision_subscriber,
     subscriber_body,
+    user_outside_wholesale,
 )
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -569,3 +572,75 @@ def test_validation_errors_are_400_naming_the_field(
     assert error_codes(response) == [code]
     assert response.json()["message"].startswith(f"{field}:"), response.json()["message"]
     assert state(app_client, customer) == before
+
+
+# -- users waiting to consent ---------------------------------------------------------------
+PENDING = "/v1/customer/pendingUsers"
+
+
+def pending_subscriber(
+    client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
+) -> str:
+    """A subscriber of `customer` whose address belongs to an account outside wholesale."""
+    user_outside_wholesale(client, operator_headers(db, clock), "grace@freemail.test")
+    body = subscriber_body(customer.id, email="grace@freemail.test")
+    response = client.post("/v1/wholesale/subscribers", json=body, headers=partner.headers)
+    assert response.status_code == 202, response.text
+    subscriber_id: str = response.json()["id"]
+    return subscriber_id
+
+
+def consent_mails(client: TestClient) -> int:
+    return len([m for m in outbox(client, "grace@freemail.test") if m.kind == "consent"])
+
+
+def test_an_unrestricted_admin_lists_users_waiting_to_consent_and_mails_them_again(
+    app_client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
+) -> None:
+    waiting = pending_subscriber(app_client, partner, db, clock, customer)
+    set_restricted(app_client, partner, customer.id, False)
+
+    listed = app_client.get(PENDING, headers=customer.admin)
+    resent = app_client.post(f"{PENDING}/{waiting}/consentEmail", headers=customer.admin)
+
+    assert listed.status_code == 200
+    assert [(u["subscriberId"], u["email"]) for u in listed.json()["items"]] == [
+        (waiting, "grace@freemail.test")
+    ]
+    assert resent.status_code == 204, resent.text
+    assert consent_mails(app_client) == 2  # the first, and the one sent again
+
+
+def test_restricted_mode_refuses_mailing_a_waiting_user_again(
+    app_client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
+) -> None:
+    waiting = pending_subscriber(app_client, partner, db, clock, customer)
+
+    listed = app_client.get(PENDING, headers=customer.admin)
+    refused = app_client.post(f"{PENDING}/{waiting}/consentEmail", headers=customer.admin)
+
+    assert len(listed.json()["items"]) == 1
+    assert refused.status_code == 403
+    assert "restricted" in refused.json()["message"]
+    assert consent_mails(app_client) == 1
+
+
+def test_only_the_organizations_own_waiting_users_are_mailed_again(
+    app_client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
+) -> None:
+    other = new_customer(app_client, partner, db, clock)
+    theirs = pending_subscriber(app_client, partner, db, clock, other)
+    active = app_client.get(
+        "/v1/wholesale/subscribers",
+        params={"customerId": customer.id},
+        headers=partner.headers,
+    ).json()["items"][0]["id"]
+    set_restricted(app_client, partner, customer.id, False)
+
+    foreign = app_client.post(f"{PENDING}/{theirs}/consentEmail", headers=customer.admin)
+    not_waiting = app_client.post(f"{PENDING}/{active}/consentEmail", headers=customer.admin)
+
+    assert app_client.get(PENDING, headers=customer.admin).json()["items"] == []
+    assert foreign.status_code == 404
+    assert not_waiting.status_code == 409
+    assert consent_mails(app_client) == 1

@@ -254,3 +254,39 @@ def test_authorize_lets_a_partner_admin_toggle_restricted_mode_even_in_restricte
     )
     with pytest.raises(DomainError):
         authorize(principal("partner_read_only"), Permission("customers.restricted_mode.write"))
+
+
+# A partner's staff acting in a customer organization they manage (cross-launch into the
+# customer portal), by hand: what they may do there on top of their own rows. Those who read
+# subscribers read its users and settings; those who write subscribers manage its users and
+# their packages, restricted mode or not (it binds the customer's administrators, not the
+# partner who sets it); deciding attach requests stays the customer's own.
+CUSTOMER_ORG_READ = {"org.settings.read", "users.read", "users.service_status.view"}
+CUSTOMER_ORG_WRITE = CUSTOMER_ORG_READ | {
+    "users.manage",
+    "users.names.edit",
+    "users.package.change",
+    "users.services.edit",
+    "users.primary_number.edit",
+}
+IN_CUSTOMER_ORG = {
+    "partner_full_admin": CUSTOMER_ORG_WRITE,
+    "wholesale_admin": CUSTOMER_ORG_WRITE,
+    "provisioning_admin": CUSTOMER_ORG_WRITE,
+    "partner_read_only": CUSTOMER_ORG_READ,
+    "customer_full_admin": set(),
+    "customer_read_only": set(),
+}
+
+
+@pytest.mark.parametrize("restricted", [False, True], ids=["unrestricted", "restricted"])
+@pytest.mark.parametrize("role", sorted(IN_CUSTOMER_ORG))
+def test_partner_staff_in_a_customer_organization_gain_its_user_management(
+    role: str, restricted: bool
+) -> None:
+    roles = frozenset({role})
+    there = effective_permissions(roles, restricted=restricted, in_customer_org=True)
+    own = effective_permissions(roles, restricted=restricted)
+
+    assert {p.value for p in there - own} == IN_CUSTOMER_ORG[role]
+    assert Permission("org.attach_requests.decide") not in there - own

@@ -1,6 +1,7 @@
-"""Cross-launch from the partner portal: a partner administrator opens a customer's own view,
-read-only, and the launch is audited; never for another partner's customer, never without the
-form's CSRF token, and not before the customer has an organization."""
+"""Cross-launch from the partner portal: a partner administrator opens the customer's
+organization in the customer portal (`/hub`), and the launch is audited; never for another
+partner's customer, never without the form's CSRF token, and not before the customer has an
+organization. What the partner then does there: tests/portal/test_hub_cross_launch_pages.py."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def _launch(client: TestClient, customer_id: str) -> httpx.Response:
     )
 
 
-def test_launching_shows_the_customers_users_read_only_and_is_audited(
+def test_launching_opens_the_customer_portal_with_the_customers_users_and_is_audited(
     app_client: TestClient, db: Database, partner: Partner, signed_in: None
 ) -> None:
     customer = provision_customer(app_client, partner)
@@ -56,11 +57,12 @@ def test_launching_shows_the_customers_users_read_only_and_is_audited(
     )
     launched = _launch(app_client, customer["id"])
     assert launched.status_code == 303
-    view = app_client.get(launched.headers["location"])
+    assert launched.headers["location"] == "/hub"
+    view = app_client.get("/hub/users")
     assert view.status_code == 200
     assert "Grace Hopper" in view.text
     assert "grace@pizza.test" in view.text
-    assert "<form" not in view.text.split("<main", 1)[1]  # nothing to change there
+    assert "Acting as partner" in view.text
     assert len(_launches(db)) == 1
     assert _launches(db)[0][1] == customer["id"]
 
@@ -90,7 +92,8 @@ def test_another_partners_customer_cannot_be_launched_or_seen(
         f"/portal/customers/{theirs['id']}/launch", data={"csrf": csrf_of(mine)}
     )
     assert refused.status_code == 404
-    hidden = app_client.get(f"/portal/customers/{theirs['id']}/summary")
+    app_client.cookies.set("tukku_hub", theirs["id"])
+    hidden = app_client.get("/hub/users")
     assert hidden.status_code == 404
     assert "Their Deli" not in hidden.text
     assert _launches(db) == []

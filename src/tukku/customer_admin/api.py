@@ -24,6 +24,7 @@ from tukku.customer_admin.schemas import (
     OrganizationOut,
     OrganizationUpdate,
     PackageChange,
+    PendingUserPage,
     UserCreate,
     UserUpdate,
 )
@@ -121,6 +122,26 @@ def change_package(
 ) -> Response:
     """Not in restricted mode, and never a downgrade (ask your partner)."""
     admin.change_package(session, admin.context(session, principal), user_id, body, clock.now())
+    return Response(status_code=204)
+
+
+@router.get("/pendingUsers", response_model=PendingUserPage, summary="Users waiting to consent")
+def list_pending_users(session: DbSession, principal: Reader) -> PendingUserPage:
+    """Users asked to move into your organization whose packages wait for their consent."""
+    return PendingUserPage(items=admin.pending_users(session, admin.context(session, principal)))
+
+
+@router.post(
+    "/pendingUsers/{subscriber_id}/consentEmail",
+    status_code=204,
+    summary="Send the consent e-mail again",
+)
+def resend_consent(
+    subscriber_id: str, session: DbSession, clock: ClockDep, links: LinksDep, principal: Writer
+) -> Response:
+    """To a user still waiting to move in (not in restricted mode)."""
+    ctx = admin.context(session, principal)
+    admin.resend_consent(session, ctx, subscriber_id, clock.now(), links)
     return Response(status_code=204)
 
 

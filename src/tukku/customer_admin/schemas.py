@@ -72,6 +72,23 @@ class CustomerUserPage(CamelModel):
     items: list[CustomerUserOut]
 
 
+class PendingUserOut(CamelModel):
+    """A user asked to move into the organization, whose consent the package waits for."""
+
+    subscriber_id: str
+    email: str
+    first_name: str | None
+    last_name: str | None
+    package: str
+    requested: str
+
+
+class PendingUserPage(CamelModel):
+    """Users waiting to consent, oldest first."""
+
+    items: list[PendingUserOut]
+
+
 class UserCreate(CamelModel):
     """Add a user; with `package`, the user becomes a subscriber at once."""
 

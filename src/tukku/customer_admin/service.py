@@ -27,12 +27,14 @@ from tukku.core.errors import (
     Problem,
     invalid_all,
 )
+from tukku.core.timefmt import iso
 from tukku.core.validation import checked_email
 from tukku.customer_admin.schemas import (
     AuthenticationIn,
     CustomerUserOut,
     OrganizationOut,
     PackageChange,
+    PendingUserOut,
     UserCreate,
     UserUpdate,
 )
@@ -71,13 +73,19 @@ class CustomerContext:
 
     @property
     def restricted(self) -> bool:
-        """Whether the partner keeps the organization in restricted mode."""
-        return self.actor.restricted
+        """Whether the partner keeps the organization in restricted mode (which binds its own
+        administrators' `Actor`, never the partner's staff acting in it)."""
+        return bool(self.customer and self.customer.restricted_by_partner)
 
     @property
     def permissions(self) -> frozenset[Permission]:
         """What the administrator may do, all rules applied."""
         return self.actor.permissions
+
+    @property
+    def by_partner(self) -> bool:
+        """Whether a partner's staff act here (cross-launch), rather than its own admins."""
+        return self.actor.customer_org_id is not None
 
     def require(self, permission: Permission) -> None:
         """403 unless allowed; says so when restricted mode is the reason."""
@@ -97,6 +105,18 @@ def context(session: Session, principal: Principal) -> CustomerContext:
         restricted=bool(customer and customer.restricted_by_partner),
     )
     return CustomerContext(actor, org, customer)
+
+
+def for_partner(session: Session, actor: Actor, customer_id: str) -> CustomerContext:
+    """A partner's staff (`actor`) acting in the organization of one of the customers it manages
+    (cross-launch): still the partner's actor, with the customer's organization as its target,
+    so its roles decide what it may do and its changes are audited as its own. 404 for any
+    customer it does not manage and for one without an organization yet."""
+    customer = service.get_or_404(session, actor=actor, customer_id=customer_id)
+    org = identity.get_org_unscoped(session, customer.org_id) if customer.org_id else None
+    if org is None:
+        raise NotFound("customer", Codes.CUSTOMER_NOT_FOUND)
+    return CustomerContext(actors.in_customer_org(actor, org.id), org, customer)
 
 
 def organization(ctx: CustomerContext) -> OrganizationOut:
@@ -225,12 +245,11 @@ def set_authentication(
     _changed(session, ctx, "organization.authentication", before, after, now)
 
 
-def users(session: Session, ctx: CustomerContext) -> list[CustomerUserOut]:
-    """The organization's users, with their package when they are subscribers."""
-    ctx.require(P.USERS_READ)
+def _out(session: Session, ctx: CustomerContext, found: list[User]) -> list[CustomerUserOut]:
     by_user = {s.user_id: s for s in subscribers.active_in_org(session, ctx.org.id)}
+    roles = identity.roles_by_user(session, [user.id for user in found])
     result = []
-    for user in identity.users_of(session, ctx.org.id):
+    for user in found:
         subscriber = by_user.get(user.id)
         result.append(
             CustomerUserOut(
@@ -239,13 +258,35 @@ def users(session: Session, ctx: CustomerContext) -> list[CustomerUserOut]:
                 first_name=user.first_name,
                 last_name=user.last_name,
                 display_name=user.display_name,
-                roles=sorted(identity.roles_of(session, user.id)),
+                roles=sorted(roles[user.id]),
                 subscriber_id=subscriber.id if subscriber else None,
                 package=subscriber.package if subscriber else None,
                 subscriber_status=subscriber.status if subscriber else None,
             )
         )
     return result
+
+
+def users(
+    session: Session,
+    ctx: CustomerContext,
+    *,
+    search: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[CustomerUserOut]:
+    """The organization's users, oldest first, with their package when they are subscribers;
+    `search` keeps those whose e-mail or names contain it. With `limit`, one page of them and
+    one more, to tell whether another page follows."""
+    ctx.require(P.USERS_READ)
+    found = identity.users_matching(session, ctx.org.id, search=search, offset=offset, limit=limit)
+    return _out(session, ctx, found)
+
+
+def user(session: Session, ctx: CustomerContext, user_id: str) -> CustomerUserOut:
+    """One user of the organization; 404 for anyone else's."""
+    ctx.require(P.USERS_READ)
+    return _out(session, ctx, [_user(session, ctx, user_id)])[0]
 
 
 def _wholesale(ctx: CustomerContext) -> Customer:
@@ -297,6 +338,45 @@ def add_user(
             session, customer=customer, data=request, now=now, links=links, principal=ctx.principal
         )
     return result.subscriber.user_id or ""
+
+
+def pending_users(session: Session, ctx: CustomerContext) -> list[PendingUserOut]:
+    """Users asked to move into the organization (their accounts live elsewhere) whose package
+    waits for their consent, oldest first."""
+    ctx.require(P.USERS_READ)
+    if ctx.customer is None:
+        return []
+    return [
+        PendingUserOut(
+            subscriber_id=s.id,
+            email=s.email,
+            first_name=s.first_name,
+            last_name=s.last_name,
+            package=s.package,
+            requested=iso(s.created_at),
+        )
+        for s in subscribers.waiting_for_consent(session, ctx.customer.id)
+    ]
+
+
+def resend_consent(
+    session: Session,
+    ctx: CustomerContext,
+    subscriber_id: str,
+    now: datetime,
+    links: subscribers.Links,
+) -> None:
+    """Send the consent e-mail again to a user still waiting to move in (managing users: not
+    in restricted mode); 404 for anyone else's subscriber, 409 once it no longer waits."""
+    ctx.require(P.USERS_MANAGE)
+    subscribers.resend_consent_of_customer(
+        session,
+        customer_id=_wholesale(ctx).id,
+        subscriber_id=subscriber_id,
+        principal=ctx.principal,
+        now=now,
+        links=links,
+    )
 
 
 WHOLESALE_FIELDS = {"packages": "package", "provisioningParameters": "extension"}
@@ -379,14 +459,15 @@ def change_package(
     session: Session, ctx: CustomerContext, user_id: str, data: PackageChange, now: datetime
 ) -> None:
     """Change a subscriber's package (not in restricted mode); customer administrators can
-    never downgrade (only partner administrators can)."""
+    never downgrade (only partner administrators can, here too when they act in it)."""
     ctx.require(P.USER_PACKAGE_CHANGE)
     user = _user(session, ctx, user_id)
     subscriber = subscribers.active_of_user(session, user.id)
     if subscriber is None:
         raise NotFound("subscriber")
     known = catalog().get(data.package)
-    if known is not None and catalog().is_downgrade(subscriber.package, data.package):
+    downgrade = known is not None and catalog().is_downgrade(subscriber.package, data.package)
+    if downgrade and not ctx.by_partner:
         raise Forbidden(
             f"{subscriber.package} to {data.package} is a downgrade: ask your partner",
             Codes.DOWNGRADE_NOT_ALLOWED,

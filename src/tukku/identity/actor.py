@@ -9,7 +9,7 @@ as their parameters. Pages use the same object, so a page can never show what th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, or_, select
@@ -34,7 +34,9 @@ class Actor:
 
     `org_id` owns the data in play; `partner_org_id` is the top-level partner above it;
     `operator` says a platform operator acts for that partner; `restricted` says the partner
-    keeps a customer organization in restricted mode, which takes permissions from its admins.
+    keeps a customer organization in restricted mode, which takes permissions from its admins;
+    `customer_org_id` names the customer organization a partner's staff act in (cross-launch),
+    which adds what their roles allow there (`PARTNER_IN_CUSTOMER_ORG`).
     """
 
     principal: Principal
@@ -42,6 +44,7 @@ class Actor:
     partner_org_id: str
     operator: bool = False
     restricted: bool = False
+    customer_org_id: str | None = None
 
     @property
     def sub_partner_org_id(self) -> str | None:
@@ -56,7 +59,11 @@ class Actor:
     @property
     def permissions(self) -> frozenset[Permission]:
         """What the acting user may do, every rule applied (restricted mode included)."""
-        return effective_permissions(self.principal.roles, restricted=self.restricted)
+        return effective_permissions(
+            self.principal.roles,
+            restricted=self.restricted,
+            in_customer_org=self.customer_org_id is not None,
+        )
 
     def may(self, permission: Permission) -> bool:
         """Whether the acting user's roles allow `permission`."""
@@ -151,6 +158,13 @@ def for_named_partner(
     if org is None or org.kind != OrgKind.PARTNER:
         raise NotFound(what, code, field_name="partnerOrgId")
     return Actor(principal=principal, org_id=org.id, partner_org_id=org.id, operator=True)
+
+
+def in_customer_org(actor: Actor, org_id: str) -> Actor:
+    """A partner's staff (`actor`, its own or a sub-partner's) acting in the customer
+    organization `org_id`, which the caller has found among the customers `actor` manages;
+    still the partner's actor, audited as the partner's."""
+    return replace(actor, customer_org_id=org_id)
 
 
 def customer_admin(

@@ -176,6 +176,22 @@ RESTRICTED_MODE_REMOVES: frozenset[Permission] = frozenset(
 )
 CUSTOMER_ROLES = frozenset({Role.CUSTOMER_FULL_ADMIN.value, Role.CUSTOMER_READ_ONLY.value})
 
+# What a partner's staff may do in a customer organization they act in (cross-launch into the
+# customer portal), from what their roles allow over the partner's subscribers. Restricted mode
+# never applies to them (it is theirs to set), and deciding attach requests stays the customer's.
+PARTNER_IN_CUSTOMER_ORG: dict[Permission, frozenset[Permission]] = {
+    P.SUBSCRIBERS_READ: frozenset({P.ORG_SETTINGS_READ, P.USERS_READ, P.USER_SERVICE_STATUS_VIEW}),
+    P.SUBSCRIBERS_WRITE: frozenset(
+        {
+            P.USERS_MANAGE,
+            P.USER_NAMES_EDIT,
+            P.USER_PACKAGE_CHANGE,
+            P.USER_SERVICES_EDIT,
+            P.USER_PRIMARY_NUMBER_EDIT,
+        }
+    ),
+}
+
 
 def role_permissions(roles: frozenset[str]) -> frozenset[Permission]:
     """The union of what `roles` allow."""
@@ -186,10 +202,16 @@ def role_permissions(roles: frozenset[str]) -> frozenset[Permission]:
     return frozenset(granted)
 
 
-def effective_permissions(roles: frozenset[str], *, restricted: bool) -> frozenset[Permission]:
+def effective_permissions(
+    roles: frozenset[str], *, restricted: bool, in_customer_org: bool = False
+) -> frozenset[Permission]:
     """What a user may do: its roles' permissions, minus the always-on customer-admin
-    restrictions, minus what restricted-by-partner mode removes while it is on."""
+    restrictions, minus what restricted-by-partner mode removes while it is on; a partner's
+    staff acting in a customer organization (`in_customer_org`) also get what
+    `PARTNER_IN_CUSTOMER_ORG` derives from their roles."""
     granted = role_permissions(roles)
+    if in_customer_org:
+        granted |= {p for held in granted for p in PARTNER_IN_CUSTOMER_ORG.get(held, ())}
     if roles & CUSTOMER_ROLES:
         granted -= ALWAYS_REMOVED_FROM_CUSTOMER_ADMINS
         if restricted:

@@ -6,7 +6,9 @@ user from `PortalUserDep`, which sends anyone else to the sign-in page, and acts
 same `Actor` as the API (`identity.actor.own`), so a page can never show or change what the
 API would refuse. A parent partner acting for one of its sub-partners holds that sub-partner's
 organization ID in the `tukku_acting` cookie; it is no secret, since every request resolves it
-again as the API resolves `onBehalfOfSubPartnerOrgId`, and any other ID is refused.
+again as the API resolves `onBehalfOfSubPartnerOrgId`, and any other ID is refused. A partner's
+user who cross-launches into a customer's portal (`/hub`) holds that customer's ID in the
+`tukku_hub` cookie, resolved the same way on every request among the customers it manages.
 
 Every form carries a CSRF token: a signature (itsdangerous) of a hash of the browser's session
 cookie, or, before sign-in, of a random pre-session cookie. A POST whose token does not match
@@ -37,6 +39,7 @@ from tukku.identity.principal import Principal
 SESSION_COOKIE = "tukku_session"
 PRE_SESSION_COOKIE = "tukku_pre"
 ACTING_COOKIE = "tukku_acting"
+HUB_COOKIE = "tukku_hub"
 CSRF_FIELD = "csrf"
 SIGN_IN_PATH = "/portal/sign-in"
 
@@ -56,6 +59,11 @@ class CsrfRefused(Exception):
 class ActingRefused(Exception):
     """The `tukku_acting` cookie names no sub-partner of the user's own: the page answers 404
     and drops the cookie, showing nothing of that organization."""
+
+
+class HubRefused(Exception):
+    """A partner's user opened the customer portal without a customer it manages in the
+    `tukku_hub` cookie: the page answers 404 and drops the cookie."""
 
 
 @dataclass(frozen=True)
@@ -101,9 +109,9 @@ def sign_in_url(next_path: str) -> str:
 
 
 def safe_next(next_path: str | None) -> str:
-    """`next_path` if it is a path of the portal; the portal's home otherwise (never another
+    """`next_path` if it is a path of the portals; the portal's home otherwise (never another
     site: `//evil.example` and `https://…` are refused)."""
-    if next_path and next_path.startswith("/portal") and not next_path.startswith("//"):
+    if next_path and next_path.startswith(("/portal", "/hub")) and not next_path.startswith("//"):
         return next_path
     return "/portal/"
 

@@ -9,6 +9,7 @@ from tukku.core.deps import DbSession
 from tukku.core.errors import NotFound
 from tukku.core.routing import api_router
 from tukku.identity import service as identity
+from tukku.identity.rules import CUSTOMER_KINDS
 from tukku.portal.auth import PortalUserDep
 from tukku.web.templating import templates
 
@@ -23,7 +24,10 @@ def root() -> Response:
 
 @router.get("/portal/", response_class=HTMLResponse)
 def home(request: Request, session: DbSession, user: PortalUserDep) -> Response:
-    """Who is signed in, for which organization, with which roles."""
+    """Who is signed in, for which organization, with which roles; a customer's administrators
+    work in the customer portal instead."""
+    if user.principal.org_kind in CUSTOMER_KINDS:
+        return RedirectResponse("/hub", status_code=303)
     org = identity.get_org_unscoped(session, user.principal.org_id)
     if org is None:
         raise NotFound("organization")

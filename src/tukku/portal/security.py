@@ -12,14 +12,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tukku.core.errors import DomainError
 from tukku.portal.auth import (
     ACTING_COOKIE,
+    HUB_COOKIE,
     ActingRefused,
     CsrfRefused,
+    HubRefused,
     SignInRequired,
     sign_in_url,
 )
 from tukku.web.templating import templates
 
-PORTAL_PREFIXES = ("/portal", "/static/")
+PAGE_PREFIXES = ("/portal", "/hub")
+PORTAL_PREFIXES = (*PAGE_PREFIXES, "/static/")
 
 # No inline script or style anywhere: pages load only what tukku itself serves.
 CONTENT_SECURITY_POLICY = (
@@ -51,7 +54,7 @@ class PortalHeaders:
         if not path.startswith(PORTAL_PREFIXES):
             await self.app(scope, receive, send)
             return
-        page = path.startswith("/portal")
+        page = path.startswith(PAGE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -74,7 +77,7 @@ def install(app: FastAPI) -> None:
     api_answer = app.exception_handlers[DomainError]
 
     async def on_domain_error(request: Request, exc: Exception) -> Response:
-        if not request.url.path.startswith("/portal"):
+        if not request.url.path.startswith(PAGE_PREFIXES):
             answer = api_answer(request, exc)
             return await answer if inspect.isawaitable(answer) else answer
         assert isinstance(exc, DomainError)
@@ -108,7 +111,19 @@ def install(app: FastAPI) -> None:
         page.delete_cookie(ACTING_COOKIE, path="/")
         return page
 
+    async def on_hub_refused(request: Request, exc: Exception) -> HTMLResponse:
+        assert isinstance(exc, HubRefused)
+        context = {
+            "title": "Not found",
+            "message": "Open one of your customers from the partner portal's customer list "
+            "to work in its organization.",
+        }
+        page = templates.TemplateResponse(request, "portal/message.html", context, 404)
+        page.delete_cookie(HUB_COOKIE, path="/")
+        return page
+
     app.add_exception_handler(SignInRequired, on_sign_in_required)
+    app.add_exception_handler(HubRefused, on_hub_refused)
     app.add_exception_handler(ActingRefused, on_acting_refused)
     app.add_exception_handler(CsrfRefused, on_csrf_refused)
     app.add_exception_handler(DomainError, on_domain_error)

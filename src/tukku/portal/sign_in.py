@@ -24,6 +24,7 @@ from tukku.core.routing import api_router
 from tukku.identity import service as identity
 from tukku.portal.auth import (
     ACTING_COOKIE,
+    HUB_COOKIE,
     PRE_SESSION_COOKIE,
     SESSION_COOKIE,
     PortalUserDep,
@@ -111,6 +112,7 @@ def sign_in(
     set_cookie(request, signed_in, SESSION_COOKIE, secret, max_age=int(lifetime.total_seconds()))
     signed_in.delete_cookie(PRE_SESSION_COOKIE, path="/")
     signed_in.delete_cookie(ACTING_COOKIE, path="/")  # a new session acts for its own org
+    signed_in.delete_cookie(HUB_COOKIE, path="/")
     return signed_in
 
 
@@ -124,6 +126,7 @@ def sign_out(
     response = RedirectResponse("/portal/sign-in?done=signed-out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(ACTING_COOKIE, path="/")
+    response.delete_cookie(HUB_COOKIE, path="/")
     return response
 
 

@@ -69,6 +69,7 @@ from tukku.identity.service._users import restore_user as restore_user
 from tukku.identity.service._users import revoke_role as revoke_role
 from tukku.identity.service._users import revoke_roles as revoke_roles
 from tukku.identity.service._users import user_count as user_count
+from tukku.identity.service._users import users_matching as users_matching
 from tukku.identity.service._users import users_of as users_of
 from tukku.identity.service._wholesale import adopt_org as adopt_org
 from tukku.identity.service._wholesale import create_customer_org as create_customer_org

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from tukku.catalog.locales import normalize_locale
@@ -49,6 +49,27 @@ def users_of(session: Session, org_id: str) -> list[User]:
             select(User).where(User.org_id == org_id).order_by(User.created_at, User.id)
         )
     )
+
+
+def users_matching(
+    session: Session, org_id: str, *, search: str | None, offset: int = 0, limit: int | None = None
+) -> list[User]:
+    """An organization's users, oldest first, whose e-mail or names contain `search` (any case;
+    every user without one); with `limit`, a page of them and one more, to tell whether another
+    page follows."""
+    query = select(User).where(User.org_id == org_id)
+    term = (search or "").strip().lower()
+    if term:
+        query = query.where(
+            or_(
+                *(
+                    func.lower(func.coalesce(column, "")).contains(term, autoescape=True)
+                    for column in (User.email, User.first_name, User.last_name, User.display_name)
+                )
+            )
+        )
+    query = query.order_by(User.created_at, User.id).offset(offset)
+    return list(session.scalars(query if limit is None else query.limit(limit + 1)))
 
 
 def active_users_of(session: Session, org_id: str, *, offset: int, limit: int) -> list[User]:

@@ -16,6 +16,10 @@ from tukku.subscribers.service._consent import Links as Links
 from tukku.subscribers.service._consent import accept_consent as accept_consent
 from tukku.subscribers.service._consent import pending_for_consent as pending_for_consent
 from tukku.subscribers.service._consent import resend_consent as resend_consent
+from tukku.subscribers.service._consent import (
+    resend_consent_of_customer as resend_consent_of_customer,
+)
+from tukku.subscribers.service._consent import waiting_for_consent as waiting_for_consent
 from tukku.subscribers.service._lookup import SubscriberFilters as SubscriberFilters
 from tukku.subscribers.service._lookup import active_in_org as active_in_org
 from tukku.subscribers.service._lookup import active_of_user as active_of_user

@@ -19,6 +19,7 @@ from tukku.customers.models import Customer
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.permissions import Permission
+from tukku.identity.principal import Principal
 from tukku.mail.service import queue_mail
 from tukku.onboarding import service as onboarding
 from tukku.subscribers.models import Subscriber
@@ -73,6 +74,55 @@ def resend_consent(
     """Send the consent e-mail again to a subscriber still waiting for it."""
     actor.require(Permission.SUBSCRIBERS_WRITE)
     subscriber = get_or_404(session, actor=actor, subscriber_id=subscriber_id)
+    _resend(session, subscriber, links, now, actor=actor, principal=None)
+
+
+def waiting_for_consent(session: Session, customer_id: str) -> list[Subscriber]:
+    """A customer's subscribers waiting for their users' consent, oldest first (the caller has
+    established whose customer it is: its own administrators')."""
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .where(
+                Subscriber.customer_id == customer_id,
+                Subscriber.status == Status.PENDING_USER_MIGRATION,
+                ACTIVE,
+            )
+            .order_by(Subscriber.created_at, Subscriber.id)
+        )
+    )
+
+
+def resend_consent_of_customer(
+    session: Session,
+    *,
+    customer_id: str,
+    subscriber_id: str,
+    principal: Principal,
+    now: datetime,
+    links: Links,
+) -> None:
+    """Send the consent e-mail again to a subscriber of `customer_id` (whom the caller, its
+    administrator, has established), audited as `principal`'s; 404 for any other subscriber."""
+    subscriber = session.scalars(
+        select(Subscriber).where(
+            Subscriber.id == subscriber_id, Subscriber.customer_id == customer_id, ACTIVE
+        )
+    ).first()
+    if subscriber is None:
+        raise NotFound("subscriber", Codes.SUBSCRIBER_NOT_FOUND)
+    _resend(session, subscriber, links, now, actor=None, principal=principal)
+
+
+def _resend(
+    session: Session,
+    subscriber: Subscriber,
+    links: Links,
+    now: datetime,
+    *,
+    actor: Actor | None,
+    principal: Principal | None,
+) -> None:
     if subscriber.status != Status.PENDING_USER_MIGRATION:
         reason = "the subscriber is not waiting for the user's consent"
         raise InvalidState("subscriberId", reason, Codes.NOT_PENDING_MIGRATION)
@@ -82,6 +132,7 @@ def resend_consent(
     audit.record(
         session,
         actor=actor,
+        principal=principal,
         action="subscriber.consent_email",
         target_type="subscriber",
         target_id=subscriber.id,
