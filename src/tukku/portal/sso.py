@@ -24,6 +24,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tukku.core.clock import Clock
+from tukku.core.db import Database
 from tukku.core.deps import DbSession, LinkSecret, SettingsDep
 from tukku.core.errors import DomainError
 from tukku.core.http import link_base_url
@@ -343,8 +344,10 @@ def sso_callback(
         return _failed(request, "The identity provider did not sign you in.", 401)
     now = _wall(request)
     address = client_address(request)
+    db: Database = request.app.state.db
+    lifetime = timedelta(hours=settings.portal_session_hours)
     try:
-        user = sso.complete(
+        vouched = sso.complete(
             session,
             idp_org_id=str(pending["idp"]),
             code=code,
@@ -352,22 +355,21 @@ def sso_callback(
             nonce=str(pending["nonce"]),
             redirect_uri=rules.redirect_uri(link_base_url(request)),
             key=key,
-            address=address,
             now=now,
         )
+        with db.unit_of_work() as writer:
+            user = sso.record_sign_in(writer, vouched=vouched, address=address, now=now)
+            secret = identity.open_session(
+                writer,
+                user=user,
+                now=now,
+                lifetime=lifetime,
+                address=address,
+                user_agent=request.headers.get("user-agent"),
+            )
     except SsoFailed as failed:
-        undo(session)
         log.warning("single sign-on refused", extra={"why": failed.reason})
         return _failed(request, REFUSED, 403)
-    lifetime = timedelta(hours=settings.portal_session_hours)
-    secret = identity.open_session(
-        session,
-        user=user,
-        now=now,
-        lifetime=lifetime,
-        address=address,
-        user_agent=request.headers.get("user-agent"),
-    )
     signed_in = RedirectResponse(safe_next(str(pending["next"])), status_code=303)
     set_cookie(request, signed_in, SESSION_COOKIE, secret, max_age=int(lifetime.total_seconds()))
     for name in (PRE_SESSION_COOKIE, ACTING_COOKIE, PENDING_COOKIE):

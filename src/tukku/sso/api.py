@@ -56,14 +56,14 @@ def settings_of(body: IdpWrite) -> rules.OidcSettings:
     return rules.OidcSettings(
         name=body.idp_name,
         client_id=body.client_id,
-        client_secret=body.client_secret,
+        client_secret=body.client_secret or "",
         scopes=body.scopes,
-        authorization_endpoint=body.authorization_endpoint.strip(),
-        token_endpoint=body.token_endpoint.strip(),
-        discovery_endpoint=body.discovery_endpoint.strip(),
-        userinfo_endpoint=body.user_info_endpoint.strip(),
-        jwks_endpoint=body.jwks_endpoint.strip(),
-        issuer=body.issuer.strip(),
+        authorization_endpoint=(body.authorization_endpoint or "").strip(),
+        token_endpoint=(body.token_endpoint or "").strip(),
+        discovery_endpoint=(body.discovery_endpoint or "").strip(),
+        userinfo_endpoint=(body.user_info_endpoint or "").strip(),
+        jwks_endpoint=(body.jwks_endpoint or "").strip(),
+        issuer=(body.issuer or "").strip(),
     )
 
 

@@ -21,25 +21,29 @@ class IdpWrite(CamelModel):
         description="Unique, case-sensitive; letters, digits, `-`, `_`, `~` and `.`; at most 128.",
     )
     client_id: str = Field(default="", description="The client ID registered at the IdP.")
-    client_secret: str = Field(
-        default="",
+    client_secret: str | None = Field(
+        default=None,
         description="The client secret; may be left out to keep the stored one. Never returned.",
     )
     scopes: str = Field(
         default="openid email profile",
         description="Space-separated; must include `openid` and `email`.",
     )
-    authorization_endpoint: str = Field(
-        default="", description="Required unless `discoveryEndpoint` is given."
+    authorization_endpoint: str | None = Field(
+        default=None, description="Required unless `discoveryEndpoint` is given."
     )
-    token_endpoint: str = Field(default="", description="Required unless `discoveryEndpoint`.")
-    discovery_endpoint: str = Field(
-        default="", description="The IdP's `.well-known/openid-configuration` URL (optional)."
+    token_endpoint: str | None = Field(
+        default=None, description="Required unless `discoveryEndpoint`."
     )
-    user_info_endpoint: str = Field(default="", description="Optional.")
-    jwks_endpoint: str = Field(default="", description="Required unless `discoveryEndpoint`.")
-    issuer: str = Field(
-        default="",
+    discovery_endpoint: str | None = Field(
+        default=None, description="The IdP's `.well-known/openid-configuration` URL (optional)."
+    )
+    user_info_endpoint: str | None = Field(default=None, description="Optional.")
+    jwks_endpoint: str | None = Field(
+        default=None, description="Required unless `discoveryEndpoint`."
+    )
+    issuer: str | None = Field(
+        default=None,
         description="The `iss` of the IdP's ID tokens; required unless `discoveryEndpoint`.",
     )
     apply_to_staff: bool = Field(

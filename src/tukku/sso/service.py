@@ -350,12 +350,11 @@ def complete(
     nonce: str,
     redirect_uri: str,
     key: str,
-    address: str,
     now: datetime,
-) -> User:
+) -> Vouched:
     """Finish a sign-in at the callback: the code redeemed, the ID token checked, the user
-    matched by verified e-mail; `oidc.SsoFailed` otherwise. The sign-in is audited as a
-    password sign-in is, naming the provider."""
+    matched by verified e-mail; `oidc.SsoFailed` otherwise. Reads only: the provider is asked
+    outside any write (`record_sign_in` writes)."""
     idp = idp_of_org(session, idp_org_id)
     if idp is None or idp.kind != rules.OIDC:
         raise oidc.SsoFailed("the identity provider was removed meanwhile")
@@ -373,7 +372,26 @@ def complete(
     user = match_user(session, idp, who.email)
     if user is None:
         raise oidc.SsoFailed("no account of this provider's partner matches the e-mail")
-    after = {"address": address, "via": "oidc", "identityProvider": idp.name}
+    return Vouched(user.id, idp.org_id, idp.name)
+
+
+@dataclass(frozen=True)
+class Vouched:
+    """A user an identity provider vouched for, not signed in yet."""
+
+    user_id: str
+    idp_org_id: str
+    idp_name: str
+
+
+def record_sign_in(session: Session, *, vouched: Vouched, address: str, now: datetime) -> User:
+    """The user signing in through the provider, audited as a password sign-in is (naming the
+    provider); `oidc.SsoFailed` if the user or the provider went meanwhile."""
+    user = identity.get_user_unscoped(session, vouched.user_id)
+    idp = idp_of_org(session, vouched.idp_org_id)
+    if user is None or user.status != "active" or idp is None:
+        raise oidc.SsoFailed("the user or the provider went meanwhile")
+    after = {"address": address, "via": "oidc", "identityProvider": vouched.idp_name}
     raise_event(
         session, SecurityEvent("user.sign_in", "user", user.id, user.org_id, now, after=after)
     )
