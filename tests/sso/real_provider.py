@@ -30,9 +30,7 @@ def ensure_installed() -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError("npm is missing: run `make test` (it installs Node.js) or apt-get")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True
-    )
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Partner
-from tests.portal.pages import csrf_of, give_password, sign_in
+from tests.portal.pages import give_password, sign_in
 from tests.sso.fake_idp import FakeIdp, rsa_key, serve
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -50,9 +50,8 @@ def start(client: TestClient) -> dict[str, str]:
     page = client.get(f"/portal/sign-in/sso/{NAME}")
     assert page.status_code == 200
     assert f"Sign in with {NAME}" in page.text
-    sent = client.post(
-        f"/portal/sign-in/sso/{NAME}", data={"csrf": csrf_of(page)}, follow_redirects=False
-    )
+    assert f"/portal/sign-in/sso/{NAME}/start" in page.text
+    sent = client.get(f"/portal/sign-in/sso/{NAME}/start", follow_redirects=False)
     assert sent.status_code == 303
     return {k: v[0] for k, v in parse_qs(urlsplit(sent.headers["location"]).query).items()}
 

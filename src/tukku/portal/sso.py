@@ -249,18 +249,14 @@ def sso_sign_in_page(
     return _anonymous(request, "portal/sign_in.html", context | {"idp_name": idp.name})
 
 
-@router.post("/sign-in/sso/{name}")
+@router.get("/sign-in/sso/{name}/start")
 def start_sso(
-    name: str,
-    request: Request,
-    session: DbSession,
-    key: LinkSecret,
-    csrf: FormField = "",
-    next: FormField = "/portal/",
+    name: str, request: Request, session: DbSession, key: LinkSecret, next: str | None = None
 ) -> Response:
     """Send the browser to the identity provider, the round trip's secrets sealed in a cookie
-    bound to this browser's pre-session."""
-    check_csrf(request, csrf)
+    bound to this browser's pre-session. A link, not a form: browsers refuse a form's redirect
+    to another site under the portal's `form-action 'self'`, and starting a sign-in changes
+    nothing but this browser's own cookie."""
     pre = request.cookies.get(PRE_SESSION_COOKIE) or secrets.token_urlsafe(32)
     redirect_uri = rules.redirect_uri(link_base_url(request))
     try:
