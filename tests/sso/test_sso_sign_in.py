@@ -185,6 +185,20 @@ def test_an_unknown_email_and_an_unverified_one_get_the_same_answer(
     assert answers[0] == answers[1]
 
 
+def test_an_authorization_response_naming_another_issuer_is_refused(
+    app_client: TestClient, clock: ManualClock, partner: Partner, idp: FakeIdp
+) -> None:
+    request = start(app_client)
+    idp.claims = claims(idp, clock, request["nonce"], partner.admin_email)
+    query = f"code=the-code&state={request['state']}&iss=https://evil.example"
+
+    answer = app_client.get(f"/portal/sso/callback?{query}", follow_redirects=False)
+
+    assert answer.status_code == 403
+    assert idp.token_requests == []  # the code never went to this provider
+    assert not signed_in(app_client)
+
+
 def test_a_token_signed_by_another_key_is_refused(
     app_client: TestClient, clock: ManualClock, partner: Partner, idp: FakeIdp
 ) -> None:

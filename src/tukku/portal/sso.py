@@ -327,6 +327,7 @@ def sso_callback(
     code: str = "",
     state: str = "",
     error: str = "",
+    iss: str | None = None,
 ) -> Response:
     """Where the identity provider sends the browser back: check the round trip is this
     browser's own, redeem the code, check the ID token, match the user; then the same session
@@ -352,6 +353,7 @@ def sso_callback(
             redirect_uri=rules.redirect_uri(link_base_url(request)),
             key=key,
             now=now,
+            response_issuer=iss,
         )
         with db.unit_of_work() as writer:
             user = sso.record_sign_in(writer, vouched=vouched, address=address, now=now)

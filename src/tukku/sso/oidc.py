@@ -172,10 +172,15 @@ def finish(
     code: str,
     verifier: str,
     nonce: str,
+    response_issuer: str | None = None,
     now: float | None = None,
 ) -> Identity:
-    """Redeem `code` and check the ID token; who signed in, or `SsoFailed`."""
+    """Redeem `code` and check the ID token; who signed in, or `SsoFailed`. A provider that
+    names itself in the authorization response (`iss`, RFC 9207) must be the one expected, so a
+    code from another provider is never sent to this one (mix-up attacks)."""
     ends = endpoints(idp)
+    if response_issuer is not None and response_issuer != ends.issuer:
+        raise SsoFailed("the authorization response came from another issuer")
     with _oauth(idp, secret, redirect_uri, ends) as oauth:
         try:
             token = oauth.fetch_token(

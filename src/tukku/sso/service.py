@@ -351,6 +351,7 @@ def complete(
     redirect_uri: str,
     key: str,
     now: datetime,
+    response_issuer: str | None = None,
 ) -> Vouched:
     """Finish a sign-in at the callback: the code redeemed, the ID token checked, the user
     matched by verified e-mail; `oidc.SsoFailed` otherwise. Reads only: the provider is asked
@@ -365,6 +366,7 @@ def complete(
         code=code,
         verifier=verifier,
         nonce=nonce,
+        response_issuer=response_issuer,
         now=now.timestamp(),
     )
     if not who.email or not who.email_verified:
