@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian when missing: PostgreSQL server binaries, jq, curl,
-# and Chromium for the browser tests (tests/browser; Playwright drives Debian's build, as its own
-# browser downloads are not used).
+# Chromium for the browser tests (tests/browser; Playwright drives Debian's build, as its own
+# browser downloads are not used), and Node.js with npm for the OpenID provider the single sign-on
+# tests run (tests/oidc_provider, whose locked npm packages are then installed with `npm ci`).
 # Idempotent; uses apt-get as root, or sudo when available.
 set -euo pipefail
 
@@ -9,15 +10,23 @@ need=()
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi
 if ! getent passwd postgres >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   need+=(postgresql)
 fi
-[ ${#need[@]} -eq 0 ] && exit 0
-
 run() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-echo "installing: ${need[*]}"
-run apt-get update -qq
-DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq --no-install-recommends "${need[@]}"
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  run apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive run apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+provider="$(dirname "$0")/../tests/oidc_provider"
+if [ ! -f "$provider/node_modules/oidc-provider/package.json" ]; then
+  echo "installing the test OpenID provider's npm packages (tests/oidc_provider)"
+  (cd "$provider" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -27,6 +27,7 @@ TEMPLATES = "/v1/partner/onboardingTemplates"
 USERS = "/v1/partner/users"
 TOKENS = "/v1/partner/tokens"
 SETUP_ASSIST = "/v1/partner/setupAssist/orders"
+SSO = "/v1/partner/sso"
 ON_BEHALF = "onBehalfOfSubPartnerOrgId"
 
 
@@ -75,6 +76,9 @@ class World:
             "A's user id": self.a_user_id,
             "A's token id": self.a_token_id,
             "A's Setup Assist order id": self.a_order_id,
+            "A's IdP name": "alpha-idp",
+            "A's IdP client ID": "alpha-client-id",
+            "A's IdP discovery endpoint": "https://login.alpha.example/",
         }
 
 
@@ -144,6 +148,14 @@ def build_world(
         SETUP_ASSIST, json=setup_assist_order(a, customer, location_id), headers=a.headers
     )
     assert order.status_code == 201, order.text
+    sso = {
+        "idpName": "alpha-idp",
+        "clientId": "alpha-client-id",
+        "clientSecret": "alpha-client-secret",
+        "scopes": "openid email",
+        "discoveryEndpoint": "https://login.alpha.example/.well-known/openid-configuration",
+    }
+    assert client.put(SSO, json=sso, headers=a.headers).status_code == 200
     return World(
         a=a,
         b=b,
@@ -204,6 +216,8 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("DELETE", f"{TOKENS}/{w.a_token_id}", None),
         ("GET", f"{SETUP_ASSIST}/{w.a_order_id}", None),
         ("POST", SETUP_ASSIST, setup_assist_order(w.b, w.customer, w.location_id)),
+        ("GET", SSO, None),  # B has no identity provider of its own: A's stays out of sight
+        ("DELETE", SSO, None),
         # acting "on behalf of" A itself, of A's sub-partner, or of A's customer organization
         *[
             request
@@ -228,6 +242,8 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
                 ("DELETE", f"{TOKENS}/{w.a_token_id}?{ON_BEHALF}={org}", None),
                 ("GET", f"{SETUP_ASSIST}/{w.a_order_id}?{ON_BEHALF}={org}", None),
                 ("GET", f"{SETUP_ASSIST}?{ON_BEHALF}={org}", None),
+                ("GET", f"{SSO}?{ON_BEHALF}={org}", None),
+                ("DELETE", f"{SSO}?{ON_BEHALF}={org}", None),
             )
         ],
     ]
@@ -275,6 +291,7 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
         f"{TOKENS}/{w.a_token_id}",
         f"{SETUP_ASSIST}/{w.a_order_id}",
         SETUP_ASSIST,
+        SSO,
     ]
     result = {}
     for url in urls:

@@ -62,6 +62,7 @@ from tukku.portal import ops_screening as portal_ops_screening
 from tukku.portal import security as portal_security
 from tukku.portal import setup_wizard as portal_setup_wizard
 from tukku.portal import sign_in as portal_sign_in
+from tukku.portal import sso as portal_sso
 from tukku.portal import sub_partners as portal_sub_partners
 from tukku.portal import templates as portal_templates
 from tukku.portal import tokens as portal_tokens
@@ -69,6 +70,7 @@ from tukku.portal import users as portal_users
 from tukku.sandbox import api as sandbox_api
 from tukku.sandbox.clock import make_clock
 from tukku.setup_assist import api as setup_assist_api
+from tukku.sso import api as sso_api
 from tukku.subscribers import api as subscribers_api
 from tukku.subscribers import pages as subscribers_pages
 from tukku.web.templating import STATIC_DIR
@@ -184,6 +186,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         audit_api.ops_router,
         accounts_api.router,
         accounts_api.tokens_router,
+        sso_api.router,
         compliance_api.router,
         operations_api.partners_router,
         operations_api.jobs_router,
@@ -202,6 +205,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_billing.router,
         portal_users.router,
         portal_tokens.router,
+        portal_sso.router,
         portal_ops_partners.router,
         portal_ops_screening.router,
         portal_ops_price_books.router,

@@ -19,6 +19,7 @@ from tukku.onboarding import models as onboarding_models
 from tukku.sandbox import models as sandbox_models
 from tukku.screening import models as screening_models
 from tukku.setup_assist import models as setup_assist_models
+from tukku.sso import models as sso_models
 from tukku.subscribers import models as subscribers_models
 
 MODEL_MODULES = (
@@ -38,6 +39,7 @@ MODEL_MODULES = (
     sandbox_models,
     screening_models,
     setup_assist_models,
+    sso_models,
     subscribers_models,
 )
 metadata = Base.metadata

@@ -45,6 +45,7 @@ audit.read                         Y Y Y Y . . .
 staff.read                         Y Y Y Y . . .
 staff.manage                       . Y . . . . .
 api_tokens.manage                  . Y Y . Y . .
+sso.manage                         . Y . . . . .
 org.settings.read                  . . . . . Y Y
 users.read                         . . . . . Y Y
 users.manage                       . . . . . U .

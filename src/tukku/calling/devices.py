@@ -3,13 +3,12 @@ calling subscriber) or a workspace of the scope's organization; list, read, dele
 MACs; the supported-models catalog; download the SIP credentials of customer-managed devices;
 operators enable platform-managed third-party devices per customer (PRODUCT.md §11).
 
-SIP passwords are kept only as Fernet tokens, their key derived with HKDF from the
+SIP passwords are kept only as Fernet tokens (`core.sealing`), their key derived from the
 deployment's link secret; activation codes only as a keyed hash.
 """
 
 from __future__ import annotations
 
-import base64
 import secrets
 import string
 from dataclasses import dataclass
@@ -17,8 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import func, select
 from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
@@ -36,6 +33,7 @@ from tukku.catalog.devices import DeviceModel, Management, device_catalog
 from tukku.core.errors import Codes, DomainError, NotFound, Problem, invalid_all
 from tukku.core.ids import new_id
 from tukku.core.pagination import PageRequest
+from tukku.core.sealing import fernet
 from tukku.core.timefmt import iso
 from tukku.customers.models import Customer
 from tukku.identity.models import User
@@ -292,10 +290,7 @@ def _new_password() -> str:
 
 def _fernet(secret: str) -> Fernet:
     """The cipher of SIP passwords: a key derived from the deployment's link secret."""
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(
-        secret.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
+    return fernet(secret, _HKDF_INFO)
 
 
 def delete_(session: Session, *, scope: OrgScope, device_id: str, now: datetime) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tukku.cli import db, docs, partners, screening, tokens, users
+from tukku.cli import db, docs, partners, screening, sso, tokens, users
 from tukku.cli.serve import serve
 from tukku.cli.worker import worker
 
@@ -22,6 +22,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(tokens.operators_app, name="operators")
 app.add_typer(users.app, name="users")
 app.add_typer(screening.app, name="screening")
+app.add_typer(sso.app, name="sso")
 app.add_typer(docs.app, name="docs")
 
 

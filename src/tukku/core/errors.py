@@ -237,6 +237,29 @@ class Codes:
         8093, 400, "A SIP password is for third-party devices only: 12 to 64 printable characters."
     )
 
+    # Partner single sign-on
+    SSO_NOT_CONFIGURED = Code(8140, 404, "Your organization has no identity provider configured.")
+    IDP_NAME_INVALID = Code(
+        8141,
+        400,
+        "The IdP name: 1 to 128 letters, digits, hyphens, underscores, tildes and dots.",
+    )
+    IDP_NAME_TAKEN = Code(8142, 409, "Another identity provider already has this name.")
+    IDP_SCOPES_INVALID = Code(
+        8143, 400, "Scopes are space-separated scope names and must include openid and email."
+    )
+    IDP_ENDPOINT_INVALID = Code(
+        8144, 400, "An endpoint must be an https URL (plain http only on 127.0.0.1)."
+    )
+    IDP_ENDPOINT_REQUIRED = Code(8145, 400, "This endpoint is required without a discovery one.")
+    IDP_CLIENT_SECRET_REQUIRED = Code(8146, 400, "The client secret is required.")
+    PASSWORD_SIGN_IN_CLOSED = Code(
+        8147, 403, "The organization's users sign in through its identity provider only."
+    )
+    BREAK_GLASS_NOT_NEEDED = Code(
+        8148, 409, "The user may sign in with a password already: no break-glass is needed."
+    )
+
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")

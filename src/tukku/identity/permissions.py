@@ -33,6 +33,7 @@ class Permission(StrEnum):
     STAFF_READ = "staff.read"
     STAFF_MANAGE = "staff.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
+    SSO_MANAGE = "sso.manage"
     # Customer side (PRODUCT.md section 10.2)
     ORG_SETTINGS_READ = "org.settings.read"
     USERS_READ = "users.read"
@@ -124,8 +125,8 @@ CUSTOMER_ALL = frozenset(
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset({P.OPERATE, P.SCREENING_DECIDE, P.SUB_PARTNERS_WRITE}) | PARTNER_READ,
     # Only full administrators manage staff: inviting, changing roles, removing (and seeing
-    # every token of the organization).
-    Role.PARTNER_FULL_ADMIN: PARTNER_ALL | {P.PRECHECK, P.STAFF_MANAGE},
+    # every token of the organization), and how staff and customers sign in (single sign-on).
+    Role.PARTNER_FULL_ADMIN: PARTNER_ALL | {P.PRECHECK, P.STAFF_MANAGE, P.SSO_MANAGE},
     Role.WHOLESALE_ADMIN: PARTNER_ALL,
     Role.PARTNER_READ_ONLY: PARTNER_READ,
     Role.PROVISIONING_ADMIN: frozenset(

@@ -35,11 +35,16 @@ from tukku.portal.auth import (
     set_cookie,
 )
 from tukku.portal.forms import undo
+from tukku.sso import service as sso
 from tukku.web.templating import templates
 
 router = api_router(prefix="/portal", include_in_schema=False)
 FormField = Annotated[str, Form()]
 WRONG = "The e-mail address or the password is wrong."
+SSO_ONLY = (
+    "Your organization signs in through its identity provider, not with a password here: "
+    "use Sign in with {idp}."
+)
 
 
 def _wall(request: Request) -> datetime:
@@ -89,13 +94,24 @@ def sign_in(
         return _anonymous_page(request, "portal/sign_in.html", context, 400)
     now = _wall(request)
     address = client_address(request)
-    result = identity.sign_in(session, email=email, password=password, address=address, now=now)
+    result = identity.sign_in(
+        session,
+        email=email,
+        password=password,
+        address=address,
+        now=now,
+        gate=lambda user: sso.password_gate(session, user, now),
+    )
     if result.retry_after:
         minutes = -(-result.retry_after // 60)
         context["errors"] = {"form": f"Too many failed sign-ins. Try again in {minutes} minute(s)."}
         response = _anonymous_page(request, "portal/sign_in.html", context, 429)
         response.headers["Retry-After"] = str(result.retry_after)
         return response
+    if result.closed_by is not None:
+        context["errors"] = {"form": SSO_ONLY.format(idp=result.closed_by)}
+        context["idp_name"] = result.closed_by
+        return _anonymous_page(request, "portal/sign_in.html", context, 403)
     if result.user is None:
         context["errors"] = {"form": WRONG}
         return _anonymous_page(request, "portal/sign_in.html", context, 401)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,17 +55,31 @@ def set_password(
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a sign-in attempt: the user, or why not (`retry_after` seconds when the
-    attempt was refused unheard because of earlier failures)."""
+    attempt was refused unheard because of earlier failures; `closed_by`, the identity provider
+    the user must sign in through instead, when the password was right but password sign-in is
+    closed for the user)."""
 
     user: User | None
     retry_after: int | None = None
+    closed_by: str | None = None
 
 
-def sign_in(session: Session, *, email: str, password: str, address: str, now: datetime) -> SignIn:
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    now: datetime,
+    gate: Callable[[User], str | None] | None = None,
+) -> SignIn:
     """Check an e-mail and password, throttled per account and per address.
 
     Returns rather than raises, so that the caller commits the failure it records. Whether the
-    account exists, has a password or is active never changes the answer nor its time.
+    account exists, has a password or is active never changes the answer nor its time. Once
+    the password is right, `gate` may still close the door: it names the identity provider the
+    user signs in through (single sign-on), and only then, to the one who knows the password,
+    does the answer say so.
     """
     account = f"account:{email.strip().casefold()}"
     source = f"address:{address}"
@@ -89,6 +104,10 @@ def sign_in(session: Session, *, email: str, password: str, address: str, now: d
         return SignIn(None)
     if rehash:
         user.password_hash = hash_password(password)
+    closed_by = gate(user) if gate else None
+    if closed_by is not None:
+        _sign_in_event(session, user, now, address, f"password sign-in closed: {closed_by}")
+        return SignIn(None, closed_by=closed_by)
     session.execute(delete(SignInFailure).where(SignInFailure.subject == account))
     _sign_in_event(session, user, now, address, None)
     return SignIn(user)
