@@ -2,7 +2,7 @@
 the operator's one-time break-glass grants of a password sign-in.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-02 13:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
