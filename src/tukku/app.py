@@ -19,6 +19,7 @@ from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
+from tukku.branding import api as branding_api
 from tukku.calling import devices_api as calling_devices_api
 from tukku.calling import locations_api as calling_locations_api
 from tukku.calling import numbers_api as calling_numbers_api
@@ -172,6 +173,9 @@ def routers(settings: Settings) -> list[APIRouter]:
         subscribers_api.consent_move_router,
         subscribers_pages.router,
         onboarding_api.router,
+        branding_api.router,
+        branding_api.customer_router,
+        branding_api.public_router,
         identity_api.router,
         billing_api.router,
         billing_api.downloads_router,

@@ -45,6 +45,8 @@ audit.read                         Y Y Y Y . . .
 staff.read                         Y Y Y Y . . .
 staff.manage                       . Y . . . . .
 api_tokens.manage                  . Y Y . Y . .
+branding.read                      Y Y Y Y . . .
+branding.write                     . Y Y . . . .
 org.settings.read                  . . . . . Y Y
 users.read                         . . . . . Y Y
 users.manage                       . . . . . U .

@@ -39,6 +39,8 @@ class Scope(StrEnum):
     STAFF_WRITE = "tukku:partner_users_write"
     TOKENS_READ = "tukku:api_tokens_read"
     TOKENS_WRITE = "tukku:api_tokens_write"
+    BRANDING_READ = "tukku:branding_read"
+    BRANDING_WRITE = "tukku:branding_write"
     # The public Webex APIs of a customer's set-up (a partner names the customer with orgId)
     LOCATIONS_READ = "spark-admin:locations_read"
     LOCATIONS_WRITE = "spark-admin:locations_write"
