@@ -90,7 +90,10 @@ def test_several_bad_fields_are_all_named(app_client: TestClient, partner: Partn
 def test_a_logo_is_uploaded_and_served_as_a_safe_png(
     app_client: TestClient, partner: Partner
 ) -> None:
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><script>x()</script><rect width="20" height="10"/></svg>'
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">'
+        b'<script>x()</script><rect width="20" height="10"/></svg>'
+    )
     put = app_client.put(f"{BRANDING}/logo", content=svg, headers=partner.headers)
     assert put.status_code == 200, put.text
     logo_url = put.json()["logoUrl"]

@@ -99,8 +99,8 @@ def contact_problems(
     *, name: str | None, url: str | None, email: str | None, phone: str | None
 ) -> tuple[Contacts, list[Problem]]:
     """Check the brand's name and support contacts: a URL only over `https://` with a host (and
-    no space, quote or angle bracket), an e-mail address that is one (lower-cased), a phone number of digits (with `+`, spaces, dashes,
-    brackets). Empty means not set."""
+    no space, quote or angle bracket), an e-mail address that is one (lower-cased), a phone
+    number of digits (with `+`, spaces, dashes, brackets). Empty means not set."""
     problems: list[Problem] = []
     name, url, email, phone = (_blank_none(v) for v in (name, url, email, phone))
     if name and len(name) > MAX_NAME:
