@@ -49,6 +49,7 @@ from tukku.operations import api as operations_api
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
+from tukku.portal import branding as portal_branding
 from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
@@ -204,6 +205,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_billing.router,
         portal_users.router,
         portal_tokens.router,
+        portal_branding.router,
         portal_ops_partners.router,
         portal_ops_screening.router,
         portal_ops_price_books.router,

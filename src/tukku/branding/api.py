@@ -170,9 +170,10 @@ def _theme(value: str | None, default: Theme) -> Theme:
 
 
 @public_router.get("/theme.css")
-def theme(light: str | None = None, dark: str | None = None) -> Response:
-    """The stylesheet of a brand's colours (`Brand.theme_path`); a malformed value gives
-    tukku's default colours for that mode."""
-    css = theme_css(_theme(light, DEFAULT_LIGHT), _theme(dark, DEFAULT_DARK))
+def theme(light: str | None = None, dark: str | None = None, samples: str = "") -> Response:
+    """The stylesheet of a brand's colours (`Brand.theme_path`, or `samples_path` for the
+    preview classes only); a malformed value gives tukku's default colours for that mode."""
+    colours = (_theme(light, DEFAULT_LIGHT), _theme(dark, DEFAULT_DARK))
+    css = theme_css(*colours, samples_only=samples == "1")
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400"}
     return Response(css, media_type="text/css", headers=headers)

@@ -52,6 +52,12 @@ class Brand:
         return f"{THEME_PATH}?{query}"
 
     @property
+    def samples_path(self) -> str:
+        """The same colours for the `.brand-light` and `.brand-dark` samples only, leaving the
+        page's own brand alone (the branding page previews the brand it edits)."""
+        return f"{self.theme_path}&samples=1"
+
+    @property
     def has_support(self) -> bool:
         """Whether any support contact is set."""
         return bool(self.support_url or self.support_email or self.support_phone)
@@ -63,9 +69,10 @@ DEFAULT = Brand(name="tukku", light=DEFAULT_LIGHT, dark=DEFAULT_DARK)
 """tukku's own brand, for anyone no partner's brand applies to."""
 
 
-def theme_css(light: Theme, dark: Theme) -> str:
+def theme_css(light: Theme, dark: Theme, *, samples_only: bool = False) -> str:
     """The stylesheet of `theme_path`: CSS variables for light mode, and for dark mode under
-    `prefers-color-scheme: dark`. The colours must already be checked `#rrggbb` values."""
+    `prefers-color-scheme: dark`; `.brand-light` and `.brand-dark` set either mode's on one
+    element (the branding page's previews). The colours must be checked `#rrggbb` values."""
 
     def block(theme: Theme) -> str:
         return (
@@ -73,7 +80,10 @@ def theme_css(light: Theme, dark: Theme) -> str:
             f"--brand-accent: {theme.accent};"
         )
 
+    samples = f".brand-light {{ {block(light)} }}\n.brand-dark {{ {block(dark)} }}\n"
+    if samples_only:
+        return samples
     return (
         f":root {{ {block(light)} }}\n"
-        f"@media (prefers-color-scheme: dark) {{ :root {{ {block(dark)} }} }}\n"
+        f"@media (prefers-color-scheme: dark) {{ :root {{ {block(dark)} }} }}\n{samples}"
     )
