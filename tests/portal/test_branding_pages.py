@@ -131,7 +131,7 @@ def test_the_sign_in_page_wears_the_brand_its_link_names(
 ) -> None:
     app_client.put(
         "/v1/partner/branding",
-        json={k: v for k, v in FORM.items()},
+        json=dict(FORM.items()),
         headers=partner.headers,
     )
     customer = provision_customer(app_client, partner)
