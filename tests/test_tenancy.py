@@ -204,6 +204,9 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("DELETE", f"{TOKENS}/{w.a_token_id}", None),
         ("GET", f"{SETUP_ASSIST}/{w.a_order_id}", None),
         ("POST", SETUP_ASSIST, setup_assist_order(w.b, w.customer, w.location_id)),
+        ("GET", f"/v1/partner/customers/{cid}/branding", None),
+        ("PUT", f"/v1/partner/customers/{cid}/branding", {"name": "Hijacked"}),
+        ("DELETE", f"/v1/partner/customers/{cid}/branding", None),
         # acting "on behalf of" A itself, of A's sub-partner, or of A's customer organization
         *[
             request
