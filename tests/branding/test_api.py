@@ -144,6 +144,7 @@ def test_a_customer_override_applies_to_that_customer_only(
 
     put = app_client.put(customer_branding(branded["id"]), json=override, headers=partner.headers)
     assert put.status_code == 200, put.text
+    assert put.json()["orgId"] == branded["orgId"]
     logo = app_client.put(
         f"{customer_branding(branded['id'])}/logo", content=png_bytes(), headers=partner.headers
     )

@@ -103,7 +103,7 @@ def get_customer_branding(
     """The override set for the customer (`customized: false` when none: the customer's users
     see the partner's brand)."""
     row = service.get_for_customer(session, actor=actor, customer_id=customer_id)
-    return service.to_read(row, customer_id, base_url(request))
+    return service.to_read(row, None, base_url(request))
 
 
 @customer_router.put("", response_model=BrandingRead, summary="Set a customer's brand override")
@@ -119,7 +119,7 @@ def put_customer_branding(
     row = service.update_for_customer(
         session, actor=actor, customer_id=customer_id, data=body, now=clock.now()
     )
-    return service.to_read(row, customer_id, base_url(request))
+    return service.to_read(row, None, base_url(request))
 
 
 @customer_router.delete("", status_code=204, summary="Remove a customer's brand override")
@@ -149,7 +149,7 @@ def put_customer_logo(
     row = service.set_logo(
         session, actor=actor, data=data, now=clock.now(), customer_id=customer_id
     )
-    return service.to_read(row, customer_id, base_url(request))
+    return service.to_read(row, None, base_url(request))
 
 
 @public_router.get("/logos/{digest}.png")

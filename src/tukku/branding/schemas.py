@@ -38,12 +38,13 @@ class BrandingWrite(BaseModel):
 
 
 class BrandingRead(BaseModel):
-    """A brand as stored; `logoUrl` is where tukku serves the logo (absent without one);
-    `customized` is false where nothing is set yet and tukku's defaults are shown."""
+    """A brand as stored: `orgId` the organization it brands (a customer's override: the
+    customer's organization); `logoUrl` where tukku serves the logo (absent without one);
+    `customized` false where nothing is set yet and tukku's defaults are shown."""
 
     model_config = ConfigDict(populate_by_name=True)
 
-    org_id: str = Field(alias="orgId")
+    org_id: str | None = Field(None, alias="orgId")
     customized: bool
     name: str | None = None
     light_text: str = Field(alias="lightText")

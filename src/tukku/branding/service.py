@@ -225,8 +225,9 @@ def remove_for_customer(session: Session, *, actor: Actor, customer_id: str, now
     )
 
 
-def to_read(row: BrandRow | None, org_id: str, base_url: str) -> BrandingRead:
-    """The wire form of a brand (tukku's defaults where none is set)."""
+def to_read(row: BrandRow | None, org_id: str | None, base_url: str) -> BrandingRead:
+    """The wire form of a brand (tukku's defaults where none is set); `orgId` is the branded
+    organization (`org_id` until a brand is set: for a customer without an override, none)."""
     if row is None:
         return BrandingRead.model_validate(
             {"orgId": org_id, "customized": False, **_wire(_defaults())}
@@ -235,7 +236,7 @@ def to_read(row: BrandRow | None, org_id: str, base_url: str) -> BrandingRead:
     brand = to_brand(row, "")
     logo = f"{base_url}{brand.logo_path}" if brand.logo_path else None
     return BrandingRead.model_validate(
-        {"orgId": org_id, "customized": True, "logoUrl": logo, **_wire(values)}
+        {"orgId": row.org_id, "customized": True, "logoUrl": logo, **_wire(values)}
     )
 
 
