@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian when missing: PostgreSQL server binaries, jq, curl,
+# the cairo library (CairoSVG rasterises SVG logos with it; tukku needs it at run time too),
 # Chromium for the browser tests (tests/browser; Playwright drives Debian's build, as its own
 # browser downloads are not used), and Node.js with npm for the OpenID provider the single sign-on
 # tests run (tests/oidc_provider, whose locked npm packages are then installed with `npm ci`).
@@ -12,6 +13,7 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || need+=(libcairo2)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi

@@ -218,6 +218,9 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("POST", SETUP_ASSIST, setup_assist_order(w.b, w.customer, w.location_id)),
         ("GET", SSO, None),  # B has no identity provider of its own: A's stays out of sight
         ("DELETE", SSO, None),
+        ("GET", f"/v1/partner/customers/{cid}/branding", None),
+        ("PUT", f"/v1/partner/customers/{cid}/branding", {"name": "Hijacked"}),
+        ("DELETE", f"/v1/partner/customers/{cid}/branding", None),
         # acting "on behalf of" A itself, of A's sub-partner, or of A's customer organization
         *[
             request

@@ -19,6 +19,7 @@ from tukku.accounts import api as accounts_api
 from tukku.audit import api as audit_api
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
+from tukku.branding import api as branding_api
 from tukku.calling import devices_api as calling_devices_api
 from tukku.calling import locations_api as calling_locations_api
 from tukku.calling import numbers_api as calling_numbers_api
@@ -48,6 +49,7 @@ from tukku.operations import api as operations_api
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
+from tukku.portal import branding as portal_branding
 from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
@@ -176,6 +178,9 @@ def routers(settings: Settings) -> list[APIRouter]:
         subscribers_api.consent_move_router,
         subscribers_pages.router,
         onboarding_api.router,
+        branding_api.router,
+        branding_api.customer_router,
+        branding_api.public_router,
         identity_api.router,
         billing_api.router,
         billing_api.downloads_router,
@@ -206,6 +211,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_users.router,
         portal_tokens.router,
         portal_sso.router,
+        portal_branding.router,
         portal_ops_partners.router,
         portal_ops_screening.router,
         portal_ops_price_books.router,

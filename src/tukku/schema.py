@@ -5,6 +5,7 @@ from __future__ import annotations
 from tukku.accounts import models as accounts_models
 from tukku.audit import models as audit_models
 from tukku.billing import models as billing_models
+from tukku.branding import models as branding_models
 from tukku.calling import devices_models as calling_devices_models
 from tukku.calling import locations_models as calling_locations_models
 from tukku.calling import queues_models as calling_queues_models
@@ -26,6 +27,7 @@ MODEL_MODULES = (
     accounts_models,
     audit_models,
     billing_models,
+    branding_models,
     calling_devices_models,
     calling_queues_models,
     calling_locations_models,

@@ -5,6 +5,7 @@ route or web module, so `tukku worker` starts without the API. A new domain with
 adds its `tasks` module to `TASK_MODULES` (a worker refuses to start while a declared kind has no
 handler, so a forgotten one shows at once). `HOLDER_MODULES` are the domains that hold customers'
 packages: customers' jobs ask them before removing anything (`tukku.customers.holders`).
+`BRAND_MODULES` tell mail delivery which brand a message wears (`tukku.mail.brands`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from types import ModuleType
 
 from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import tasks as billing_tasks
+from tukku.branding import service as branding_service
 from tukku.calling import workspaces as calling_workspaces
 from tukku.compliance import tasks as compliance_tasks
 from tukku.core.backends import Backends
@@ -35,6 +37,7 @@ TASK_MODULES: tuple[ModuleType, ...] = (
     mail_tasks,
 )
 HOLDER_MODULES: tuple[ModuleType, ...] = (subscribers_service, calling_workspaces)
+BRAND_MODULES: tuple[ModuleType, ...] = (branding_service,)
 
 
 def make_worker(

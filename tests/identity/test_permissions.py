@@ -46,6 +46,8 @@ staff.read                         Y Y Y Y . . .
 staff.manage                       . Y . . . . .
 api_tokens.manage                  . Y Y . Y . .
 sso.manage                         . Y . . . . .
+branding.read                      Y Y Y Y . . .
+branding.write                     . Y Y . . . .
 org.settings.read                  . . . . . Y Y
 users.read                         . . . . . Y Y
 users.manage                       . . . . . U .

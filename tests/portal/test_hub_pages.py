@@ -503,3 +503,37 @@ def test_restricted_mode_shows_waiting_users_without_the_button_and_refuses_the_
     assert "/consent-email" not in users.text
     assert forged.status_code == 403
     assert consent_mails(admin) == 1
+
+
+# -- branding -------------------------------------------------------------------------------
+def test_the_hub_wears_the_partners_brand_and_then_the_customers_own(
+    admin: TestClient, partner: Partner, org: Org
+) -> None:
+    unbranded = admin.get("/hub")
+    brand = {
+        "name": "PizzaPhone",
+        "lightText": "#222222",
+        "lightBackground": "#fff8e7",
+        "lightAccent": "#a4161a",
+        "darkText": "#fff8e7",
+        "darkBackground": "#2b0a0b",
+        "darkAccent": "#ffb4a2",
+    }
+    assert admin.put("/v1/partner/branding", json=brand, headers=partner.headers).status_code == 200
+    partners = admin.get("/hub/users")
+    override = {**brand, "name": "Pizza Own Line", "lightAccent": "#1b4d89"}
+    assert (
+        admin.put(
+            f"/v1/partner/customers/{org.id}/branding",
+            json=override,
+            headers=partner.headers,
+        ).status_code
+        == 200
+    )
+    own = admin.get("/hub")
+
+    assert "PizzaPhone" not in unbranded.text
+    assert ">PizzaPhone</a>" in partners.text
+    assert "a4161a" in partners.text  # the theme stylesheet carries the partner's colours
+    assert ">Pizza Own Line</a>" in own.text
+    assert "1b4d89" in own.text and "a4161a" not in own.text

@@ -259,6 +259,17 @@ class Codes:
     BREAK_GLASS_NOT_NEEDED = Code(
         8148, 409, "The user may sign in with a password already: no break-glass is needed."
     )
+    # Branding
+    BRAND_COLOUR = Code(8130, 400, "A brand colour must be a hex colour such as #1b1b1b.")
+    BRAND_CONTRAST = Code(
+        8131, 400, "Text or link colour below WCAG AA contrast (4.5:1) with its background."
+    )
+    BRAND_SUPPORT = Code(
+        8132, 400, "Support contacts: an https:// URL, an e-mail address, a phone number."
+    )
+    BRAND_LOGO_TYPE = Code(8133, 400, "A logo must be a PNG, JPEG or SVG image (by content).")
+    BRAND_LOGO_TOO_LARGE = Code(8134, 413, "A logo file is at most 512 KiB, 4096 pixels a side.")
+    BRAND_LOGO_UNREADABLE = Code(8135, 400, "The logo could not be read as an image of its type.")
 
     # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")

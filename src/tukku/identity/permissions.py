@@ -34,6 +34,8 @@ class Permission(StrEnum):
     STAFF_MANAGE = "staff.manage"
     API_TOKENS_MANAGE = "api_tokens.manage"
     SSO_MANAGE = "sso.manage"
+    BRANDING_READ = "branding.read"
+    BRANDING_WRITE = "branding.write"
     # Customer side (PRODUCT.md section 10.2)
     ORG_SETTINGS_READ = "org.settings.read"
     USERS_READ = "users.read"
@@ -80,6 +82,7 @@ PARTNER_READ = frozenset(
         P.AUDIT_READ,
         P.STAFF_READ,
         P.CALLING_READ,
+        P.BRANDING_READ,
     }
 )
 # What a partner may do in its customers' calling set-up (numbers included, which customer
@@ -105,6 +108,7 @@ PARTNER_ALL = (
         P.SUB_PARTNERS_WRITE,
         P.RESTRICTED_MODE_WRITE,
         P.API_TOKENS_MANAGE,
+        P.BRANDING_WRITE,
     }
 )
 CUSTOMER_READ = frozenset(

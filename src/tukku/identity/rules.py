@@ -41,6 +41,8 @@ class Scope(StrEnum):
     TOKENS_WRITE = "tukku:api_tokens_write"
     SSO_READ = "tukku:partner_sso_read"
     SSO_WRITE = "tukku:partner_sso_write"
+    BRANDING_READ = "tukku:branding_read"
+    BRANDING_WRITE = "tukku:branding_write"
     # The public Webex APIs of a customer's set-up (a partner names the customer with orgId)
     LOCATIONS_READ = "spark-admin:locations_read"
     LOCATIONS_WRITE = "spark-admin:locations_write"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session
+
 from tukku.core.db import Database
 from tukku.jobs.registry import JobContext, PermanentJobError
+from tukku.mail import brands, html
 from tukku.mail.job_kinds import DELIVER, DeliverPayload
 from tukku.mail.models import MailMessage
 from tukku.mail.transport import (
@@ -34,6 +37,25 @@ def _undeliverable(ctx: JobContext, payload: DeliverPayload, error: str) -> None
         message.last_error = error[-1000:]
 
 
+def _branded(ctx: JobContext, session: Session, message: MailMessage) -> Outgoing:
+    """The message as sent: its text (with the brand's support contacts) and an HTML
+    alternative wearing the brand of the partner (or customer override) it is sent for."""
+    brand = brands.brand_of(
+        session,
+        partner_org_id=message.partner_org_id,
+        owner_org_id=message.owner_org_id,
+        customer_org_id=message.customer_org_id,
+    )
+    body = message.body.rstrip("\n") + html.text_footer(brand)
+    page = html.render(
+        subject=message.subject,
+        body=message.body,
+        brand=brand,
+        base_url=ctx.settings.public_base_url,
+    )
+    return Outgoing(message.to_address, message.subject, body, page)
+
+
 @DELIVER.handler(on_failure=_undeliverable)
 def deliver(ctx: JobContext, payload: DeliverPayload) -> None:
     """Hand one message to the process's mail transport: sent over SMTP, or held in the outbox
@@ -51,7 +73,7 @@ def deliver(ctx: JobContext, payload: DeliverPayload) -> None:
         message = reading.get(MailMessage, message_id)
         if message is None or message.status != "queued":
             return
-        outgoing = Outgoing(message.to_address, message.subject, message.body)
+        outgoing = _branded(ctx, reading, message)
     try:
         delivery = ctx.backends.get(MAIL_TRANSPORT).deliver(outgoing)
     except Undeliverable as exc:

@@ -20,11 +20,12 @@ from tukku.core.settings import Settings
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send."""
+    """One message to send: its plain text and, when branded, the HTML alternative."""
 
     to: str
     subject: str
     body: str
+    html: str | None = None
 
 
 class Delivery(StrEnum):
@@ -94,6 +95,8 @@ class SmtpTransport:
             email["To"] = message.to
             email["Subject"] = message.subject
             email.set_content(message.body)
+            if message.html is not None:
+                email.add_alternative(message.html, subtype="html")
         except ValueError as exc:
             raise Undeliverable(f"the message cannot be sent as e-mail: {exc}") from exc
         return email

@@ -27,6 +27,7 @@ from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, Signer
 from starlette.concurrency import run_in_threadpool
 
+from tukku.branding import service as branding
 from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.errors import DomainError
@@ -35,6 +36,7 @@ from tukku.identity import actor as actors
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
 from tukku.identity.principal import Principal
+from tukku.web.brand import DEFAULT, Brand
 
 SESSION_COOKIE = "tukku_session"
 PRE_SESSION_COOKIE = "tukku_pre"
@@ -77,8 +79,9 @@ class Acting:
 @dataclass(frozen=True)
 class PortalUser:
     """The signed-in user of a page: the API's `Principal`, the user's name and e-mail, the
-    stored ID of the session (to sign it out), the CSRF token its forms carry and, when it acts
-    for one of its sub-partners, that sub-partner (`acting_refused`: the cookie named another)."""
+    stored ID of the session (to sign it out), the CSRF token its forms carry, when it acts
+    for one of its sub-partners, that sub-partner (`acting_refused`: the cookie named another),
+    and the brand its organization's pages wear (its partner's, or its own override)."""
 
     principal: Principal
     email: str
@@ -87,6 +90,7 @@ class PortalUser:
     csrf: str
     acting: Acting | None = None
     acting_refused: bool = False
+    brand: Brand = DEFAULT
 
     @property
     def actor(self) -> Actor:
@@ -174,6 +178,7 @@ class _Found:
     user: identity.SessionUser
     acting: Acting | None
     refused: bool
+    brand: Brand = DEFAULT
 
 
 def _look_up(request: Request, secret: str, acting_id: str | None) -> _Found | None:
@@ -182,16 +187,19 @@ def _look_up(request: Request, secret: str, acting_id: str | None) -> _Found | N
     idle = timedelta(minutes=_settings(request).portal_idle_minutes)
     with db.unit_of_work() as session:
         found = identity.session_user(session, secret=secret, now=clock.now(), idle=idle)
-        if found is None or not acting_id:
-            return _Found(found, None, False) if found else None
+        if found is None:
+            return None
+        brand = branding.brand_for_org(session, found.principal.org_id)
+        if not acting_id:
+            return _Found(found, None, False, brand)
         try:
             actor = actors.resolve(session, found.principal, acting_id)
         except DomainError:
-            return _Found(found, None, True)
+            return _Found(found, None, True, brand)
         if actor.is_parent:  # its own organization: nothing to act for
-            return _Found(found, None, False)
+            return _Found(found, None, False, brand)
         org = identity.get_org_unscoped(session, actor.org_id)
-        return _Found(found, Acting(actor, org.name if org else actor.org_id), False)
+        return _Found(found, Acting(actor, org.name if org else actor.org_id), False, brand)
 
 
 async def portal_user(request: Request) -> PortalUser:
@@ -216,6 +224,7 @@ async def portal_user(request: Request) -> PortalUser:
         csrf_token(request, secret),
         found.acting,
         found.refused,
+        found.brand,
     )
 
 

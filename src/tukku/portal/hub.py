@@ -19,6 +19,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from tukku.branding import service as branding
 from tukku.core.deps import DbSession
 from tukku.core.errors import NotFound
 from tukku.core.routing import api_router
@@ -27,6 +28,7 @@ from tukku.identity import service as identity
 from tukku.identity.permissions import Permission
 from tukku.identity.rules import PARTNER_KINDS
 from tukku.portal.auth import HUB_COOKIE, HubRefused, PortalUser, PortalUserDep, check_csrf
+from tukku.web.brand import Brand
 from tukku.web.templating import templates
 
 router = api_router(prefix="/hub", include_in_schema=False)
@@ -41,6 +43,7 @@ class Hub:
     user: PortalUser
     ctx: admin.CustomerContext
     partner_name: str | None
+    brand: Brand
 
     def may(self, permission: str) -> bool:
         """Whether the one permission table lets the user do `permission` here (its value, as
@@ -49,7 +52,13 @@ class Hub:
 
     def page(self, request: Request, template: str, status: int = 200, **more: Any) -> Response:
         """A page of the customer portal, with its layout's context."""
-        context = {"user": self.user, "csrf": self.user.csrf, "hub": self, **more}
+        context = {
+            "user": self.user,
+            "csrf": self.user.csrf,
+            "hub": self,
+            "brand": self.brand,
+            **more,
+        }
         return templates.TemplateResponse(request, template, context, status)
 
 
@@ -57,7 +66,7 @@ def open_hub(request: Request, session: Session, user: PortalUser) -> Hub:
     """The customer organization this request works in, and as whom (see the module); each
     page calls it first, in its own unit of work."""
     if user.principal.org_kind not in PARTNER_KINDS:
-        return Hub(user, admin.context(session, user.principal), None)
+        return Hub(user, admin.context(session, user.principal), None, user.brand)
     customer_id = request.cookies.get(HUB_COOKIE)
     if not customer_id:
         raise HubRefused
@@ -66,7 +75,8 @@ def open_hub(request: Request, session: Session, user: PortalUser) -> Hub:
     except NotFound:
         raise HubRefused from None
     partner = identity.get_org_unscoped(session, ctx.actor.org_id)
-    return Hub(user, ctx, partner.name if partner else ctx.actor.org_id)
+    brand = branding.brand_for_org(session, ctx.org.id)  # what the customer's own admins see
+    return Hub(user, ctx, partner.name if partner else ctx.actor.org_id, brand)
 
 
 @router.get("", response_class=HTMLResponse)

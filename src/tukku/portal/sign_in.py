@@ -14,8 +14,10 @@ from typing import Annotated, Any
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from tukku.accounts import access
+from tukku.branding import service as branding
 from tukku.core.clock import Clock
 from tukku.core.deps import DbSession, SettingsDep
 from tukku.core.errors import DomainError
@@ -67,12 +69,27 @@ def _anonymous_page(
     return response
 
 
+def _brand_of_link(session: Session, brand: str | None) -> dict[str, Any]:
+    """The brand a sign-in link names (`?brand=<organization ID>`, a partner's or a
+    customer's), to show and to carry through the form; tukku's own for an unknown ID, exactly
+    as for one without a brand, so the page never tells whether an organization exists."""
+    named = (brand or "").strip()[:128]
+    return {"brand": branding.brand_for_org(session, named or None), "brand_id": named}
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_form(request: Request, next: str | None = None, done: str | None = None) -> Response:
-    """The sign-in form; `done` says what just happened (signed out, password set)."""
+def sign_in_form(
+    request: Request,
+    session: DbSession,
+    next: str | None = None,
+    done: str | None = None,
+    brand: str | None = None,
+) -> Response:
+    """The sign-in form, in the brand its link names; `done` says what just happened (signed
+    out, password set)."""
     notices = {"signed-out": "You are signed out.", "password-set": "Your password is set."}
     context = {"next": safe_next(next), "notice": notices.get(done or ""), "email": ""}
-    return _anonymous_page(request, "portal/sign_in.html", context)
+    return _anonymous_page(request, "portal/sign_in.html", context | _brand_of_link(session, brand))
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -84,11 +101,13 @@ def sign_in(
     password: FormField = "",
     csrf: FormField = "",
     next: FormField = "/portal/",
+    brand: FormField = "",
 ) -> Response:
     """Check the e-mail and password; on success open a session and go where the user was
     going. Refusals are throttled per account and per address (429 with `Retry-After`)."""
     check_csrf(request, csrf)
     context: dict[str, Any] = {"next": safe_next(next), "email": email, "notice": None}
+    context |= _brand_of_link(session, brand)
     if not email.strip() or not password:
         context["errors"] = {"email" if not email.strip() else "password": "Fill this in."}
         return _anonymous_page(request, "portal/sign_in.html", context, 400)

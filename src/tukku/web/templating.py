@@ -8,6 +8,8 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from tukku.web.brand import DEFAULT
+
 STATIC_DIR = Path(__file__).parent / "static"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -25,3 +27,4 @@ def when(moment: datetime | None) -> Markup:
 
 
 templates.env.filters["when"] = when
+templates.env.globals["default_brand"] = DEFAULT

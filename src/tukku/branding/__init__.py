@@ -1,0 +1,1 @@
+"""Partners' brands (logo, light and dark colours, support contacts) and customer overrides."""
