@@ -10,13 +10,11 @@ the service refuses a forged post of them (403).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -32,7 +30,7 @@ from tukku.customer_admin import users_csv
 from tukku.customer_admin.schemas import PackageChange, UserCreate, UserUpdate
 from tukku.identity.permissions import Permission
 from tukku.portal.auth import PortalUserDep, check_csrf
-from tukku.portal.forms import page_number, undo
+from tukku.portal.forms import PostedForm, UserRow, page_number, undo, user_rows
 from tukku.portal.hub import Hub, open_hub
 from tukku.subscribers import service as subscribers
 
@@ -60,38 +58,8 @@ NOTICES = {
 }
 
 
-async def posted_form(request: Request) -> AsyncIterator[FormData]:
-    """The posted form (read here: the number of rows varies, and files come with it), its
-    uploaded files closed once the page has answered."""
-    form = await request.form()
-    try:
-        yield form
-    finally:
-        await form.close()
-
-
-PostedForm = Annotated[FormData, Depends(posted_form)]
-
-
-@dataclass
-class Row:
-    """One new user's row: what was typed, and what happened to it."""
-
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
-    outcome: str = ""
-
-    @property
-    def blank(self) -> bool:
-        """Nothing typed in it (a row for later)."""
-        return not any(self.values[f].strip() for f in ("firstName", "lastName", "email"))
-
-
-def _rows(form: FormData | None, count: int) -> list[Row]:
-    def value(i: int, name: str) -> str:
-        return str(form.get(f"r{i}-{name}", "")) if form else ""
-
-    return [Row({name: value(i, name) for name in ROW_FIELDS}) for i in range(count)]
+def _rows(form: FormData | None, count: int) -> list[UserRow]:
+    return user_rows(form, count, ROW_FIELDS, UserRow)
 
 
 def _count(raw: str | None) -> int:
@@ -255,7 +223,12 @@ def import_users(
 
 
 def _new_page(
-    request: Request, session: Session, hub: Hub, rows: list[Row], status: int = 200, **more: Any
+    request: Request,
+    session: Session,
+    hub: Hub,
+    rows: list[UserRow],
+    status: int = 200,
+    **more: Any,
 ) -> Response:
     packages = _packages(session, hub)
     return hub.page(
@@ -322,7 +295,9 @@ def add_users(
     )
 
 
-def _add(session: Session, hub: Hub, row: Row, links: subscribers.Links, clock: ClockDep) -> None:
+def _add(
+    session: Session, hub: Hub, row: UserRow, links: subscribers.Links, clock: ClockDep
+) -> None:
     v = {k: value.strip() for k, value in row.values.items()}
     try:
         data = UserCreate.model_validate(

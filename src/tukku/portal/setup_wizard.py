@@ -9,11 +9,11 @@ steps in the form itself (no server-side state).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from tukku.customers.models import Customer
 from tukku.customers.schemas import CallingLocationIn
 from tukku.identity.permissions import Permission
 from tukku.portal.auth import PortalUser, PortalUserDep, check_csrf
-from tukku.portal.forms import undo
+from tukku.portal.forms import PostedForm, UserRow, undo, user_rows
 from tukku.subscribers import service as subscribers
 from tukku.subscribers.schemas import SubscriberCreate
 from tukku.web.templating import templates
@@ -74,26 +74,9 @@ ROWS_MORE = 5
 ROWS_AT_MOST = 25  # as many users as the Partner Hub adds at a time
 
 
-async def posted_form(request: Request) -> FormData:
-    """The posted form (read here: the number of rows varies)."""
-    return await request.form()
-
-
-PostedForm = Annotated[FormData, Depends(posted_form)]
-
-
 @dataclass
-class Row:
-    """One user's row: what was typed, and what happened to it."""
-
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
-    outcome: str = ""
-
-    @property
-    def blank(self) -> bool:
-        """Nothing typed in it (a row for later)."""
-        return not any(self.values[f].strip() for f in ("firstName", "lastName", "email"))
+class Row(UserRow):
+    """One user's row of the wizard, which knows its `POST /subscribers` body."""
 
     def request(self, customer_id: str) -> SubscriberCreate:
         """The `POST /subscribers` body of the row: a number for calling users, if given."""
@@ -115,10 +98,7 @@ class Row:
 
 
 def _rows(form: FormData | None, count: int) -> list[Row]:
-    def value(i: int, name: str) -> str:
-        return str(form.get(f"r{i}-{name}", "")) if form else ""
-
-    return [Row({name: value(i, name) for name in ROW_FIELDS}) for i in range(count)]
+    return user_rows(form, count, ROW_FIELDS, Row)
 
 
 def _count(form: FormData) -> int:
