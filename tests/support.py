@@ -203,6 +203,28 @@ def user_outside_wholesale(client: TestClient, ops: dict[str, str], email: str) 
     return result
 
 
+def subscriber_waiting_for_consent(
+    client: TestClient,
+    partner_headers: dict[str, str],
+    ops: dict[str, str],
+    customer_id: str,
+    email: str = "grace@freemail.test",
+) -> str:
+    """A subscriber of the customer whose address belongs to an account outside wholesale, so
+    it waits for its owner's consent; its ID."""
+    user_outside_wholesale(client, ops, email)
+    body = subscriber_body(customer_id, email=email)
+    response = client.post("/v1/wholesale/subscribers", json=body, headers=partner_headers)
+    assert response.status_code == 202, response.text
+    subscriber_id: str = response.json()["id"]
+    return subscriber_id
+
+
+def consent_mails(client: TestClient, to: str = "grace@freemail.test") -> int:
+    """How many consent e-mails `to` has been sent."""
+    return len([m for m in outbox(client, to) if m.kind == "consent"])
+
+
 def sub_partner_body(**overrides: Any) -> dict[str, Any]:
     """A valid body for `POST /v1/partner/subPartners` (required fields only), with overrides."""
     n = next(_n)

@@ -17,15 +17,15 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Partner
 from tests.support import (
+    consent_mails,
     error_codes,
     first_admin_headers,
     new_user_headers,
     operator_headers,
-    outbox,
     provision_customer,
     provision_subscriber,
     subscriber_body,
-    user_outside_wholesale,
+    subscriber_waiting_for_consent,
 )
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -578,26 +578,12 @@ def test_validation_errors_are_400_naming_the_field(
 PENDING = "/v1/customer/pendingUsers"
 
 
-def pending_subscriber(
-    client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
-) -> str:
-    """A subscriber of `customer` whose address belongs to an account outside wholesale."""
-    user_outside_wholesale(client, operator_headers(db, clock), "grace@freemail.test")
-    body = subscriber_body(customer.id, email="grace@freemail.test")
-    response = client.post("/v1/wholesale/subscribers", json=body, headers=partner.headers)
-    assert response.status_code == 202, response.text
-    subscriber_id: str = response.json()["id"]
-    return subscriber_id
-
-
-def consent_mails(client: TestClient) -> int:
-    return len([m for m in outbox(client, "grace@freemail.test") if m.kind == "consent"])
-
-
 def test_an_unrestricted_admin_lists_users_waiting_to_consent_and_mails_them_again(
     app_client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
 ) -> None:
-    waiting = pending_subscriber(app_client, partner, db, clock, customer)
+    waiting = subscriber_waiting_for_consent(
+        app_client, partner.headers, operator_headers(db, clock), customer.id
+    )
     set_restricted(app_client, partner, customer.id, False)
 
     listed = app_client.get(PENDING, headers=customer.admin)
@@ -614,7 +600,9 @@ def test_an_unrestricted_admin_lists_users_waiting_to_consent_and_mails_them_aga
 def test_restricted_mode_refuses_mailing_a_waiting_user_again(
     app_client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
 ) -> None:
-    waiting = pending_subscriber(app_client, partner, db, clock, customer)
+    waiting = subscriber_waiting_for_consent(
+        app_client, partner.headers, operator_headers(db, clock), customer.id
+    )
 
     listed = app_client.get(PENDING, headers=customer.admin)
     refused = app_client.post(f"{PENDING}/{waiting}/consentEmail", headers=customer.admin)
@@ -629,7 +617,9 @@ def test_only_the_organizations_own_waiting_users_are_mailed_again(
     app_client: TestClient, partner: Partner, db: Database, clock: ManualClock, customer: Customer
 ) -> None:
     other = new_customer(app_client, partner, db, clock)
-    theirs = pending_subscriber(app_client, partner, db, clock, other)
+    theirs = subscriber_waiting_for_consent(
+        app_client, partner.headers, operator_headers(db, clock), other.id
+    )
     active = app_client.get(
         "/v1/wholesale/subscribers",
         params={"customerId": customer.id},

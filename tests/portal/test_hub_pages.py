@@ -16,12 +16,11 @@ from fastapi.testclient import TestClient
 from tests.conftest import Partner
 from tests.portal.pages import csrf_of, give_password, sign_in
 from tests.support import (
+    consent_mails,
     operator_headers,
-    outbox,
     provision_customer,
     provision_subscriber,
-    subscriber_body,
-    user_outside_wholesale,
+    subscriber_waiting_for_consent,
 )
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -454,25 +453,14 @@ def test_users_are_searched_and_paged_25_at_a_time(
 
 
 # -- users waiting to consent ---------------------------------------------------------------
-def waiting_user(
-    client: TestClient, partner: Partner, db: Database, clock: ManualClock, org: Org
-) -> str:
-    user_outside_wholesale(client, operator_headers(db, clock), "grace@freemail.test")
-    body = subscriber_body(org.id, email="grace@freemail.test")
-    response = client.post("/v1/wholesale/subscribers", json=body, headers=partner.headers)
-    assert response.status_code == 202, response.text
-    subscriber_id: str = response.json()["id"]
-    return subscriber_id
-
-
-def consent_mails(client: TestClient) -> int:
-    return len([m for m in outbox(client, "grace@freemail.test") if m.kind == "consent"])
 
 
 def test_the_admin_sends_the_consent_email_again_to_a_waiting_user(
     admin: TestClient, partner: Partner, db: Database, clock: ManualClock, org: Org
 ) -> None:
-    waiting = waiting_user(admin, partner, db, clock, org)
+    waiting = subscriber_waiting_for_consent(
+        admin, partner.headers, operator_headers(db, clock), org.id
+    )
     set_restricted(admin, partner, org.id, False)
     users = admin.get("/hub/users")
     assert "Waiting for consent" in users.text
@@ -492,7 +480,9 @@ def test_the_admin_sends_the_consent_email_again_to_a_waiting_user(
 def test_restricted_mode_shows_waiting_users_without_the_button_and_refuses_the_post(
     admin: TestClient, partner: Partner, db: Database, clock: ManualClock, org: Org
 ) -> None:
-    waiting = waiting_user(admin, partner, db, clock, org)
+    waiting = subscriber_waiting_for_consent(
+        admin, partner.headers, operator_headers(db, clock), org.id
+    )
     users = admin.get("/hub/users")
 
     forged = admin.post(
