@@ -62,6 +62,7 @@ from tukku.portal import ops_partners as portal_ops_partners
 from tukku.portal import ops_price_books as portal_ops_price_books
 from tukku.portal import ops_screening as portal_ops_screening
 from tukku.portal import security as portal_security
+from tukku.portal import setup_assist as portal_setup_assist
 from tukku.portal import setup_wizard as portal_setup_wizard
 from tukku.portal import sign_in as portal_sign_in
 from tukku.portal import sso as portal_sso
@@ -205,6 +206,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_customers.router,
         portal_cross_launch.router,
         portal_templates.router,
+        portal_setup_assist.router,
         portal_audit.router,
         portal_sub_partners.router,
         portal_billing.router,

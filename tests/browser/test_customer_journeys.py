@@ -1,9 +1,9 @@
 """A partner's customer journeys in headless Chromium against a live `tukku serve` (whose
 in-process worker provisions customers): a customer made with the create-customer wizard and
 watched on its page until provisioned, set up with a branch and three users, its restricted
-mode switched, and opened in the customer portal; and a template created and its
-provisioningId copied with the Copy button. Every page reached is checked with axe and kept as
-screenshots at both widths."""
+mode switched, Setup Assist ordered for its branch, and opened in the customer portal; and a
+template created and its provisioningId copied with the Copy button. Every page reached is
+checked with axe and kept as screenshots at both widths."""
 
 from __future__ import annotations
 
@@ -116,6 +116,22 @@ def test_a_customer_made_with_the_wizard_is_followed_until_provisioned_then_set_
     expect(page.get_by_text("Restricted mode is off")).to_be_visible()
     expect(page.get_by_role("button", name="Turn restricted mode on")).to_be_visible()
     review(page, "customer-restricted-off")
+
+    page.get_by_role("link", name="Order Setup Assist").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Order Setup Assist for Kahvila Aalto {n}"
+    )
+    review(page, "setup-assist-new")
+    page.get_by_label("Location", exact=True).select_option(label="Tampere branch")
+    page.get_by_label("The customer's number of locations").fill("2")
+    submit(page, "Order Setup Assist")
+    expect(page.get_by_role("status")).to_contain_text("The order is placed")
+    expect(page.get_by_role("cell", name="Discovery and assessment")).to_be_visible()
+    review(page, "setup-assist-order")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Setup Assist").click()
+    expect(page.get_by_role("cell", name="Tampere branch")).to_be_visible()
+    review(page, "setup-assist-orders")
+    page.goto(created_url)
 
     submit(page, "Open in the customer portal")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Kahvila Aalto {n}")

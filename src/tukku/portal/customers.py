@@ -96,6 +96,7 @@ def customer(
         "may_restrict": actor.may(Permission.RESTRICTED_MODE_WRITE),
         "may_set_up": actor.may(Permission.CUSTOMERS_WRITE)
         and actor.may(Permission.SUBSCRIBERS_WRITE),
+        "may_order_help": actor.may(Permission.CUSTOMERS_WRITE),
         "created": bool(created),
         "following": found.status not in FINAL,
     }

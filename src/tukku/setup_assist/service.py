@@ -91,7 +91,7 @@ def place_order(
     except NotFound:
         raise NotFound("customer", field_name="customerOrgId") from None
     accounts.ensure_may_change(session, customer.owner_org_id)
-    subscription = accounts.subscription_of(session, customer.partner_org_id)
+    subscription = subscription_for(session, customer)
     if subscription is None or data.subscription_id != subscription:
         reason = "subscriptionId: not your wholesale subscription"
         raise invalid_all(
@@ -227,6 +227,26 @@ def _page(
 ) -> list[SetupAssistOrder]:
     ordered = query.order_by(SetupAssistOrder.created_at.desc(), SetupAssistOrder.seq.desc())
     return list(session.scalars(ordered.offset(page.offset).limit(page.limit + 1)))
+
+
+def names_of(session: Session, orders: list[SetupAssistOrder]) -> dict[str, tuple[str, str]]:
+    """Each order's customer and location names, by order ID: what a person reads in a list
+    where the API gives IDs."""
+    if not orders:
+        return {}
+    rows = session.execute(
+        select(SetupAssistOrder.id, Customer.name, Location.name)
+        .join(Customer, Customer.id == SetupAssistOrder.customer_id)
+        .join(Location, Location.id == SetupAssistOrder.location_id)
+        .where(SetupAssistOrder.id.in_([o.id for o in orders]))
+    )
+    return {order_id: (customer, location) for order_id, customer, location in rows}
+
+
+def subscription_for(session: Session, customer: Customer) -> str | None:
+    """The wholesale subscription an order for `customer` is placed on: its top-level
+    partner's, which a sub-partner orders on too."""
+    return accounts.subscription_of(session, customer.partner_org_id)
 
 
 def current_phase(order: SetupAssistOrder) -> Phase | None:
