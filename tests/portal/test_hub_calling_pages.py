@@ -156,6 +156,7 @@ def test_locations_are_listed_added_and_edited_with_floors(
     assert "(headquarters)" in listed.text
     assert 'href="/hub/locations/new"' in main_of(listed)
     assert 'href="/hub/queues"' in listed.text  # the nav
+    assert "Restricted mode is on" in listed.text  # which leaves calling to the customer
 
     incomplete = post(admin, "/hub/locations/new", name="Tampere", timeZone="Mars/Olympus")
     added = post(admin, "/hub/locations/new", **LOCATION)
