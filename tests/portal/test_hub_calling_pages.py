@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import Partner
-from tests.portal.pages import csrf_of, give_password, sign_in
+from tests.portal.pages import csrf_of, give_password, read_only_staff, sign_in
 from tests.portal.test_hub_cross_launch_pages import launch
 from tests.portal.test_hub_pages import main_of, set_restricted
 from tests.support import provision_customer, provision_subscriber
@@ -173,7 +173,10 @@ def test_locations_are_listed_added_and_edited_with_floors(
     assert "<h1>Tampere</h1>" in shown.text
     where = added.headers["location"].split("?")[0]
 
+    emptied = post(admin, where, **{**LOCATION, "address.city": ""})
     edited = post(admin, where, **{**LOCATION, "name": "Tampere keskusta"})
+    assert emptied.status_code == 400
+    assert "required" in field_error(emptied, "address.city")
     floor = post(admin, f"{where}/floors", floorNumber="2", displayName="Toimisto")
     same_floor = post(admin, f"{where}/floors", floorNumber="2")
 
@@ -251,6 +254,29 @@ def test_a_partner_acting_after_a_cross_launch_adds_and_removes_numbers(
     assert "+358401110002" in after.text
     (event,) = actions(db, "numbers.add")
     assert event.actor_org_id != estate.org_id  # the partner's, not the customer's
+
+
+def test_partner_read_only_staff_after_a_cross_launch_only_look_at_numbers(
+    app_client: TestClient, partner: Partner, estate: Estate, db: Database, clock: ManualClock
+) -> None:
+    read_only_staff(db, clock, partner.org_id, "looker@acme.test")
+    give_password(db, clock, partner.admin_email)
+    sign_in(app_client, partner.admin_email)
+    launch(app_client, estate.id)
+    app_client.cookies.delete("tukku_session")
+    sign_in(app_client, "looker@acme.test")
+    launch(app_client, estate.id)
+
+    page = app_client.get("/hub/numbers")
+    forged = post(
+        app_client, "/hub/numbers", locationId=estate.headquarters, phoneNumbers="+358401110003"
+    )
+
+    assert page.status_code == 200
+    assert "Acting as partner" in page.text
+    assert 'method="post" action="/hub/numbers"' not in page.text
+    assert forged.status_code == 403
+    assert actions(db, "numbers.add") == []
 
 
 # -- workspaces -----------------------------------------------------------------------------
@@ -382,6 +408,9 @@ def test_a_basic_queue_gets_agents_and_is_upgraded_once_every_agent_has_cx_essen
 
     for agent in (estate.agent_id, estate.basic_id):
         assert post(admin, f"{where}/agents", agent=agent).status_code == 303
+    unknown = post(admin, f"{where}/agents", agent="nobody")
+    assert unknown.status_code == 400
+    assert "not found" in field_error(unknown, "agents")
     refused = post(admin, f"{where}/upgrade")
     assert refused.status_code == 400
     assert estate.basic_id in field_error(refused, "agents")

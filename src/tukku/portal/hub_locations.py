@@ -68,12 +68,12 @@ def _posted(form: Any) -> dict[str, str]:
 
 
 def _body(values: dict[str, str]) -> LocationIn:
-    """What the form says, as the API's request body (empty fields: not given)."""
-    given = {k: v for k, v in values.items() if v}
-    address = {part: given[f"address.{part}"] for part in ADDRESS if f"address.{part}" in given}
+    """What the form says, as the API's request body: every field given, so an emptied one is
+    cleared (and a required one refused)."""
+    address = {part: values[f"address.{part}"] for part in ADDRESS}
     return LocationIn.model_validate(
         {
-            **{k: v for k, v in given.items() if not k.startswith("address.")},
+            **{k: v for k, v in values.items() if not k.startswith("address.")},
             "address": LocationAddressIn.model_validate(address),
         }
     )
