@@ -33,7 +33,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tukku.core.clock import Clock
 from tukku.core.db import Database
-from tukku.core.deps import DbSession, LinkSecret, SettingsDep
+from tukku.core.deps import DbSession, LinkSecret, ReadOnlySession, SettingsDep
 from tukku.core.errors import DomainError
 from tukku.core.http import link_base_url
 from tukku.core.routing import api_router
@@ -533,14 +533,15 @@ def sso_callback(
 def saml_acs(
     sp_id: str,
     request: Request,
-    session: DbSession,
+    session: ReadOnlySession,
     settings: SettingsDep,
     key: LinkSecret,
     SAMLResponse: FormField = "",  # noqa: N803 - the binding's name
 ) -> Response:
     """The assertion consumer service: check the IdP's response answers this browser's
     request (and every check of `sso.saml`), consume its assertion, match the user; then the
-    same session as a password sign-in. Any refusal is a page that says what to do."""
+    same session as a password sign-in. Any refusal is a page that says what to do. It reads
+    in a read-only unit (xmlsec1 runs outside SQLite's write lock) and writes in its own."""
     sealed = request.cookies.get(SAML_COOKIE)
     pending: dict[str, Any] | None = None
     if sealed:
