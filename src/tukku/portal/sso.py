@@ -246,7 +246,7 @@ def save_saml(
     session: DbSession,
     user: PortalUserDep,
     key: LinkSecret,
-    idpMetadataFile: Annotated[UploadFile | None, File()] = None,  # noqa: N803
+    idpMetadata: Annotated[UploadFile | None, File()] = None,  # noqa: N803
     csrf: FormField = "",
     idpName: FormField = "",  # noqa: N803 - the form's field names are the API's
     idpEntityId: FormField = "",  # noqa: N803
@@ -257,7 +257,7 @@ def save_saml(
     """Save a SAML identity provider through the same service as the API (its metadata by
     upload or by URL); the form again with the reasons next to the fields when it refuses."""
     check_csrf(request, csrf)
-    uploaded = idpMetadataFile.file.read(saml.MAX_METADATA_BYTES + 1) if idpMetadataFile else b""
+    uploaded = idpMetadata.file.read(saml.MAX_METADATA_BYTES + 1) if idpMetadata else b""
     values = {
         "idpName": idpName,
         "idpEntityId": idpEntityId,
