@@ -12,8 +12,8 @@ Once the provider vouches for the user, the session is the same as a password si
 
 A SAML response comes back as a cross-site POST, which carries no `SameSite=Lax` cookie: the
 SAML round trip's request ID travels in a cookie of its own, sealed likewise, sent back on that
-POST (`SameSite=None; Secure` when tukku is served over https; `Lax` on plain http, which is
-enough for an IdP on the same host, as in tests). The ACS accepts only a response to that request
+POST (`SameSite=None; Secure` when tukku is served over https or on a loopback host, which
+browsers treat as secure; `Lax` otherwise, enough only for an IdP of the same site). The ACS accepts only a response to that request
 ID, so a response meant for another browser (or sent unsolicited) signs no one in here.
 """
 
@@ -26,6 +26,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import InvalidToken
 from fastapi import File, Form, Request, UploadFile
@@ -422,7 +423,7 @@ def _start_saml(request: Request, idp: Any, key: str, next_url: str, email: str 
     pending = {"idp": idp.org_id, "request": sent.request_id, "next": next_url}
     sealed = fernet(key, SAML_PURPOSE).encrypt(json.dumps(pending).encode()).decode()
     response = RedirectResponse(sent.url, status_code=303)
-    secure = link_base_url(request).startswith("https://")
+    secure = _trustworthy(link_base_url(request))
     response.set_cookie(
         SAML_COOKIE,
         sealed,
@@ -433,6 +434,13 @@ def _start_saml(request: Request, idp: Any, key: str, next_url: str, email: str 
         samesite="none" if secure else "lax",
     )
     return response
+
+
+def _trustworthy(base_url: str) -> bool:
+    """Whether browsers keep a `Secure` cookie for `base_url`: https, or a loopback host
+    (browsers treat those as secure even over plain http)."""
+    parts = urlsplit(base_url)
+    return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def _anchor(pre_session: str) -> str:
