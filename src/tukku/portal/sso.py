@@ -13,8 +13,9 @@ Once the provider vouches for the user, the session is the same as a password si
 A SAML response comes back as a cross-site POST, which carries no `SameSite=Lax` cookie: the
 SAML round trip's request ID travels in a cookie of its own, sealed likewise, sent back on that
 POST (`SameSite=None; Secure` when tukku is served over https or on a loopback host, which
-browsers treat as secure; `Lax` otherwise, enough only for an IdP of the same site). The ACS accepts only a response to that request
-ID, so a response meant for another browser (or sent unsolicited) signs no one in here.
+browsers treat as secure; `Lax` otherwise, enough only for an IdP of the same site). The ACS
+accepts only a response to that request ID, so a response meant for another browser (or sent
+unsolicited) signs no one in here.
 """
 
 from __future__ import annotations
