@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
-from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
+from saml2.s_utils import UnsupportedBinding
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.samlp import response_from_string
 
@@ -39,8 +39,6 @@ VARIANTS = (
     "wrong-destination",
 )
 ELSEWHERE = "https://elsewhere.example/saml"
-
-__all__ = ["ELSEWHERE", "VARIANTS", "Answer", "IdentityProvider", "UnknownPrincipal"]
 
 
 def write_key_pair(folder: Path, name: str) -> tuple[Path, Path]:
@@ -223,6 +221,3 @@ def _with_signature(server: Server, response: object) -> str:
         digest_alg=DIGEST_SHA256,
     )
     return str(response)
-
-
-BINDINGS = (BINDING_HTTP_POST, BINDING_HTTP_REDIRECT)
