@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian when missing: PostgreSQL server binaries, jq, curl,
 # the cairo library (CairoSVG rasterises SVG logos with it; tukku needs it at run time too),
+# xmlsec1 (pysaml2 signs and checks SAML messages with it; tukku needs it at run time too),
 # Chromium for the browser tests (tests/browser; Playwright drives Debian's build, as its own
 # browser downloads are not used), and Node.js with npm for the OpenID provider the single sign-on
 # tests run (tests/oidc_provider, whose locked npm packages are then installed with `npm ci`).
@@ -14,6 +15,7 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || need+=(libcairo2)
+command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need+=(postgresql)
 fi

@@ -218,6 +218,7 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("POST", SETUP_ASSIST, setup_assist_order(w.b, w.customer, w.location_id)),
         ("GET", SSO, None),  # B has no identity provider of its own: A's stays out of sight
         ("DELETE", SSO, None),
+        ("GET", f"{SSO}/samlMetadata", None),
         ("GET", f"/v1/partner/customers/{cid}/branding", None),
         ("PUT", f"/v1/partner/customers/{cid}/branding", {"name": "Hijacked"}),
         ("DELETE", f"/v1/partner/customers/{cid}/branding", None),
@@ -247,6 +248,7 @@ def attacks(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
                 ("GET", f"{SETUP_ASSIST}?{ON_BEHALF}={org}", None),
                 ("GET", f"{SSO}?{ON_BEHALF}={org}", None),
                 ("DELETE", f"{SSO}?{ON_BEHALF}={org}", None),
+                ("GET", f"{SSO}/samlMetadata?{ON_BEHALF}={org}", None),
             )
         ],
     ]

@@ -1,6 +1,7 @@
 """Schema migrations carry existing data, on both backends: the channel-and-compliance revision
 (0004) upgrades a database that already holds organizations and customers; the queue-numbers
-revision (0017) moves call queues' numbers into `directory_numbers`."""
+revision (0017) moves call queues' numbers into `directory_numbers`; the partner SAML revision
+(0018) keeps OIDC identity providers as they were."""
 
 from __future__ import annotations
 
@@ -128,3 +129,29 @@ def test_upgrading_to_0017_moves_call_queues_numbers_into_directory_numbers(
         key=str,
     )
     assert sorted(_rows(database_url, held), key=str) == sorted(before, key=str)
+
+
+def test_upgrading_to_0018_keeps_oidc_providers_and_downgrading_drops_only_saml(
+    database_url: str, app_client: TestClient, partner: Partner
+) -> None:
+    body = {
+        "idpName": "kept-oidc",
+        "clientId": "tukku",
+        "clientSecret": "a-secret",
+        "scopes": "openid email",
+        "discoveryEndpoint": "https://login.acme.example/.well-known/openid-configuration",
+    }
+    assert app_client.put("/v1/partner/sso", json=body, headers=partner.headers).status_code == 200
+    held = "SELECT name, kind, client_id FROM partner_idps"
+
+    downgrade(database_url, "0015")
+    downgraded = _rows(database_url, held)
+    upgrade(database_url)
+
+    assert downgraded == [("kept-oidc", "oidc", "tukku")]
+    assert current_revision(database_url) == head_revision()
+    assert differences(database_url, metadata) == []
+    assert _rows(database_url, held) == downgraded
+    assert _rows(database_url, "SELECT saml_send_email_hint, saml_sp_id FROM partner_idps") == [
+        (False, None)
+    ]

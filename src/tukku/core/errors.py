@@ -259,6 +259,34 @@ class Codes:
     BREAK_GLASS_NOT_NEEDED = Code(
         8148, 409, "The user may sign in with a password already: no break-glass is needed."
     )
+    # Partner single sign-on with SAML 2.0
+    SAML_ENTITY_ID_INVALID = Code(
+        8160, 400, "The IdP entity ID is required: at most 1024 characters, no spaces."
+    )
+    SAML_METADATA_REQUIRED = Code(
+        8161, 400, "The IdP metadata is required: upload its XML or give its URL."
+    )
+    SAML_METADATA_URL_INVALID = Code(
+        8162, 400, "The metadata URL must be an https URL (plain http only on 127.0.0.1)."
+    )
+    SAML_METADATA_UNREACHABLE = Code(8163, 400, "The metadata could not be fetched from its URL.")
+    SAML_METADATA_INVALID = Code(
+        8164, 400, "The metadata is not SAML 2.0 metadata (well-formed XML, at most 1 MiB)."
+    )
+    SAML_METADATA_ENTITY_MISSING = Code(
+        8165, 400, "The metadata describes no identity provider with this entity ID."
+    )
+    SAML_METADATA_NO_SSO = Code(
+        8166,
+        400,
+        "The IdP has no HTTP-Redirect single sign-on service at an https URL in its metadata.",
+    )
+    SAML_METADATA_NO_CERTIFICATE = Code(
+        8167, 400, "The IdP's metadata holds no signing certificate."
+    )
+    SAML_NOT_CONFIGURED = Code(
+        8168, 404, "Your organization has no SAML identity provider configured."
+    )
     # Branding
     BRAND_COLOUR = Code(8130, 400, "A brand colour must be a hex colour such as #1b1b1b.")
     BRAND_CONTRAST = Code(

@@ -1,12 +1,21 @@
 """Partner single sign-on in the portal: the identity provider's settings page (full
-administrators), the sign-in page a partner's users reach by the partner's link, and the
-OpenID Connect round trip through the provider.
+administrators; OpenID Connect or SAML 2.0, by a type choice), the sign-in page a partner's users
+reach by the partner's link, and the round trip through the provider: OpenID Connect's, or
+SAML's (a signed AuthnRequest by redirect; the IdP's response posted to tukku's assertion
+consumer service).
 
 The round trip is bound to the browser that started it: the `state`, `nonce` and PKCE verifier
 travel in a cookie sealed with the platform key (Fernet, readable by no one else, dead after
 `PENDING_SECONDS`) that also names the browser's pre-session cookie; the callback refuses any
 other browser, any other `state`, and a second use (the cookie is dropped at the callback).
 Once the provider vouches for the user, the session is the same as a password sign-in's.
+
+A SAML response comes back as a cross-site POST, which carries no `SameSite=Lax` cookie: the
+SAML round trip's request ID travels in a cookie of its own, sealed likewise, sent back on that
+POST (`SameSite=None; Secure` when tukku is served over https or on a loopback host, which
+browsers treat as secure; `Lax` otherwise, enough only for an IdP of the same site). The ACS
+accepts only a response to that request ID, so a response meant for another browser (or sent
+unsolicited) signs no one in here.
 """
 
 from __future__ import annotations
@@ -18,14 +27,15 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import InvalidToken
-from fastapi import Form, Request
+from fastapi import File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tukku.core.clock import Clock
 from tukku.core.db import Database
-from tukku.core.deps import DbSession, LinkSecret, SettingsDep
+from tukku.core.deps import DbSession, LinkSecret, ReadOnlySession, SettingsDep
 from tukku.core.errors import DomainError
 from tukku.core.http import link_base_url
 from tukku.core.routing import api_router
@@ -45,7 +55,7 @@ from tukku.portal.auth import (
 )
 from tukku.portal.forms import field_errors, undo
 from tukku.sso import api as sso_api
-from tukku.sso import rules
+from tukku.sso import rules, saml
 from tukku.sso import service as sso
 from tukku.sso.oidc import SsoFailed
 from tukku.sso.schemas import IdpWrite
@@ -57,6 +67,10 @@ FormField = Annotated[str, Form()]
 PENDING_COOKIE = "tukku_sso"
 PENDING_PURPOSE = b"tukku SSO sign-in in flight v1"
 PENDING_SECONDS = 600
+SAML_COOKIE = "tukku_saml"
+SAML_PURPOSE = b"tukku SAML sign-in in flight v1"
+SAML_FIELDS = ("idpName", "idpEntityId", "idpMetadataUrl")
+KINDS = {rules.OIDC: "OpenID Connect", rules.SAML: "SAML 2.0"}
 FIELDS = (
     "idpName",
     "clientId",
@@ -88,20 +102,33 @@ def _context(request: Request, user: PortalUser, **more: Any) -> dict[str, Any]:
 
 def _values(view: sso.IdpView | None) -> dict[str, Any]:
     if view is None:
-        return dict.fromkeys(FIELDS, "") | {"scopes": "openid email profile"}
+        return dict.fromkeys(FIELDS + SAML_FIELDS, "") | {"scopes": "openid email profile"}
     idp = view.idp
-    return {
-        "idpName": idp.name,
-        "clientId": idp.client_id or "",
-        "scopes": idp.scopes or "",
-        "discoveryEndpoint": idp.discovery_endpoint or "",
-        "authorizationEndpoint": idp.authorization_endpoint or "",
-        "tokenEndpoint": idp.token_endpoint or "",
-        "jwksEndpoint": idp.jwks_endpoint or "",
-        "userInfoEndpoint": idp.userinfo_endpoint or "",
-        "issuer": idp.issuer or "",
-        "applyToStaff": view.apply_to_staff,
-    }
+    if idp.kind == rules.SAML:
+        return dict.fromkeys(FIELDS, "") | {
+            "scopes": "openid email profile",
+            "idpName": idp.name,
+            "idpEntityId": idp.saml_entity_id or "",
+            "idpMetadataUrl": idp.saml_metadata_url or "",
+            "sendEmailHint": bool(idp.saml_send_email_hint),
+            "applyToStaff": view.apply_to_staff,
+        }
+    return (
+        {
+            "idpName": idp.name,
+            "clientId": idp.client_id or "",
+            "scopes": idp.scopes or "",
+            "discoveryEndpoint": idp.discovery_endpoint or "",
+            "authorizationEndpoint": idp.authorization_endpoint or "",
+            "tokenEndpoint": idp.token_endpoint or "",
+            "jwksEndpoint": idp.jwks_endpoint or "",
+            "userInfoEndpoint": idp.userinfo_endpoint or "",
+            "issuer": idp.issuer or "",
+            "applyToStaff": view.apply_to_staff,
+        }
+        | dict.fromkeys(SAML_FIELDS, "")
+        | {"idpName": idp.name}
+    )
 
 
 def _page(
@@ -112,8 +139,11 @@ def _page(
     errors: dict[str, str],
     status: int = 200,
     notice: str | None = None,
+    kind: str | None = None,
 ) -> HTMLResponse:
     base = link_base_url(request)
+    shown = kind if kind in KINDS else (view.idp.kind if view else rules.OIDC)
+    saml_sp = sso.sp_of(view.idp, base) if view and view.idp.kind == rules.SAML else None
     context = _context(
         request,
         user,
@@ -121,6 +151,9 @@ def _page(
         values=values,
         errors=errors,
         notice=notice,
+        kind=shown,
+        kinds=KINDS,
+        saml_sp=saml_sp,
         sign_in_url=sso_api.sign_in_link(base, view.idp.name) if view else None,
     )
     return templates.TemplateResponse(request, "portal/sso.html", context, status)
@@ -137,13 +170,18 @@ def _current(session: DbSession, user: PortalUser) -> sso.IdpView | None:
 
 @router.get("/sso", response_class=HTMLResponse)
 def sso_settings(
-    request: Request, session: DbSession, user: PortalUserDep, done: str | None = None
+    request: Request,
+    session: DbSession,
+    user: PortalUserDep,
+    done: str | None = None,
+    type: str | None = None,
 ) -> Response:
-    """The identity provider's settings (full administrators only), with the redirect URI to
-    register at the provider and the sign-in link to give the users."""
+    """The identity provider's settings (full administrators only) for the type chosen (the
+    configured one first), with what to register at the provider and the sign-in link to give
+    the users."""
     view = _current(session, user)
     notices = {"saved": "The identity provider is saved.", "removed": "It is removed."}
-    return _page(request, user, view, _values(view), {}, notice=notices.get(done or ""))
+    return _page(request, user, view, _values(view), {}, notice=notices.get(done or ""), kind=type)
 
 
 @router.post("/sso", response_class=HTMLResponse)
@@ -182,14 +220,7 @@ def save_sso(
         apply_to_staff=applyToStaff == "1",
     )
     try:
-        sso.put(
-            session,
-            actor=user.actor,
-            settings=sso_api.settings_of(body),
-            apply_to_staff=body.apply_to_staff,
-            now=_wall(request),
-            key=key,
-        )
+        sso_api.save(body, session, user.actor, _wall(request), key)
     except DomainError as refused:
         undo(session)
         if refused.status == 403:
@@ -209,6 +240,85 @@ def save_sso(
         view = _current(session, user)
         return _page(request, user, view, values, field_errors(refused.problems), 400)
     return RedirectResponse("/portal/sso?done=saved", status_code=303)
+
+
+@router.post("/sso/saml", response_class=HTMLResponse)
+def save_saml(
+    request: Request,
+    session: DbSession,
+    user: PortalUserDep,
+    key: LinkSecret,
+    idpMetadata: Annotated[UploadFile | None, File()] = None,  # noqa: N803
+    csrf: FormField = "",
+    idpName: FormField = "",  # noqa: N803 - the form's field names are the API's
+    idpEntityId: FormField = "",  # noqa: N803
+    idpMetadataUrl: FormField = "",  # noqa: N803
+    sendEmailHint: FormField = "",  # noqa: N803
+    applyToStaff: FormField = "",  # noqa: N803
+) -> Response:
+    """Save a SAML identity provider through the same service as the API (its metadata by
+    upload or by URL); the form again with the reasons next to the fields when it refuses."""
+    check_csrf(request, csrf)
+    uploaded = idpMetadata.file.read(saml.MAX_METADATA_BYTES + 1) if idpMetadata else b""
+    values = {
+        "idpName": idpName,
+        "idpEntityId": idpEntityId,
+        "idpMetadataUrl": idpMetadataUrl,
+        "sendEmailHint": sendEmailHint == "1",
+        "applyToStaff": applyToStaff == "1",
+    }
+    try:
+        metadata = uploaded.decode("utf-8")
+    except UnicodeDecodeError:
+        view = _current(session, user)
+        errors = {"idpMetadata": "not UTF-8 XML"}
+        return _page(request, user, view, values, errors, 400, kind=rules.SAML)
+    body = IdpWrite(
+        type="saml",
+        idp_name=idpName,
+        idp_entity_id=idpEntityId,
+        idp_metadata=metadata or None,
+        idp_metadata_url=idpMetadataUrl,
+        send_email_hint=sendEmailHint == "1",
+        apply_to_staff=applyToStaff == "1",
+    )
+    try:
+        sso_api.save(body, session, user.actor, _wall(request), key)
+    except DomainError as refused:
+        undo(session)
+        if refused.status == 403:
+            raise
+        view = _current(session, user)
+        errors = field_errors(refused.problems)
+        return _page(request, user, view, values, errors, 400, kind=rules.SAML)
+    return RedirectResponse("/portal/sso?done=saved", status_code=303)
+
+
+@router.get("/sso/saml-metadata")
+def download_sp_metadata(
+    request: Request, session: DbSession, user: PortalUserDep, key: LinkSecret
+) -> Response:
+    """tukku's SP metadata as a file, to upload at the SAML identity provider."""
+    xml = sso.sp_metadata(session, actor=user.actor, base_url=link_base_url(request), key=key)
+    disposition = 'attachment; filename="tukku-sp-metadata.xml"'
+    return Response(
+        xml,
+        media_type="application/samlmetadata+xml",
+        headers={"content-disposition": disposition},
+    )
+
+
+@router.get("/sso/saml/{sp_id}")
+def public_sp_metadata(
+    sp_id: str, request: Request, session: DbSession, key: LinkSecret
+) -> Response:
+    """tukku's SP metadata at its entity ID, for IdPs that fetch it (public: the entity ID,
+    the ACS URL and the certificate only)."""
+    idp = sso.saml_idp(session, sp_id)
+    if idp is None:
+        return Response("No such service provider.", status_code=404, media_type="text/plain")
+    xml = sso.public_sp_metadata(idp, base_url=link_base_url(request), key=key)
+    return Response(xml, media_type="application/samlmetadata+xml")
 
 
 @router.post("/sso/remove")
@@ -237,21 +347,37 @@ def _anonymous(
 
 @router.get("/sign-in/sso/{name}", response_class=HTMLResponse)
 def sso_sign_in_page(
-    name: str, request: Request, session: DbSession, next: str | None = None
+    name: str,
+    request: Request,
+    session: DbSession,
+    next: str | None = None,
+    idpEmail: str | None = None,  # noqa: N803 - the form's field name
 ) -> Response:
     """A partner's sign-in link: "Sign in with <provider>", and the password form (for those
-    whose organization still signs in with one)."""
+    whose organization still signs in with one). A SAML IdP that wants the e-mail as a hint
+    first asks for it (a form back to this page: a form may not lead off the site)."""
     idp = sso.idp_named(session, name)
     context: dict[str, Any] = {"next": safe_next(next), "email": "", "notice": None}
     if idp is None:
         context["errors"] = {"form": "No identity provider has this name: check the link."}
         return _anonymous(request, "portal/sign_in.html", context, 404)
-    return _anonymous(request, "portal/sign_in.html", context | {"idp_name": idp.name})
+    hint = bool(idp.kind == rules.SAML and idp.saml_send_email_hint)
+    given = (idpEmail or "").strip()[:320] if hint else ""
+    return _anonymous(
+        request,
+        "portal/sign_in.html",
+        context | {"idp_name": idp.name, "idp_hint": hint, "hint_email": given},
+    )
 
 
 @router.get("/sign-in/sso/{name}/start")
 def start_sso(
-    name: str, request: Request, session: DbSession, key: LinkSecret, next: str | None = None
+    name: str,
+    request: Request,
+    session: DbSession,
+    key: LinkSecret,
+    next: str | None = None,
+    idpEmail: str | None = None,  # noqa: N803 - the sign-in page's field name
 ) -> Response:
     """Send the browser to the identity provider, the round trip's secrets sealed in a cookie
     bound to this browser's pre-session. A link, not a form: browsers refuse a form's redirect
@@ -259,6 +385,9 @@ def start_sso(
     nothing but this browser's own cookie."""
     pre = request.cookies.get(PRE_SESSION_COOKIE) or secrets.token_urlsafe(32)
     redirect_uri = rules.redirect_uri(link_base_url(request))
+    idp = sso.idp_named(session, name)
+    if idp is not None and idp.kind == rules.SAML:
+        return _start_saml(request, idp, key, safe_next(next), idpEmail)
     try:
         started = sso.begin(session, name=name, redirect_uri=redirect_uri, key=key)
     except SsoFailed as failed:
@@ -280,6 +409,39 @@ def start_sso(
     if PRE_SESSION_COOKIE not in request.cookies:
         set_cookie(request, response, PRE_SESSION_COOKIE, pre, max_age=None)
     return response
+
+
+def _start_saml(request: Request, idp: Any, key: str, next_url: str, email: str | None) -> Response:
+    """Send the browser to the SAML IdP with a signed AuthnRequest, its ID sealed in a cookie
+    the IdP's cross-site POST still carries."""
+    try:
+        sent = sso.begin_saml(
+            idp, base_url=link_base_url(request), key=key, email=(email or "").strip() or None
+        )
+    except SsoFailed as failed:
+        log.warning("SAML sign-in could not start", extra={"idp": idp.name, "why": failed.reason})
+        return _failed(request, "The identity provider cannot be used now. Try again later.")
+    pending = {"idp": idp.org_id, "request": sent.request_id, "next": next_url}
+    sealed = fernet(key, SAML_PURPOSE).encrypt(json.dumps(pending).encode()).decode()
+    response = RedirectResponse(sent.url, status_code=303)
+    secure = _trustworthy(link_base_url(request))
+    response.set_cookie(
+        SAML_COOKIE,
+        sealed,
+        max_age=PENDING_SECONDS,
+        path="/portal/sso/saml/",
+        httponly=True,
+        secure=secure,
+        samesite="none" if secure else "lax",
+    )
+    return response
+
+
+def _trustworthy(base_url: str) -> bool:
+    """Whether browsers keep a `Secure` cookie for `base_url`: https, or a loopback host
+    (browsers treat those as secure even over plain http)."""
+    parts = urlsplit(base_url)
+    return parts.scheme == "https" or parts.hostname in ("localhost", "127.0.0.1", "::1")
 
 
 def _anchor(pre_session: str) -> str:
@@ -307,6 +469,7 @@ def _failed(request: Request, message: str, status: int = 400) -> HTMLResponse:
     context = {"title": "Single sign-on did not work", "message": message}
     response = templates.TemplateResponse(request, "portal/message.html", context, status)
     response.delete_cookie(PENDING_COOKIE, path="/")
+    response.delete_cookie(SAML_COOKIE, path="/portal/sso/saml/")
     return response
 
 
@@ -373,3 +536,73 @@ def sso_callback(
     for name in (PRE_SESSION_COOKIE, ACTING_COOKIE, PENDING_COOKIE):
         signed_in.delete_cookie(name, path="/")
     return signed_in
+
+
+@router.post("/sso/saml/{sp_id}/acs", response_class=HTMLResponse)
+def saml_acs(
+    sp_id: str,
+    request: Request,
+    session: ReadOnlySession,
+    settings: SettingsDep,
+    key: LinkSecret,
+    SAMLResponse: FormField = "",  # noqa: N803 - the binding's name
+) -> Response:
+    """The assertion consumer service: check the IdP's response answers this browser's
+    request (and every check of `sso.saml`), consume its assertion, match the user; then the
+    same session as a password sign-in. Any refusal is a page that says what to do. It reads
+    in a read-only unit (xmlsec1 runs outside SQLite's write lock) and writes in its own."""
+    sealed = request.cookies.get(SAML_COOKIE)
+    pending: dict[str, Any] | None = None
+    if sealed:
+        try:
+            opened = fernet(key, SAML_PURPOSE).decrypt(sealed.encode(), ttl=PENDING_SECONDS)
+            pending = json.loads(opened)
+        except (InvalidToken, ValueError):
+            pending = None
+    idp = sso.saml_idp(session, sp_id)
+    if pending is None or idp is None or pending.get("idp") != idp.org_id:
+        log.warning("SAML response refused", extra={"why": "no sign-in in flight here"})
+        return _failed(request, AGAIN)
+    if not SAMLResponse:
+        return _failed(request, "The identity provider did not sign you in.", 401)
+    now = _wall(request)
+    address = client_address(request)
+    db: Database = request.app.state.db
+    lifetime = timedelta(hours=settings.portal_session_hours)
+    try:
+        vouched = sso.complete_saml(
+            session,
+            idp=idp,
+            saml_response=SAMLResponse,
+            request_id=str(pending.get("request", "")),
+            base_url=link_base_url(request),
+            key=key,
+            now=now,
+        )
+        with db.unit_of_work() as writer:
+            sso.consume_assertion(writer, asserted=vouched.asserted, now=now)
+            user = sso.record_sign_in(writer, vouched=vouched.vouched, address=address, now=now)
+            secret = identity.open_session(
+                writer,
+                user=user,
+                now=now,
+                lifetime=lifetime,
+                address=address,
+                user_agent=request.headers.get("user-agent"),
+            )
+    except SsoFailed as failed:
+        log.warning("SAML sign-in refused", extra={"idp": idp.name, "why": failed.reason})
+        return _failed(request, SAML_REFUSED, 403)
+    signed_in = RedirectResponse(safe_next(str(pending.get("next", ""))), status_code=303)
+    set_cookie(request, signed_in, SESSION_COOKIE, secret, max_age=int(lifetime.total_seconds()))
+    for name in (PRE_SESSION_COOKIE, ACTING_COOKIE, PENDING_COOKIE):
+        signed_in.delete_cookie(name, path="/")
+    signed_in.delete_cookie(SAML_COOKIE, path="/portal/sso/saml/")
+    return signed_in
+
+
+SAML_REFUSED = (
+    "Your identity provider's answer cannot sign you in to tukku: it must be signed and meant "
+    "for tukku, it can be used once only, and your e-mail address must belong to an account "
+    "of this organization. Ask your administrator."
+)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tukku.core.db import Base
 
 
 class PartnerIdp(Base):
-    """A partner's identity provider: one per partner, of `kind` `oidc` (or, later, `saml`,
-    whose settings will take columns of their own). The client secret is kept only as a Fernet
-    token (`core.sealing`); `name` is unique platform-wide, case-sensitive."""
+    """A partner's identity provider: one per partner, of `kind` `oidc` or `saml`, each kind
+    with columns of its own. The OIDC client secret and the SAML SP private key are kept only as
+    Fernet tokens (`core.sealing`); `name` is unique platform-wide, case-sensitive."""
 
     __tablename__ = "partner_idps"
 
@@ -30,6 +30,15 @@ class PartnerIdp(Base):
     userinfo_endpoint: Mapped[str | None] = mapped_column(String(2048))
     jwks_endpoint: Mapped[str | None] = mapped_column(String(2048))
     issuer: Mapped[str | None] = mapped_column(String(2048))
+    saml_entity_id: Mapped[str | None] = mapped_column(String(1024))
+    saml_metadata: Mapped[str | None] = mapped_column(Text)
+    saml_metadata_url: Mapped[str | None] = mapped_column(String(2048))
+    saml_send_email_hint: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    saml_sp_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    saml_sp_key_encrypted: Mapped[str | None] = mapped_column(Text)
+    saml_sp_certificate: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -46,3 +55,14 @@ class BreakGlass(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class ConsumedAssertion(Base):
+    """A SAML assertion that signed someone in, kept until it expires so that it never signs
+    anyone in twice, whichever process receives it again. `digest` is the SHA-256 of the
+    issuing IdP's entity ID and the assertion's ID."""
+
+    __tablename__ = "saml_consumed_assertions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -1,6 +1,7 @@
-"""Pure rules of partner single sign-on (PRODUCT.md §10.3): what a valid OIDC identity
-provider's settings are, which endpoints tukku will talk to, the redirect URI a partner
-registers, and whose password sign-in an identity provider closes.
+"""Pure rules of partner single sign-on (PRODUCT.md §10.3): what a valid OIDC or SAML 2.0
+identity provider's settings are, which endpoints tukku will talk to, the redirect URI (OIDC) or
+the SP entity ID and assertion consumer service URL (SAML) a partner registers, and whose
+password sign-in an identity provider closes.
 
 Endpoints must be `https` URLs: tukku sends the client secret to them and trusts the keys they
 serve. Plain `http` is allowed only on `127.0.0.1` (a provider on the same machine, as in tests
@@ -27,6 +28,8 @@ MAX_URL = 2048
 MAX_CLIENT_ID = 255
 MAX_CLIENT_SECRET = 1024
 CALLBACK_PATH = "/portal/sso/callback"
+SAML_PATH = "/portal/sso/saml"
+MAX_ENTITY_ID = 1024
 # Endpoints the flow needs; without a discovery document, each must be given.
 NEEDED_WITHOUT_DISCOVERY = (
     ("authorizationEndpoint", "the authorization endpoint"),
@@ -63,6 +66,18 @@ class OidcSettings:
         }
 
 
+@dataclass(frozen=True)
+class SamlSettings:
+    """A SAML 2.0 identity provider's settings as given: its metadata by upload (`metadata`, the
+    XML) or by URL (`metadata_url`, fetched once at save); blank strings for fields left out."""
+
+    name: str
+    entity_id: str
+    metadata: str = ""
+    metadata_url: str = ""
+    send_email_hint: bool = False
+
+
 def scope_list(scopes: str) -> list[str]:
     """The scopes of a space-separated string, in order, each once."""
     return list(dict.fromkeys(scopes.split()))
@@ -85,21 +100,25 @@ def endpoint_allowed(url: str) -> bool:
     return parts.scheme == "http" and parts.hostname == "127.0.0.1"
 
 
+def _name_problems(name: str) -> list[Problem]:
+    if IDP_NAME.fullmatch(name):
+        return []
+    return [
+        Problem(
+            Codes.IDP_NAME_INVALID,
+            "idpName: 1 to 128 letters, digits, hyphens (-), underscores (_), tildes (~) "
+            "and dots (.)",
+            "idpName",
+        )
+    ]
+
+
 def check_oidc(settings: OidcSettings, *, secret_stored: bool) -> list[Problem]:
     """Every problem of `settings`, each naming its field (empty when they are valid).
 
     The client secret may be left out when one is stored already (it is never shown, so a form
     cannot send it back)."""
-    problems: list[Problem] = []
-    if not IDP_NAME.fullmatch(settings.name):
-        problems.append(
-            Problem(
-                Codes.IDP_NAME_INVALID,
-                "idpName: 1 to 128 letters, digits, hyphens (-), underscores (_), tildes (~) "
-                "and dots (.)",
-                "idpName",
-            )
-        )
+    problems = _name_problems(settings.name)
     client_id = settings.client_id.strip()
     if not client_id:
         problems.append(Problem(Codes.MISSING_FIELD, "clientId: required", "clientId"))
@@ -127,6 +146,56 @@ def check_oidc(settings: OidcSettings, *, secret_stored: bool) -> list[Problem]:
     problems += _scope_problems(settings.scopes)
     problems += _endpoint_problems(settings)
     return problems
+
+
+def check_saml(settings: SamlSettings, *, metadata_stored: bool) -> list[Problem]:
+    """Every problem of SAML `settings` that needs no look at the metadata itself, each naming
+    its field. The metadata may be left out when some is stored already; given both ways, the
+    upload wins."""
+    problems = _name_problems(settings.name)
+    entity_id = settings.entity_id.strip()
+    if (
+        not entity_id
+        or len(entity_id) > MAX_ENTITY_ID
+        or has_control_characters(entity_id)
+        or " " in entity_id
+    ):
+        problems.append(
+            Problem(
+                Codes.SAML_ENTITY_ID_INVALID,
+                f"idpEntityId: required; at most {MAX_ENTITY_ID} characters, no spaces",
+                "idpEntityId",
+            )
+        )
+    url = settings.metadata_url.strip()
+    if url and not settings.metadata and not endpoint_allowed(url):
+        problems.append(
+            Problem(
+                Codes.SAML_METADATA_URL_INVALID,
+                "idpMetadataUrl: must be an https URL (plain http only on 127.0.0.1)",
+                "idpMetadataUrl",
+            )
+        )
+    if not settings.metadata and not url and not metadata_stored:
+        problems.append(
+            Problem(
+                Codes.SAML_METADATA_REQUIRED,
+                "idpMetadata: required: upload the IdP's metadata XML or give its URL",
+                "idpMetadata",
+            )
+        )
+    return problems
+
+
+def saml_entity_id(base_url: str, sp_id: str) -> str:
+    """tukku's SP entity ID for one partner's SAML identity provider: the URL its SP metadata
+    is served at (a random `sp_id`, so renaming the IdP changes nothing registered)."""
+    return f"{base_url.rstrip('/')}{SAML_PATH}/{sp_id}"
+
+
+def saml_acs_url(base_url: str, sp_id: str) -> str:
+    """The assertion consumer service URL the IdP posts its responses to (HTTP-POST)."""
+    return saml_entity_id(base_url, sp_id) + "/acs"
 
 
 def _scope_problems(scopes: str) -> list[Problem]:

@@ -1,5 +1,6 @@
-"""Wire models of `/v1/partner/sso`: a partner's identity provider. The client secret is
-write-only: it is accepted, never answered."""
+"""Wire models of `/v1/partner/sso`: a partner's identity provider, OpenID Connect or SAML 2.0.
+The client secret is write-only: it is accepted, never answered; tukku's SAML SP private key is
+never answered either (its SP metadata, with the certificate, is)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from tukku.core.schemas import CamelModel
 class IdpWrite(CamelModel):
     """Body of PUT: the whole configuration (validated by `sso.rules.check_oidc`)."""
 
-    type: Literal["oidc"] = Field(
-        default="oidc", description="The kind of identity provider (`oidc`; SAML comes later)."
+    type: Literal["oidc", "saml"] = Field(
+        default="oidc", description="The kind of identity provider: `oidc` or `saml`."
     )
     idp_name: str = Field(
         default="",
@@ -46,6 +47,24 @@ class IdpWrite(CamelModel):
         default=None,
         description="The `iss` of the IdP's ID tokens; required unless `discoveryEndpoint`.",
     )
+    idp_entity_id: str | None = Field(
+        default=None, description="SAML: the IdP's entity ID (required for `saml`)."
+    )
+    idp_metadata: str | None = Field(
+        default=None,
+        description="SAML: the IdP's metadata XML (this, or `idpMetadataUrl`; left out, the "
+        "stored metadata is kept).",
+    )
+    idp_metadata_url: str | None = Field(
+        default=None,
+        description="SAML: where to fetch the IdP's metadata, once, now (https; http only on "
+        "127.0.0.1).",
+    )
+    send_email_hint: bool = Field(
+        default=False,
+        description="SAML: send the e-mail address the user typed as the AuthnRequest's "
+        "Subject NameID (a hint for the IdP's sign-in page).",
+    )
     apply_to_staff: bool = Field(
         default=False,
         description="Your own staff sign in to the partner portal only through this IdP.",
@@ -66,8 +85,24 @@ class IdpOut(CamelModel):
     user_info_endpoint: str | None
     jwks_endpoint: str | None
     issuer: str | None
+    idp_entity_id: str | None = Field(default=None, description="SAML: the IdP's entity ID.")
+    idp_metadata_url: str | None = Field(
+        default=None, description="SAML: the URL the IdP's metadata was fetched from, if any."
+    )
+    idp_metadata_set: bool = Field(default=False, description="SAML: the IdP's metadata is stored.")
+    send_email_hint: bool = False
+    sp_entity_id: str | None = Field(
+        default=None, description="SAML: tukku's SP entity ID to register at the IdP."
+    )
+    acs_url: str | None = Field(
+        default=None,
+        description="SAML: the assertion consumer service URL to register (HTTP-POST).",
+    )
+    sp_metadata_url: str | None = Field(
+        default=None, description="SAML: tukku's SP metadata (also its entity ID), public."
+    )
     apply_to_staff: bool
-    redirect_uri: str = Field(description="The redirect URI to register at the IdP.")
+    redirect_uri: str = Field(description="OIDC: the redirect URI to register at the IdP.")
     sign_in_url: str = Field(description="The sign-in page link to give your users.")
     created: str
     last_modified: str
