@@ -55,6 +55,8 @@ from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import hub as portal_hub
+from tukku.portal import hub_attach as portal_hub_attach
+from tukku.portal import hub_org as portal_hub_org
 from tukku.portal import hub_users as portal_hub_users
 from tukku.portal import ops_jobs as portal_ops_jobs
 from tukku.portal import ops_mail as portal_ops_mail
@@ -219,6 +221,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_ops_jobs.router,
         portal_hub.router,
         portal_hub_users.router,
+        portal_hub_org.router,
+        portal_hub_attach.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 
