@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
@@ -505,11 +506,13 @@ def attach_requests(session: Session, ctx: CustomerContext) -> list[AttachReques
     """Partners' requests to manage the organization, oldest first, decided ones too: its full
     administrator's to decide (403 for anyone else, partners acting in it included)."""
     ctx.require(P.ATTACH_REQUESTS_DECIDE)
+    found = service.pending_for(session, ctx.actor)
+    asking = select(Customer).where(Customer.id.in_([r.customer_id for r in found]))
+    owners = {c.id: c.owner_org_id for c in session.scalars(asking)}
     names: dict[str, str] = {}
     views = []
-    for request in service.pending_for(session, ctx.actor):
-        customer = session.get(Customer, request.customer_id)
-        owner = customer.owner_org_id if customer else ""
+    for request in found:
+        owner = owners.get(request.customer_id, "")
         if owner not in names:
             org = identity.get_org_unscoped(session, owner) if owner else None
             names[owner] = org.name if org else "A partner"
