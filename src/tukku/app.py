@@ -214,6 +214,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_tokens.router,
         portal_sso.router,
         portal_branding.router,
+        portal_branding.customer_router,
         portal_ops_partners.router,
         portal_ops_screening.router,
         portal_ops_price_books.router,
