@@ -50,6 +50,7 @@ from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
 from tukku.portal import branding as portal_branding
+from tukku.portal import consent as portal_consent
 from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
@@ -76,7 +77,6 @@ from tukku.sandbox.clock import make_clock
 from tukku.setup_assist import api as setup_assist_api
 from tukku.sso import api as sso_api
 from tukku.subscribers import api as subscribers_api
-from tukku.subscribers import pages as subscribers_pages
 from tukku.web.templating import STATIC_DIR
 from tukku.worker import make_worker
 
@@ -178,7 +178,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         calling_queues_api.router,
         subscribers_api.router,
         subscribers_api.consent_move_router,
-        subscribers_pages.router,
+        portal_consent.router,
         onboarding_api.router,
         branding_api.router,
         branding_api.customer_router,
