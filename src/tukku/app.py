@@ -50,6 +50,7 @@ from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
 from tukku.portal import branding as portal_branding
+from tukku.portal import consent as portal_consent
 from tukku.portal import cross_launch as portal_cross_launch
 from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
@@ -59,6 +60,8 @@ from tukku.portal import hub_devices as portal_hub_devices
 from tukku.portal import hub_locations as portal_hub_locations
 from tukku.portal import hub_numbers as portal_hub_numbers
 from tukku.portal import hub_queues as portal_hub_queues
+from tukku.portal import hub_attach as portal_hub_attach
+from tukku.portal import hub_org as portal_hub_org
 from tukku.portal import hub_users as portal_hub_users
 from tukku.portal import hub_workspaces as portal_hub_workspaces
 from tukku.portal import ops_jobs as portal_ops_jobs
@@ -80,7 +83,6 @@ from tukku.sandbox.clock import make_clock
 from tukku.setup_assist import api as setup_assist_api
 from tukku.sso import api as sso_api
 from tukku.subscribers import api as subscribers_api
-from tukku.subscribers import pages as subscribers_pages
 from tukku.web.templating import STATIC_DIR
 from tukku.worker import make_worker
 
@@ -182,7 +184,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         calling_queues_api.router,
         subscribers_api.router,
         subscribers_api.consent_move_router,
-        subscribers_pages.router,
+        portal_consent.router,
         onboarding_api.router,
         branding_api.router,
         branding_api.customer_router,
@@ -219,6 +221,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_tokens.router,
         portal_sso.router,
         portal_branding.router,
+        portal_branding.customer_router,
         portal_ops_partners.router,
         portal_ops_screening.router,
         portal_ops_price_books.router,
@@ -231,6 +234,8 @@ def routers(settings: Settings) -> list[APIRouter]:
         portal_hub_workspaces.router,
         portal_hub_devices.router,
         portal_hub_queues.router,
+        portal_hub_org.router,
+        portal_hub_attach.router,
     ]
     return [*served, sandbox_api.router] if settings.sandbox else served
 

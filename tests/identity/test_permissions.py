@@ -263,7 +263,10 @@ def test_authorize_lets_a_partner_admin_toggle_restricted_mode_even_in_restricte
 # customer portal), by hand: what they may do there on top of their own rows. Those who read
 # subscribers read its users and settings; those who write subscribers manage its users and
 # their packages, restricted mode or not (it binds the customer's administrators, not the
-# partner who sets it); deciding attach requests stays the customer's own.
+# partner who sets it); the partner administrators who set restricted mode also change what it
+# makes read-only (company name, domains, e-mail and sign-in settings: 10.2 "only partner
+# administrators may change the restricted settings"); deciding attach requests stays the
+# customer's own.
 CUSTOMER_ORG_READ = {"org.settings.read", "users.read", "users.service_status.view"}
 CUSTOMER_ORG_WRITE = CUSTOMER_ORG_READ | {
     "users.manage",
@@ -272,9 +275,15 @@ CUSTOMER_ORG_WRITE = CUSTOMER_ORG_READ | {
     "users.services.edit",
     "users.primary_number.edit",
 }
+CUSTOMER_ORG_SETTINGS = {
+    "org.company_name.edit",
+    "org.domains.edit",
+    "org.email_settings.edit",
+    "org.authentication.edit",
+}
 IN_CUSTOMER_ORG = {
-    "partner_full_admin": CUSTOMER_ORG_WRITE,
-    "wholesale_admin": CUSTOMER_ORG_WRITE,
+    "partner_full_admin": CUSTOMER_ORG_WRITE | CUSTOMER_ORG_SETTINGS,
+    "wholesale_admin": CUSTOMER_ORG_WRITE | CUSTOMER_ORG_SETTINGS,
     "provisioning_admin": CUSTOMER_ORG_WRITE,
     "partner_read_only": CUSTOMER_ORG_READ,
     "customer_full_admin": set(),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
@@ -39,7 +40,7 @@ from tukku.customer_admin.schemas import (
     UserUpdate,
 )
 from tukku.customers import service
-from tukku.customers.models import Customer
+from tukku.customers.models import AttachRequest, Customer
 from tukku.identity import actor as actors
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
@@ -491,3 +492,55 @@ def change_package(
             now=now,
             principal=ctx.principal,
         )
+
+
+@dataclass(frozen=True)
+class AttachRequestView:
+    """A partner's request to manage the organization, with the partner's name (who asks)."""
+
+    request: AttachRequest
+    partner_name: str
+
+
+def attach_requests(session: Session, ctx: CustomerContext) -> list[AttachRequestView]:
+    """Partners' requests to manage the organization, oldest first, decided ones too: its full
+    administrator's to decide (403 for anyone else, partners acting in it included)."""
+    ctx.require(P.ATTACH_REQUESTS_DECIDE)
+    found = service.pending_for(session, ctx.actor)
+    asking = select(Customer).where(Customer.id.in_([r.customer_id for r in found]))
+    owners = {c.id: c.owner_org_id for c in session.scalars(asking)}
+    names: dict[str, str] = {}
+    views = []
+    for request in found:
+        owner = owners.get(request.customer_id, "")
+        if owner not in names:
+            org = identity.get_org_unscoped(session, owner) if owner else None
+            names[owner] = org.name if org else "A partner"
+        views.append(AttachRequestView(request, names[owner]))
+    return views
+
+
+def attach_request(session: Session, ctx: CustomerContext, request_id: str) -> AttachRequestView:
+    """One of the organization's attach requests; 404 for anyone else's."""
+    for view in attach_requests(session, ctx):
+        if view.request.id == request_id:
+            return view
+    raise NotFound("attach request", Codes.ATTACH_REQUEST_NOT_FOUND)
+
+
+def decide_attach_request(
+    session: Session,
+    ctx: CustomerContext,
+    request_id: str,
+    *,
+    approve: bool,
+    note: str | None,
+    now: datetime,
+) -> AttachRequest:
+    """Approve (provisioning starts) or reject (the partner's customer ends in `error`) one of
+    the organization's pending attach requests (403 unless its full administrator; 404 for
+    anyone else's request; 409 once decided)."""
+    ctx.require(P.ATTACH_REQUESTS_DECIDE)
+    return service.decide(
+        session, actor=ctx.actor, request_id=request_id, approve=approve, note=note, now=now
+    )

@@ -182,8 +182,10 @@ RESTRICTED_MODE_REMOVES: frozenset[Permission] = frozenset(
 CUSTOMER_ROLES = frozenset({Role.CUSTOMER_FULL_ADMIN.value, Role.CUSTOMER_READ_ONLY.value})
 
 # What a partner's staff may do in a customer organization they act in (cross-launch into the
-# customer portal), from what their roles allow over the partner's subscribers. Restricted mode
-# never applies to them (it is theirs to set), and deciding attach requests stays the customer's.
+# customer portal), from what their roles allow over the partner's subscribers, and (for the
+# partner administrators who set restricted mode) the settings it makes read-only for the
+# customer's own admins. Restricted mode never applies to them (it is theirs to set), and
+# deciding attach requests stays the customer's.
 PARTNER_IN_CUSTOMER_ORG: dict[Permission, frozenset[Permission]] = {
     P.SUBSCRIBERS_READ: frozenset({P.ORG_SETTINGS_READ, P.USERS_READ, P.USER_SERVICE_STATUS_VIEW}),
     P.SUBSCRIBERS_WRITE: frozenset(
@@ -194,6 +196,9 @@ PARTNER_IN_CUSTOMER_ORG: dict[Permission, frozenset[Permission]] = {
             P.USER_SERVICES_EDIT,
             P.USER_PRIMARY_NUMBER_EDIT,
         }
+    ),
+    P.RESTRICTED_MODE_WRITE: frozenset(
+        {P.COMPANY_NAME_EDIT, P.DOMAINS_EDIT, P.EMAIL_SETTINGS_EDIT, P.AUTHENTICATION_EDIT}
     ),
 }
 

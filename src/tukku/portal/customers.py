@@ -94,6 +94,7 @@ def customer(
         "subscribers": sum(holding.values()),
         "locations": locations,
         "may_restrict": actor.may(Permission.RESTRICTED_MODE_WRITE),
+        "may_brand": actor.may(Permission.BRANDING_READ),
         "may_set_up": actor.may(Permission.CUSTOMERS_WRITE)
         and actor.may(Permission.SUBSCRIBERS_WRITE),
         "may_order_help": actor.may(Permission.CUSTOMERS_WRITE),
