@@ -56,12 +56,12 @@ from tukku.portal import customer_wizard as portal_customer_wizard
 from tukku.portal import customers as portal_customers
 from tukku.portal import home as portal_home
 from tukku.portal import hub as portal_hub
+from tukku.portal import hub_attach as portal_hub_attach
 from tukku.portal import hub_devices as portal_hub_devices
 from tukku.portal import hub_locations as portal_hub_locations
 from tukku.portal import hub_numbers as portal_hub_numbers
-from tukku.portal import hub_queues as portal_hub_queues
-from tukku.portal import hub_attach as portal_hub_attach
 from tukku.portal import hub_org as portal_hub_org
+from tukku.portal import hub_queues as portal_hub_queues
 from tukku.portal import hub_users as portal_hub_users
 from tukku.portal import hub_workspaces as portal_hub_workspaces
 from tukku.portal import ops_jobs as portal_ops_jobs
