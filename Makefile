@@ -9,6 +9,7 @@ LOCK_ARGS ?=
 
 install:
 	@scripts/ensure-venv.sh
+	@scripts/ensure-system-deps.sh run
 
 install-dev:
 	@scripts/ensure-venv.sh dev
