@@ -22,7 +22,7 @@ run: install
 
 ## make test: lint, type-check, check migrations, and run the whole suite on SQLite and PostgreSQL
 test: check-locks install-dev lint typecheck check-layers check-migrations
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --durations=20 $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

@@ -19,7 +19,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 from sqlalchemy import select
 
-from tests.conftest import BACKENDS, REPOSITORY, fresh_database
+from tests.conftest import REPOSITORY, fresh_database
 from tests.e2e.conftest import start_server, stop, tukku
 from tukku.core.db import Database
 from tukku.mail.models import MailMessage
@@ -69,12 +69,14 @@ class Account:
     organization: str
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session")
 def portal(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Portal]:
-    """One live server per backend, on a fresh database, for every browser test of this worker."""
-    backend: str = request.param
+    """One live server on the embedded default (SQLite), on a fresh database, for every browser
+    test of this worker. The pages' behaviour on both backends is what the in-process page
+    tests (tests/portal) check; live servers on PostgreSQL are tests/e2e's."""
+    backend = "sqlite"
     directory = tmp_path_factory.mktemp(f"portal-{backend}")
     with fresh_database(request, backend, directory) as database_url:
         process, base_url = start_server(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import fresh_database
 from tests.e2e.conftest import start_server, stop, tukku
 from tukku.core.errors import catalog_markdown
 
@@ -26,6 +27,14 @@ def runnable_blocks(path: Path) -> str:
     if path.name == "README.md":
         text = text.split("<!-- tour:start -->", 1)[1].split("<!-- tour:end -->", 1)[0]
     return "\n".join(BLOCK.findall(text))
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The embedded default's database (SQLite), which a reader trying the examples has: the
+    examples document the API, whose behaviour on both backends the other tests check."""
+    with fresh_database(request, "sqlite", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
