@@ -193,6 +193,41 @@ def test_locations_are_listed_added_and_edited_with_floors(
     assert "Toimisto" not in admin.get(where).text
 
 
+def test_a_location_is_deleted_once_nothing_is_at_it_and_never_the_headquarters(
+    admin: TestClient, estate: Estate, db: Database
+) -> None:
+    added = post(admin, "/hub/locations/new", **LOCATION)
+    where = added.headers["location"].split("?")[0]
+    location_id = where.split("/")[-1]
+    held = post(
+        admin,
+        "/hub/workspaces/new",
+        displayName="Lobby",
+        locationId=location_id,
+        calling="freeCalling",
+    )
+    assert held.status_code == 303, held.text
+    while_held = post(admin, f"{where}/delete")
+    assert while_held.status_code == 409
+    assert "the location still has 1 workspace;" in while_held.text
+    lobby = held.headers["location"].split("?")[0]
+    assert post(admin, f"{lobby}/delete").status_code == 303
+
+    headquarters = admin.get(f"/hub/locations/{estate.headquarters}")
+    assert f"/hub/locations/{estate.headquarters}/delete" not in headquarters.text
+    refused = post(admin, f"/hub/locations/{estate.headquarters}/delete")
+    assert refused.status_code == 409
+    assert "the headquarters location cannot be deleted" in refused.text
+
+    page = admin.get(where)
+    assert f'action="{where}/delete"' in page.text
+    deleted = post(admin, f"{where}/delete")
+    assert deleted.status_code == 303
+    assert "The location is deleted." in admin.get(deleted.headers["location"]).text
+    assert admin.get(where).status_code == 404
+    assert [e.target_id for e in actions(db, "location.delete")] == [location_id]
+
+
 # -- numbers --------------------------------------------------------------------------------
 @pytest.mark.parametrize("restricted", [True, False], ids=["restricted", "unrestricted"])
 def test_numbers_are_read_only_to_customer_administrators(

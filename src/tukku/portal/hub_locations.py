@@ -40,6 +40,7 @@ NOTICES = {
     "edited": "The location is changed.",
     "floor": "The floor is added.",
     "floor-deleted": "The floor is deleted.",
+    "deleted": "The location is deleted.",
 }
 
 
@@ -253,3 +254,28 @@ def delete_floor(
         session, scope=scope_of(hub), location_id=location_id, floor_id=floor_id, now=clock.now()
     )
     return RedirectResponse(f"/hub/locations/{location_id}?done=floor-deleted", status_code=303)
+
+
+@router.post("/{location_id}/delete", response_class=HTMLResponse)
+def delete_location(
+    location_id: str,
+    request: Request,
+    session: DbSession,
+    clock: ClockDep,
+    user: PortalUserDep,
+    csrf: FormField = "",
+) -> Response:
+    """Delete the location and its floors; its page again, saying why, while anything is at it
+    (users, numbers, workspaces, call queues, a Setup Assist order) or for the headquarters."""
+    check_csrf(request, csrf)
+    hub = open_hub(request, session, user)
+    try:
+        service.delete_location(
+            session, scope=scope_of(hub), location_id=location_id, now=clock.now()
+        )
+    except DomainError as refused:
+        reasons = errors_of(session, refused).values()  # about the location: no field's
+        return _location_page(
+            request, session, hub, location_id, 409, errors={"form": " ".join(reasons)}
+        )
+    return RedirectResponse("/hub/locations?done=deleted", status_code=303)
