@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -154,14 +154,30 @@ def _upload(
     return RedirectResponse(f"{_base(customer_id)}?done=logo", status_code=303)
 
 
-def _form_values(
-    name: str,
-    light: tuple[str, str, str],
-    dark: tuple[str, str, str],
-    contacts: tuple[str, str, str],
+def _brand_form(
+    name: FormField = "",
+    lightText: FormField = "",  # noqa: N803 - the form's fields are the API's names
+    lightBackground: FormField = "",  # noqa: N803
+    lightAccent: FormField = "",  # noqa: N803
+    darkText: FormField = "",  # noqa: N803
+    darkBackground: FormField = "",  # noqa: N803
+    darkAccent: FormField = "",  # noqa: N803
+    supportUrl: FormField = "",  # noqa: N803
+    supportEmail: FormField = "",  # noqa: N803
+    supportPhone: FormField = "",  # noqa: N803
 ) -> dict[str, str]:
+    """The brand form's fields as posted, by the API's names (both pages post the same form)."""
     fields = ("name", *COLOURS[0][2], *COLOURS[1][2], *TEXTS[1:])
-    return dict(zip(fields, (name, *light, *dark, *contacts), strict=True))
+    posted = (
+        name,
+        *(lightText, lightBackground, lightAccent),
+        *(darkText, darkBackground, darkAccent),
+        *(supportUrl, supportEmail, supportPhone),
+    )
+    return dict(zip(fields, posted, strict=True))
+
+
+BrandForm = Annotated[dict[str, str], Depends(_brand_form)]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -178,26 +194,11 @@ def save_branding(
     session: DbSession,
     clock: ClockDep,
     user: PortalUserDep,
+    values: BrandForm,
     csrf: FormField = "",
-    name: FormField = "",
-    lightText: FormField = "",  # noqa: N803 - the form's fields are the API's names
-    lightBackground: FormField = "",  # noqa: N803
-    lightAccent: FormField = "",  # noqa: N803
-    darkText: FormField = "",  # noqa: N803
-    darkBackground: FormField = "",  # noqa: N803
-    darkAccent: FormField = "",  # noqa: N803
-    supportUrl: FormField = "",  # noqa: N803
-    supportEmail: FormField = "",  # noqa: N803
-    supportPhone: FormField = "",  # noqa: N803
 ) -> Response:
     """Save the partner's own brand."""
     check_csrf(request, csrf)
-    values = _form_values(
-        name,
-        (lightText, lightBackground, lightAccent),
-        (darkText, darkBackground, darkAccent),
-        (supportUrl, supportEmail, supportPhone),
-    )
     return _save(request, session, clock, user, None, values)
 
 
@@ -248,26 +249,11 @@ def save_customer_branding(
     session: DbSession,
     clock: ClockDep,
     user: PortalUserDep,
+    values: BrandForm,
     csrf: FormField = "",
-    name: FormField = "",
-    lightText: FormField = "",  # noqa: N803 - the form's fields are the API's names
-    lightBackground: FormField = "",  # noqa: N803
-    lightAccent: FormField = "",  # noqa: N803
-    darkText: FormField = "",  # noqa: N803
-    darkBackground: FormField = "",  # noqa: N803
-    darkAccent: FormField = "",  # noqa: N803
-    supportUrl: FormField = "",  # noqa: N803
-    supportEmail: FormField = "",  # noqa: N803
-    supportPhone: FormField = "",  # noqa: N803
 ) -> Response:
     """Set or replace the customer's override, which its users see instead of your brand."""
     check_csrf(request, csrf)
-    values = _form_values(
-        name,
-        (lightText, lightBackground, lightAccent),
-        (darkText, darkBackground, darkAccent),
-        (supportUrl, supportEmail, supportPhone),
-    )
     return _save(request, session, clock, user, customer_id, values)
 
 
