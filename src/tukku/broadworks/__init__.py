@@ -1,0 +1,1 @@
+"""Moving hosted-PBX (BroadWorks) enterprises onto tukku: the extract, the plan, the run."""

@@ -1,0 +1,190 @@
+"""Raw OCI-P exchanges converted to `bw-extract/1`: the notes' example enterprise, captured as the
+exchanges an operator would save (tests/broadworks/ocip/acme, written here with fictional data;
+some tables with their columns in another order than documented), becomes exactly the notes'
+§3.2 extract; unsafe XML, error answers, unread request types, a missing answer and a second
+enterprise are refused with the file and command named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tukku.broadworks.ocip import ConversionError, convert_folder
+
+HERE = Path(__file__).parent
+ACME = HERE / "ocip" / "acme"
+HEAD = (
+    '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    '<BroadsoftDocument protocol="OCI" xmlns="C" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    '  <sessionId xmlns="">s</sessionId>\n'
+)
+
+
+def exchange(folder: Path, name: str, request: str, response: str) -> None:
+    (folder / f"{name}.request.xml").write_text(f"{HEAD}{request}</BroadsoftDocument>\n")
+    (folder / f"{name}.response.xml").write_text(f"{HEAD}{response}</BroadsoftDocument>\n")
+
+
+def command(kind: str, body: str = "") -> str:
+    return f'  <command xsi:type="{kind}" xmlns="">{body}</command>\n'
+
+
+@pytest.fixture
+def acme(tmp_path: Path) -> Path:
+    """A copy of the example's exchanges, to add to."""
+    folder = tmp_path / "acme"
+    shutil.copytree(ACME, folder)
+    return folder
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(ConversionError) as refused:
+        convert_folder(folder)
+    return refused.value.problems
+
+
+def test_the_notes_example_exchanges_become_the_notes_example_extract() -> None:
+    expected = json.loads((HERE / "notes_example.json").read_text())
+
+    converted = convert_folder(ACME)
+
+    assert converted["source"]["release"] == expected["source"]["release"]
+    assert converted["serviceProvider"] == expected["serviceProvider"]
+    assert [g["groupId"] for g in converted["groups"]] == ["acme_hq", "acme_br"]
+    for got, want in zip(converted["groups"], expected["groups"], strict=True):
+        assert got == want, got["groupId"]
+    assert {k: v for k, v in converted.items() if k != "source"} == {
+        k: v for k, v in expected.items() if k != "source"
+    }
+
+
+def test_a_document_with_entities_is_refused_before_it_is_read(acme: Path) -> None:
+    laughs = (
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n'
+        "<BroadsoftDocument><command>&lol2;</command></BroadsoftDocument>\n"
+    )
+    (acme / "06-laughs.request.xml").write_text(laughs)
+    (acme / "06-laughs.response.xml").write_text(laughs)
+
+    problems = problems_of(acme)
+
+    assert len(problems) == 1
+    assert problems[0].startswith("06-laughs.request.xml: refused unsafe XML")
+
+
+def test_an_external_entity_is_refused_and_never_fetched(acme: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do-not-read")
+    external = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY s SYSTEM "file://{secret}">]>\n'
+        "<BroadsoftDocument><command>&s;</command></BroadsoftDocument>\n"
+    )
+    (acme / "06-external.request.xml").write_text(external)
+    (acme / "06-external.response.xml").write_text(external)
+
+    problems = problems_of(acme)
+
+    assert problems == [
+        "06-external.request.xml: refused unsafe XML (DTDForbidden): no DTD, entity or external "
+        "reference"
+    ]
+    assert "do-not-read" not in "\n".join(problems)
+
+
+def test_an_error_answer_an_unread_request_and_a_missing_answer_are_each_named(
+    acme: Path,
+) -> None:
+    exchange(
+        acme,
+        "06-more",
+        command("UserGetRequest23V2", "<userId>ghost@acme.example</userId>")
+        + command("GroupAutoAttendantGetInstanceRequest24", "<serviceUserId>aa@x</serviceUserId>"),
+        command(
+            "c:ErrorResponse",
+            "<summary>[Error 4008] User not found: ghost@acme.example</summary>"
+            "<summaryEnglish>[Error 4008] User not found: ghost@acme.example</summaryEnglish>",
+        )
+        + command("GroupAutoAttendantGetInstanceResponse24", "<serviceInstanceProfile/>"),
+    )
+    (acme / "07-lost.request.xml").write_text(
+        f"{HEAD}{command('UserGetRequest23V2', '<userId>x@y</userId>')}</BroadsoftDocument>\n"
+    )
+
+    problems = problems_of(acme)
+
+    assert problems == [
+        "06-more.response.xml#command[1]: the server answered an error: [Error 4008] User not "
+        "found: ghost@acme.example",
+        "07-lost.request.xml: no 07-lost.response.xml beside it",
+    ]
+
+
+def test_an_exchange_of_a_type_not_read_is_reported(acme: Path) -> None:
+    exchange(
+        acme,
+        "06-aa",
+        command("GroupAutoAttendantGetInstanceRequest24", "<serviceUserId>aa@x</serviceUserId>"),
+        command("GroupAutoAttendantGetInstanceResponse24", "<serviceInstanceProfile/>"),
+    )
+
+    assert problems_of(acme) == [
+        "06-aa.response.xml#command[1]: GroupAutoAttendantGetInstanceRequest24 is not read"
+    ]
+
+
+def test_a_second_enterprise_is_refused(acme: Path) -> None:
+    exchange(
+        acme,
+        "06-other",
+        command(
+            "GroupGetRequest22V5",
+            "<serviceProviderId>other</serviceProviderId><groupId>g</groupId>",
+        ),
+        command("GroupGetResponse22V5", "<groupName>Other</groupName><timeZone>UTC</timeZone>"),
+    )
+
+    problems = problems_of(acme)
+
+    assert len(problems) == 1
+    assert problems[0].endswith("one enterprise per extract; these exchanges name acme_ent, other")
+
+
+def test_more_answers_than_requests_is_refused(acme: Path) -> None:
+    exchange(
+        acme,
+        "06-odd",
+        command("UserGetRequest23V2", "<userId>alice@acme.example</userId>"),
+        command("UserGetResponse23V2") + command("UserGetResponse23V2"),
+    )
+
+    assert problems_of(acme) == ["06-odd.response.xml: 2 commands answer 1 requests"]
+
+
+def test_a_document_in_latin_2_is_read_in_its_declared_encoding(acme: Path) -> None:
+    request = command("UserGetRequest23V2", "<userId>alice@acme.example</userId>")
+    response = command(
+        "UserGetResponse23V2",
+        "<groupId>acme_hq</groupId><lastName>Łukasiewicz</lastName><firstName>Alice</firstName>"
+        "<countryCode>1</countryCode>",
+    )
+    head = HEAD.replace("ISO-8859-1", "ISO-8859-2")
+    (acme / "06-latin2.request.xml").write_bytes(
+        f"{head}{request}</BroadsoftDocument>\n".encode("iso-8859-2")
+    )
+    (acme / "06-latin2.response.xml").write_bytes(
+        f"{head}{response}</BroadsoftDocument>\n".encode("iso-8859-2")
+    )
+
+    hq = convert_folder(acme)["groups"][0]
+
+    alice = next(u for u in hq["users"] if u["userId"] == "alice@acme.example")
+    assert alice["lastName"] == "Łukasiewicz"  # the later answer about her is kept
+
+
+def test_a_folder_without_exchanges_says_what_it_expects(tmp_path: Path) -> None:
+    assert problems_of(tmp_path) == [f"{tmp_path}: no *.request.xml file (see docs/migration.md)"]
