@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tukku.broadworks.config import Config, parse_config
 from tukku.broadworks.extract import Extract, parse_extract
 from tukku.broadworks.problems import InputError, Problem
 
@@ -21,3 +22,15 @@ def load_extract(path: Path) -> Extract:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem("$", f"cannot read {path}: {exc}")]) from None
     return parse_extract(text)
+
+
+def load_config(path: Path) -> Config:
+    """The partner configuration at `path` (`.toml` or `.json`); InputError lists its problems."""
+    suffix = path.suffix.lower()
+    if suffix not in (".toml", ".json"):
+        raise InputError([Problem("$", f"{path}: a configuration is a .toml or a .json file")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem("$", f"cannot read {path}: {exc}")]) from None
+    return parse_config(text, "toml" if suffix == ".toml" else "json")
