@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tukku.cli import db, docs, partners, screening, sso, tokens, users
+from tukku.cli import db, docs, migrate, partners, screening, sso, tokens, users
 from tukku.cli.serve import serve
 from tukku.cli.worker import worker
 
@@ -24,6 +24,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(screening.app, name="screening")
 app.add_typer(sso.app, name="sso")
 app.add_typer(docs.app, name="docs")
+app.add_typer(migrate.app, name="migrate")
 
 
 def main() -> None:

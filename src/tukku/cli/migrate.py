@@ -1,0 +1,140 @@
+"""`tukku migrate broadworks`: check a BroadWorks extract and plan its move onto tukku.
+
+Exit codes: 0 success; 1 the input has problems (each printed with its JSON path; nothing is
+written); 2 wrong usage (unknown option, missing argument); 3 (`plan`) the plan is written but
+blocked: some objects cannot move until fixed (the report says which)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tukku.broadworks.extract import FORMAT, Extract
+from tukku.broadworks.inputs import load_config, load_extract
+from tukku.broadworks.plan import build_plan, check_config
+from tukku.broadworks.problems import InputError, Problem
+from tukku.broadworks.report import CSV_HEADER, report_markdown, report_rows
+from tukku.cli.common import emit_json
+from tukku.core.csvsafe import text_cell
+
+app = typer.Typer(help="Move customers from other platforms onto tukku.", no_args_is_help=True)
+broadworks = typer.Typer(
+    help="Move one BroadWorks enterprise (a bw-extract/1 file) onto tukku.", no_args_is_help=True
+)
+app.add_typer(broadworks, name="broadworks")
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+ExtractPath = Annotated[
+    Path, typer.Argument(help="A bw-extract/1 JSON file (one enterprise).", show_default=False)
+]
+
+
+def _problems_out(problems: list[Problem]) -> list[dict[str, str]]:
+    return [{"path": p.path, "message": p.message} for p in problems]
+
+
+def _summary(extract: Extract) -> dict[str, Any]:
+    groups = extract.groups
+    return {
+        "serviceProviderId": extract.service_provider.service_provider_id,
+        "groups": len(groups),
+        "users": sum(len(g.users) for g in groups),
+        "huntGroups": sum(len(g.hunt_groups) for g in groups),
+        "callCenters": sum(len(g.call_centers) for g in groups),
+        "autoAttendants": sum(len(g.auto_attendants) for g in groups),
+        "devices": sum(len(g.access_devices) for g in groups),
+    }
+
+
+def _report_problems(source: Path, problems: list[Problem], as_json: bool) -> None:
+    if as_json:
+        emit_json({"valid": False, "format": FORMAT, "problems": _problems_out(problems)})
+    else:
+        typer.echo(f"{source}: {len(problems)} problem(s):")
+        for problem in problems:
+            typer.echo(f"  {problem}")
+    raise typer.Exit(1)
+
+
+@broadworks.command("validate")
+def validate(extract: ExtractPath, as_json: AsJson = False) -> None:
+    """Check EXTRACT and explain every problem with its JSON path (exit 0 valid, 1 not)."""
+    try:
+        parsed = load_extract(extract)
+    except InputError as exc:
+        _report_problems(extract, exc.problems, as_json)
+        return
+    summary = _summary(parsed)
+    if as_json:
+        emit_json({"valid": True, "format": FORMAT, "problems": [], "summary": summary})
+        return
+    typer.echo(
+        f"{extract}: a valid {FORMAT} extract of {summary['serviceProviderId']}: "
+        f"{summary['groups']} groups, {summary['users']} users, {summary['huntGroups']} hunt "
+        f"groups, {summary['callCenters']} call centers, {summary['autoAttendants']} auto "
+        f"attendants, {summary['devices']} devices."
+    )
+
+
+@broadworks.command("plan")
+def plan(
+    extract: ExtractPath,
+    config: Annotated[
+        Path,
+        typer.Option(
+            "--config", help="The partner configuration (.toml or .json).", show_default=False
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write plan.json, report.md and report.csv to.")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Plan moving EXTRACT onto tukku, with no side effects (no network, no database): writes
+    the ordered API requests (plan.json) and the report (report.md, report.csv) to OUT."""
+    try:
+        parsed = load_extract(extract)
+    except InputError as exc:
+        _report_problems(extract, exc.problems, as_json)
+        return
+    try:
+        settings = load_config(config)
+    except InputError as exc:
+        _report_problems(config, exc.problems, as_json)
+        return
+    problems = check_config(parsed, settings)
+    if problems:
+        _report_problems(config, problems, as_json)
+    result = build_plan(parsed, settings)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "plan.json").write_text(
+        json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    )
+    (out / "report.md").write_text(report_markdown(result))
+    with (out / "report.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_HEADER)
+        writer.writerows([text_cell(cell) for cell in row] for row in report_rows(result))
+    summary = result.to_json()["summary"]
+    blocked = [f for f in result.findings if f.category == "blocked"]
+    if as_json:
+        emit_json(
+            {
+                "ready": result.ready,
+                "out": str(out),
+                "operations": len(result.operations),
+                "summary": summary,
+                "blocked": [{"subject": f.subject, "detail": f.detail} for f in blocked],
+            }
+        )
+    else:
+        counts = ", ".join(f"{n} {phase}" for phase, n in summary.items())
+        typer.echo(f"Planned {len(result.operations)} operations ({counts}) in {out}.")
+        for finding in blocked:
+            typer.echo(f"  blocked: {finding.subject}: {finding.detail}")
+    if not result.ready:
+        raise typer.Exit(3)
