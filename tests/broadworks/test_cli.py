@@ -9,10 +9,12 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from tests.broadworks.conftest import ACME
+from tests.broadworks.conftest import ACME, FIXTURES
 from tukku.cli.main import app
 
 runner = CliRunner()
+OCIP_ACME = Path(__file__).parent / "ocip" / "acme"
+CONFIG = FIXTURES / "acme.toml"
 
 
 def test_validate_accepts_the_notes_example_with_exit_code_0() -> None:
@@ -61,11 +63,68 @@ def test_validate_reports_reference_problems_in_text(acme: dict[str, Any], tmp_p
     )
 
 
-def test_validate_refuses_a_folder_for_now(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["migrate", "broadworks", "validate", str(tmp_path)])
+def test_a_folder_of_oci_p_exchanges_is_converted_validated_and_planned(tmp_path: Path) -> None:
+    written = tmp_path / "acme.json"
+    converted = runner.invoke(
+        app, ["migrate", "broadworks", "convert", str(OCIP_ACME), "--out", str(written)]
+    )
+    validated = runner.invoke(app, ["migrate", "broadworks", "validate", str(OCIP_ACME)])
+    planned_from_json = runner.invoke(
+        app,
+        [
+            "migrate",
+            "broadworks",
+            "plan",
+            str(written),
+            "--config",
+            str(CONFIG),
+            "--out",
+            str(tmp_path / "from-json"),
+        ],
+    )
+    planned_from_folder = runner.invoke(
+        app,
+        [
+            "migrate",
+            "broadworks",
+            "plan",
+            str(OCIP_ACME),
+            "--config",
+            str(CONFIG),
+            "--out",
+            str(tmp_path / "from-folder"),
+        ],
+    )
+
+    assert converted.exit_code == 0, converted.output
+    assert validated.exit_code == 0, validated.output
+    assert json.loads(written.read_text())["groups"] == json.loads(ACME.read_text())["groups"]
+    assert planned_from_json.exit_code == planned_from_folder.exit_code
+    assert (tmp_path / "from-json" / "plan.json").read_text() == (
+        tmp_path / "from-folder" / "plan.json"
+    ).read_text()
+
+
+def test_a_folder_with_an_error_answer_is_refused_naming_the_exchange(tmp_path: Path) -> None:
+    (tmp_path / "01.request.xml").write_text(
+        '<BroadsoftDocument><command xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:type="UserGetRequest23V2"><userId>x@y</userId></command></BroadsoftDocument>'
+    )
+    (tmp_path / "01.response.xml").write_text(
+        '<BroadsoftDocument><command xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:type="c:ErrorResponse"><summary>User not found</summary></command>'
+        "</BroadsoftDocument>"
+    )
+
+    result = runner.invoke(
+        app, ["migrate", "broadworks", "convert", str(tmp_path), "--out", str(tmp_path / "x.json")]
+    )
 
     assert result.exit_code == 1
-    assert "OCI-P XML is not supported yet" in result.output
+    assert "01.response.xml#command[1]: the server answered an error: User not found" in (
+        result.output
+    )
+    assert not (tmp_path / "x.json").exists()
 
 
 def test_validate_of_a_missing_file_exits_1(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def problems_of(folder: Path) -> list[str]:
 
 
 def test_the_notes_example_exchanges_become_the_notes_example_extract() -> None:
-    expected = json.loads((HERE / "notes_example.json").read_text())
+    expected = json.loads((HERE / "fixtures" / "acme.json").read_text())
 
     converted = convert_folder(ACME)
 

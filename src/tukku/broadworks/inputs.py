@@ -1,22 +1,23 @@
 """Reading the migration's input files from disk: the one place the package touches files, so
-the checks and the plan stay pure. A folder of raw OCI-P XML responses will be converted here too
-(later work); today a folder is refused with that explanation."""
+the checks and the plan stay pure. An extract is a `bw-extract/1` JSON file, or a folder of raw
+OCI-P exchanges converted to one (`ocip`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tukku.broadworks.config import Config, parse_config
 from tukku.broadworks.extract import Extract, parse_extract
+from tukku.broadworks.ocip import ConversionError, convert_folder
 from tukku.broadworks.problems import InputError, Problem
 
 
 def load_extract(path: Path) -> Extract:
-    """The `bw-extract/1` extract at `path`; InputError lists every problem found in it."""
+    """The `bw-extract/1` extract at `path` (a JSON file, or a folder of OCI-P exchanges);
+    InputError lists every problem found in it, with its JSON path or its file and command."""
     if path.is_dir():
-        raise InputError(
-            [Problem("$", f"{path} is a folder: converting raw OCI-P XML is not supported yet")]
-        )
+        return parse_extract(json.dumps(convert_ocip(path)))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -34,3 +35,12 @@ def load_config(path: Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem("$", f"cannot read {path}: {exc}")]) from None
     return parse_config(text, "toml" if suffix == ".toml" else "json")
+
+
+def convert_ocip(folder: Path) -> dict[str, object]:
+    """The `bw-extract/1` document of a folder of OCI-P exchanges, not yet checked as an
+    extract; InputError names each exchange it cannot read (`file#command[n]`)."""
+    try:
+        return convert_folder(folder)
+    except ConversionError as exc:
+        raise InputError([Problem(*line.split(": ", 1)) for line in exc.problems]) from None

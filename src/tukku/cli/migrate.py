@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from tukku.broadworks.extract import FORMAT, Extract
-from tukku.broadworks.inputs import load_config, load_extract
+from tukku.broadworks.extract import FORMAT, Extract, parse_extract
+from tukku.broadworks.inputs import convert_ocip, load_config, load_extract
 from tukku.broadworks.plan import build_plan, check_config
 from tukku.broadworks.problems import InputError, Problem
 from tukku.broadworks.report import CSV_HEADER, report_markdown, report_rows
@@ -29,7 +29,11 @@ app.add_typer(broadworks, name="broadworks")
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 ExtractPath = Annotated[
-    Path, typer.Argument(help="A bw-extract/1 JSON file (one enterprise).", show_default=False)
+    Path,
+    typer.Argument(
+        help="A bw-extract/1 JSON file (one enterprise), or a folder of OCI-P exchanges.",
+        show_default=False,
+    ),
 ]
 
 
@@ -77,6 +81,38 @@ def validate(extract: ExtractPath, as_json: AsJson = False) -> None:
         f"{summary['groups']} groups, {summary['users']} users, {summary['huntGroups']} hunt "
         f"groups, {summary['callCenters']} call centers, {summary['autoAttendants']} auto "
         f"attendants, {summary['devices']} devices."
+    )
+
+
+@broadworks.command("convert")
+def convert(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="A folder of OCI-P exchanges: NAME.request.xml and NAME.response.xml pairs.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The bw-extract/1 JSON file to write.")],
+    as_json: AsJson = False,
+) -> None:
+    """Convert the OCI-P exchanges in FOLDER into a bw-extract/1 file, checked as `validate`
+    checks one (exit 0 written, 1 problems: nothing written)."""
+    try:
+        document = convert_ocip(folder)
+        parsed = parse_extract(json.dumps(document))
+    except InputError as exc:
+        _report_problems(folder, exc.problems, as_json)
+        return
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = _summary(parsed)
+    if as_json:
+        emit_json({"valid": True, "format": FORMAT, "out": str(out), "summary": summary})
+        return
+    typer.echo(
+        f"{out}: {summary['serviceProviderId']} with {summary['groups']} groups, "
+        f"{summary['users']} users, {summary['huntGroups']} hunt groups and "
+        f"{summary['devices']} devices."
     )
 
 
