@@ -2,8 +2,8 @@
 administrators may do everything; a partner's read-only staff and a customer's read-only
 administrators only read; a customer's full administrator manages its own locations, workspaces,
 devices, queues and hunt groups whether or not restricted mode is on, and never manages phone
-numbers (an always-on customer restriction). The expectations below are written from those rules, not read
-from the permission table."""
+numbers (an always-on customer restriction). The expectations below are written from those
+rules, not read from the permission table."""
 
 from __future__ import annotations
 
