@@ -362,6 +362,14 @@ def test_numbers_are_held_by_the_hunt_group_and_go_back_to_the_location(
     assert (queue.status_code, error_codes(queue)) == (409, [5006])
     other = estate.create(409, **_body("Other", extension="7399", phoneNumber="+14085550342"))
     assert error_codes(other) == [5006]
+    removing = estate.client.request(
+        "DELETE",
+        f"{CONFIG}/locations/{estate.location_id}/numbers",
+        params=estate.params,
+        json={"phoneNumbers": ["+14085550341"]},
+        headers=estate.partner.headers,
+    )
+    assert (removing.status_code, error_codes(removing)) == (409, [8022])
 
     assert estate.put(group_id, {"alternateNumbers": []}).status_code == 204
     assert [n["phoneNumber"] for n in estate.numbers(ownerType="HUNT_GROUP")] == ["+14085550340"]
