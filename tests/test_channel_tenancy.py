@@ -48,6 +48,7 @@ AUDIT = "/v1/partner/auditEvents"
 PRICE_BOOK = "/v1/partner/priceBook"
 INVOICES = "/v1/partner/invoices"
 QUEUES = "/v1/telephony/config/queues"
+HUNT_GROUPS = "/v1/telephony/config/huntGroups"
 SETUP_ASSIST = "/v1/partner/setupAssist/orders"
 WORKSPACES = "/v1/workspaces"
 DEVICES = "/v1/devices"
@@ -96,6 +97,7 @@ class Tenant:
     sub_partner_ids: list[str] = field(default_factory=list)  # its own sub-partners
     invoice_id: str | None = None
     queue_id: str | None = None
+    hunt_group_id: str | None = None
     floor_id: str = ""  # a floor of its customer's headquarters
     device_id: str = ""  # a phone of its subscriber
 
@@ -137,6 +139,8 @@ class Tenant:
             found["invoice id"] = self.invoice_id
         if self.queue_id is not None:
             found["queue id"] = self.queue_id
+        if self.hunt_group_id is not None:
+            found["hunt group id"] = self.hunt_group_id
         return {f"{self.label}'s {what}": value for what, value in found.items()}
 
 
@@ -253,6 +257,13 @@ def _finish_estate(
         headers=a.headers,
     )
     assert queue.status_code == 201, queue.text
+    hunt_group = client.post(
+        f"/v1/telephony/config/locations/{location_id}/huntGroups",
+        params={"orgId": customer["orgId"]},
+        json={"name": f"{a.label} Hunt Group", "extension": "7200"},
+        headers=a.headers,
+    )
+    assert hunt_group.status_code == 201, hunt_group.text
     floor = _post(client, f"/v1/locations/{location_id}/floors", a, {"floorNumber": 1}, 201)
     order = _post(
         client,
@@ -297,6 +308,7 @@ def _finish_estate(
         "workspace_id": workspace.json()["id"],
         "phone_number": phone_number,
         "queue_id": queue.json()["id"],
+        "hunt_group_id": hunt_group.json()["id"],
         "floor_id": floor["id"],
         "device_id": device.json()["id"],
         "setup_assist_order_id": order["id"],
@@ -454,6 +466,7 @@ def by_id(w: World, victim: str) -> list[Attempt]:
         Attempt("GET", f"/v1/locations?orgId={v.customer['orgId']}", None, (NOT_FOUND,)),
         Attempt("POST", CUSTOMERS, body_any_customer, (PROVISIONING_ID_UNKNOWN,)),
         *queue_attempts(v),
+        *hunt_group_attempts(v),
         Attempt("GET", f"{SUBSCRIBERS}/{sid}", None, (SUBSCRIBER_NOT_FOUND,)),
         Attempt(
             "PUT", f"{SUBSCRIBERS}/{sid}", {"packages": ["webex_meetings"]}, (SUBSCRIBER_NOT_FOUND,)
@@ -560,6 +573,22 @@ def queue_attempts(v: Tenant) -> list[Attempt]:
         Attempt("PUT", f"{one}/{v.queue_id}?{org}", {"name": "Hijacked"}, (NOT_FOUND,)),
         Attempt("PUT", f"{one}/{v.queue_id}?{org}&hasCxEssentials=true", {}, (NOT_FOUND,)),
         Attempt("DELETE", f"{one}/{v.queue_id}?{org}", None, (NOT_FOUND,)),
+    ]
+
+
+def hunt_group_attempts(v: Tenant) -> list[Attempt]:
+    """The victim's hunt group, its location's hunt groups and its organization's list, each
+    named with the victim's `orgId`: refused for the organization (1013)."""
+    org = f"orgId={v.customer['orgId']}"
+    one = f"/v1/telephony/config/locations/{v.location_id}/huntGroups"
+    body = {"name": "Planted", "extension": "7998"}
+    return [
+        Attempt("GET", f"{HUNT_GROUPS}?{org}", None, (NOT_FOUND,)),
+        Attempt("GET", f"{one}?{org}", None, (NOT_FOUND,)),
+        Attempt("POST", f"{one}?{org}", body, (NOT_FOUND,)),
+        Attempt("GET", f"{one}/{v.hunt_group_id}?{org}", None, (NOT_FOUND,)),
+        Attempt("PUT", f"{one}/{v.hunt_group_id}?{org}", {"name": "Hijacked"}, (NOT_FOUND,)),
+        Attempt("DELETE", f"{one}/{v.hunt_group_id}?{org}", None, (NOT_FOUND,)),
     ]
 
 
@@ -911,6 +940,9 @@ def snapshot(client: TestClient, w: World) -> dict[str, Any]:
             f"/v1/locations?orgId={t.customer['orgId']}",
             f"{QUEUES}?orgId={t.customer['orgId']}",
             f"/v1/telephony/config/locations/{t.location_id}/queues/{t.queue_id}"
+            f"?orgId={t.customer['orgId']}",
+            f"{HUNT_GROUPS}?orgId={t.customer['orgId']}",
+            f"/v1/telephony/config/locations/{t.location_id}/huntGroups/{t.hunt_group_id}"
             f"?orgId={t.customer['orgId']}",
             f"/v1/locations/{t.location_id}/floors",
             f"/v1/people/{t.subscriber['personId']}",

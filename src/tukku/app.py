@@ -21,6 +21,7 @@ from tukku.backends import for_settings as backends_for_settings
 from tukku.billing import api as billing_api
 from tukku.branding import api as branding_api
 from tukku.calling import devices_api as calling_devices_api
+from tukku.calling import hunt_groups_api as calling_hunt_groups_api
 from tukku.calling import locations_api as calling_locations_api
 from tukku.calling import numbers_api as calling_numbers_api
 from tukku.calling import people_api as calling_people_api
@@ -182,6 +183,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         customers_api.partner_customers_router,
         customer_admin_api.router,
         calling_queues_api.router,
+        calling_hunt_groups_api.router,
         subscribers_api.router,
         subscribers_api.consent_move_router,
         portal_consent.router,

@@ -1,9 +1,9 @@
 """Who may set up a customer's calling (PRODUCT.md 10.2 and 11), through the API: partner
 administrators may do everything; a partner's read-only staff and a customer's read-only
 administrators only read; a customer's full administrator manages its own locations, workspaces,
-devices and queues whether or not restricted mode is on, and never manages phone numbers (an
-always-on customer restriction). The expectations below are written from those rules, not read
-from the permission table."""
+devices, queues and hunt groups whether or not restricted mode is on, and never manages phone
+numbers (an always-on customer restriction). The expectations below are written from those
+rules, not read from the permission table."""
 
 from __future__ import annotations
 
@@ -107,12 +107,24 @@ def _create_queue(org: Org, params: dict[str, str], headers: dict[str, str]) -> 
     )
 
 
+def _create_hunt_group(org: Org, params: dict[str, str], headers: dict[str, str]) -> Any:
+    n = next(_n)
+    body = {"name": f"Hunt group {n}", "extension": f"6{n:03d}"}
+    return org.client.post(
+        f"{CONFIG}/locations/{org.location_id}/huntGroups",
+        params=params,
+        json=body,
+        headers=headers,
+    )
+
+
 WRITES: dict[str, Write] = {
     "location": _create_location,
     "numbers": _add_numbers,
     "workspace": _create_workspace,
     "device": _create_device,
     "queue": _create_queue,
+    "hunt group": _create_hunt_group,
 }
 READS = (
     "/v1/locations",
@@ -120,9 +132,10 @@ READS = (
     "/v1/workspaces",
     "/v1/devices",
     f"{CONFIG}/queues",
+    f"{CONFIG}/huntGroups",
 )
 EVERYTHING = set(WRITES)
-CUSTOMER_ADMIN_MAY = {"location", "workspace", "device", "queue"}  # never numbers
+CUSTOMER_ADMIN_MAY = {"location", "workspace", "device", "queue", "hunt group"}  # never numbers
 
 # role → (acts through orgId, restricted mode on, what it may write)
 CASES: dict[str, tuple[bool, bool, set[str]]] = {

@@ -1,7 +1,8 @@
 """Schema migrations carry existing data, on both backends: the channel-and-compliance revision
 (0004) upgrades a database that already holds organizations and customers; the queue-numbers
 revision (0017) moves call queues' numbers into `directory_numbers`; the partner SAML revision
-(0018) keeps OIDC identity providers as they were."""
+(0018) keeps OIDC identity providers as they were; undoing the hunt groups revision (0019) leaves
+their phone numbers at their locations, unassigned."""
 
 from __future__ import annotations
 
@@ -155,3 +156,37 @@ def test_upgrading_to_0018_keeps_oidc_providers_and_downgrading_drops_only_saml(
     assert _rows(database_url, "SELECT saml_send_email_hint, saml_sp_id FROM partner_idps") == [
         (False, None)
     ]
+
+
+def test_downgrading_0019_leaves_hunt_groups_phone_numbers_at_their_location(
+    database_url: str, app_client: TestClient, partner: Partner
+) -> None:
+    customer = provision_customer(app_client, partner)
+    params = {"orgId": customer["orgId"]}
+    hq = app_client.get("/v1/locations", params=params, headers=partner.headers).json()["items"][0][
+        "id"
+    ]
+    body = {
+        "name": "Front desk",
+        "extension": "7400",
+        "phoneNumber": "+14085550180",
+        "alternateNumbers": [{"phoneNumber": "+14085550181"}],
+    }
+    created = app_client.post(
+        f"/v1/telephony/config/locations/{hq}/huntGroups",
+        params=params,
+        json=body,
+        headers=partner.headers,
+    )
+    assert created.status_code == 201, created.text
+    numbers = "SELECT location_id, extension, phone_number FROM directory_numbers"
+
+    downgrade(database_url, "0018")
+    kept = _rows(database_url, numbers)
+    upgrade(database_url)
+
+    assert sorted(kept, key=str) == [(hq, None, "+14085550180"), (hq, None, "+14085550181")]
+    assert current_revision(database_url) == head_revision()
+    assert differences(database_url, metadata) == []
+    assert _rows(database_url, "SELECT count(*) FROM hunt_groups") == [(0,)]
+    assert _rows(database_url, "SELECT hunt_group_id FROM directory_numbers") == [(None,), (None,)]

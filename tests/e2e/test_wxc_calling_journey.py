@@ -4,16 +4,18 @@ integrator would against Webex (`orgId` = the customer's organization, the partn
 
 Only where the SDK has no method does the journey use the same session's `rest_*` calls:
 provisioning the customer and its subscribers (wholesale provisioning has no `wxc_sdk` API) and
-upgrading a queue to CX Essentials (`CallQueueApi.update()` cannot send `hasCxEssentials`)."""
+upgrading a queue to CX Essentials (`CallQueueApi.update()` cannot send `hasCxEssentials`).
+A hunt group is created, changed and listed with `HuntGroupApi`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from wxc_sdk import WebexSimpleApi
-from wxc_sdk.common import OwnerType
+from wxc_sdk.common import AlternateNumber, OwnerType
 from wxc_sdk.telephony.callqueue import CallQueue
 from wxc_sdk.telephony.hg_and_cq import Agent, Policy
+from wxc_sdk.telephony.huntgroup import HuntGroup
 from wxc_sdk.workspaces import (
     CallingType,
     Workspace,
@@ -245,3 +247,35 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     assert sorted(q.name for q in basic_queues) == ["Help 0", "Help 1", "Help 2"]
     essentials = list(queues.list(org_id=org_id, has_cx_essentials=True, max=1))
     assert [(q.name, q.location_id) for q in essentials] == [("Sales", branch_id)]
+
+    # a hunt group at the branch through the SDK's own create (it fills in the call policies)
+    hunt_groups = api.telephony.huntgroup
+    group_id = hunt_groups.create(
+        location_id=branch_id,
+        settings=HuntGroup(
+            name="Reception", extension="6200", agents=[Agent(agent_id=p) for p in people[:2]]
+        ),
+        org_id=org_id,
+    )
+    group = hunt_groups.details(location_id=branch_id, huntgroup_id=group_id, org_id=org_id)
+    assert group.call_policies
+    assert group.call_policies.policy == Policy.circular
+    assert [a.agent_id for a in group.agents or []] == people[:2]
+    hunt_groups.update(
+        location_id=branch_id,
+        huntgroup_id=group_id,
+        update=HuntGroup(
+            name="Front office", alternate_numbers=[AlternateNumber(phone_number=NEW_NUMBERS[2])]
+        ),
+        org_id=org_id,
+    )
+    listed_groups = list(hunt_groups.list(location_id=branch_id, org_id=org_id, max=1))
+    assert [(g.id, g.name, g.extension) for g in listed_groups] == [
+        (group_id, "Front office", "6200")
+    ]
+    alternate = next(api.telephony.phone_numbers(phone_number=NEW_NUMBERS[2], org_id=org_id))
+    assert alternate.owner
+    assert (alternate.owner.owner_type, alternate.owner.owner_id) == (
+        OwnerType.hunt_group,
+        group_id,
+    )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.calling.access import OrgScope
+from tukku.calling.hunt_groups_models import HuntGroup
 from tukku.calling.locations_models import Floor
 from tukku.calling.locations_rules import (
     CREATE_REQUIRED,
@@ -298,11 +299,12 @@ _SPARE_NUMBERS_AT = select(func.count()).where(
 )
 _WORKSPACES_AT = select(func.count()).where(Workspace.location_id == bindparam("location_id"))
 _QUEUES_AT = select(func.count()).where(CallQueue.location_id == bindparam("location_id"))
+_HUNT_GROUPS_AT = select(func.count()).where(HuntGroup.location_id == bindparam("location_id"))
 
 
 def delete_location(session: Session, *, scope: OrgScope, location_id: str, now: datetime) -> None:
     """Delete a location and its floors; 409 naming why while users, numbers, workspaces, call
-    queues or Setup Assist orders are at it, or for the headquarters."""
+    queues, hunt groups or Setup Assist orders are at it, or for the headquarters."""
     customer = _writable(session, scope)
     row = get_location(session, scope=scope, location_id=location_id, for_update=True)
     params = {"location_id": row.id}
@@ -311,6 +313,7 @@ def delete_location(session: Session, *, scope: OrgScope, location_id: str, now:
         "number": session.scalar(_SPARE_NUMBERS_AT, params) or 0,
         "workspace": session.scalar(_WORKSPACES_AT, params) or 0,
         "call queue": session.scalar(_QUEUES_AT, params) or 0,
+        "hunt group": session.scalar(_HUNT_GROUPS_AT, params) or 0,
         "Setup Assist order": setup_assist.orders_at(session, row.id),
     }
     problem = deletion_problem(headquarters=row.is_headquarters, held=held)

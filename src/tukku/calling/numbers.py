@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.calling.access import OrgScope
+from tukku.calling.hunt_groups_models import HuntGroup
 from tukku.calling.numbers_rules import NumberFilters, NumbersToAdd
 from tukku.calling.queues_models import CallQueue
 from tukku.calling.workspaces_models import Workspace
@@ -83,8 +84,8 @@ def remove(
     session: Session, *, scope: OrgScope, location_id: str, numbers: list[str], now: datetime
 ) -> None:
     """Remove unassigned numbers from a location (partners only): 404 naming a number the
-    location does not have, 409 naming one a subscriber, workspace or call queue holds; all or
-    none."""
+    location does not have, 409 naming one a subscriber, workspace, call queue or hunt group
+    holds; all or none."""
     scope.actor.require(Permission.PHONE_NUMBERS_MANAGE)
     location = _location(session, scope, location_id)
     existing = _rows_of(session, numbers)
@@ -95,7 +96,7 @@ def remove(
         if row is None or row.location_id != location.id:
             reason = f"{where}: the location has no phone number {number}"
             missing.append(Problem(Codes.NUMBER_NOT_IN_LOCATION, reason, where))
-        elif row.subscriber_id or row.workspace_id or row.queue_id:
+        elif row.subscriber_id or row.workspace_id or row.queue_id or row.hunt_group_id:
             reason = f"{where}: {number} is assigned; unassign it first"
             held.append(Problem(Codes.NUMBER_ASSIGNED, reason, where))
     if missing:
@@ -139,6 +140,7 @@ _COLUMNS = (
     Workspace.display_name,
     CallQueue.id.label("queue_id"),
     CallQueue.name.label("queue_name"),
+    HuntGroup.name.label("hunt_group_name"),
 )
 
 
@@ -149,6 +151,7 @@ def _base(customer_id: str) -> Any:
         .outerjoin(Subscriber, Subscriber.id == DirectoryNumber.subscriber_id)
         .outerjoin(Workspace, Workspace.id == DirectoryNumber.workspace_id)
         .outerjoin(CallQueue, CallQueue.id == DirectoryNumber.queue_id)
+        .outerjoin(HuntGroup, HuntGroup.id == DirectoryNumber.hunt_group_id)
         .where(DirectoryNumber.customer_id == customer_id)
     )
 
@@ -158,6 +161,7 @@ def _filtered(query: Any, f: NumberFilters) -> Any:
         DirectoryNumber.subscriber_id.is_not(None),
         DirectoryNumber.workspace_id.is_not(None),
         DirectoryNumber.queue_id.is_not(None),
+        DirectoryNumber.hunt_group_id.is_not(None),
     )
     if f.location_id is not None:
         query = query.where(DirectoryNumber.location_id == f.location_id)
@@ -173,12 +177,15 @@ def _filtered(query: Any, f: NumberFilters) -> Any:
         query = query.where(DirectoryNumber.workspace_id.is_not(None))
     elif f.owner_type == "CALL_QUEUE":
         query = query.where(DirectoryNumber.queue_id.is_not(None))
+    elif f.owner_type == "HUNT_GROUP":
+        query = query.where(DirectoryNumber.hunt_group_id.is_not(None))
     if f.owner_id is not None:
         query = query.where(
             or_(
                 Subscriber.user_id == f.owner_id,
                 DirectoryNumber.workspace_id == f.owner_id,
                 DirectoryNumber.queue_id == f.owner_id,
+                DirectoryNumber.hunt_group_id == f.owner_id,
             )
         )
     if f.owner_name is not None:
@@ -189,6 +196,7 @@ def _filtered(query: Any, f: NumberFilters) -> Any:
                 full_name.like(pattern),
                 func.lower(Workspace.display_name).like(pattern),
                 func.lower(CallQueue.name).like(pattern),
+                func.lower(HuntGroup.name).like(pattern),
             )
         )
     if f.extension is not None:
@@ -244,7 +252,7 @@ def counts(session: Session, *, scope: OrgScope) -> dict[str, int]:
         if row.phone_number is None:
             result["extension_only"] += 1
             continue
-        held = bool(row.subscriber_id or row.workspace_id or row.queue_id)
+        held = bool(row.subscriber_id or row.workspace_id or row.queue_id or row.hunt_group_id)
         result["assigned" if held else "un_assigned"] += 1
         result["in_active"] += row.state == "INACTIVE"
         result["toll_free_numbers"] += row.number_type == "TOLLFREE"
@@ -267,6 +275,12 @@ def to_out(row: Any) -> dict[str, Any]:
         owner = {"id": number.workspace_id, "type": "PLACE", "displayName": row.display_name}
     elif row.queue_id is not None:
         owner = {"id": row.queue_id, "type": "CALL_QUEUE", "displayName": row.queue_name}
+    elif number.hunt_group_id is not None:
+        owner = {
+            "id": number.hunt_group_id,
+            "type": "HUNT_GROUP",
+            "displayName": row.hunt_group_name,
+        }
     out: dict[str, Any] = {
         "phoneNumber": number.phone_number,
         "extension": number.extension,

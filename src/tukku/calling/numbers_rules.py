@@ -11,7 +11,7 @@ from tukku.core.validation import normalize_phone_number
 NUMBER_TYPES = ("DID", "TOLLFREE")
 STATES = ("ACTIVE", "INACTIVE")
 USAGE_TYPES = ("NONE", "SERVICE")
-OWNER_TYPES = ("PEOPLE", "PLACE", "CALL_QUEUE")
+OWNER_TYPES = ("PEOPLE", "PLACE", "CALL_QUEUE", "HUNT_GROUP")
 MAX_NUMBERS_PER_REQUEST = 1000
 
 
@@ -108,7 +108,10 @@ def number_filters(
     refused as it refuses them (400 naming the parameter)."""
     problems = []
     if owner_type is not None and owner_type.upper() not in OWNER_TYPES:
-        reason = "ownerType: must be PEOPLE, PLACE or CALL_QUEUE (no other owner kinds exist here)"
+        reason = (
+            "ownerType: must be PEOPLE, PLACE, CALL_QUEUE or HUNT_GROUP "
+            "(no other owner kinds exist here)"
+        )
         problems.append(Problem(Codes.INVALID_QUERY, reason, "ownerType"))
     kind = number_type.upper() if number_type is not None else None
     if kind not in (None, "NUMBER", "EXTENSION"):

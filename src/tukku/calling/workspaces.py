@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
-from tukku.calling import devices_owners, queues_agents
+from tukku.calling import devices_owners, hunt_groups_agents, queues_agents
 from tukku.calling.workspaces_models import Workspace
 from tukku.calling.workspaces_rules import (
     COMMON_AREA,
@@ -263,6 +263,9 @@ def _leave_queues(
 ) -> None:
     if workspace.customer_id is not None:
         queues_agents.remove_agent(
+            session, customer_id=workspace.customer_id, agent_id=workspace.id, now=now, actor=actor
+        )
+        hunt_groups_agents.remove_agent(
             session, customer_id=workspace.customer_id, agent_id=workspace.id, now=now, actor=actor
         )
 

@@ -197,6 +197,31 @@ class Codes:
     QUEUE_AGENT_NOT_ELIGIBLE = Code(
         8053, 409, "The person's package does not let it be a call queue agent."
     )
+    # Hunt groups (calling, 8180-8189)
+    HUNT_GROUP_NOT_FOUND = Code(8180, 404, "No hunt group of this organization has this ID.")
+    HUNT_GROUP_LOCATION_NOT_FOUND = Code(
+        8181, 404, "The organization has no location with this ID."
+    )
+    HUNT_GROUP_AGENT_NOT_FOUND = Code(
+        8182, 404, "An agent ID is no calling person or calling workspace of the organization."
+    )
+    HUNT_GROUP_NAME_INVALID = Code(8183, 400, "A hunt group needs a name of 1 to 80 characters.")
+    HUNT_GROUP_NAME_TAKEN = Code(8184, 409, "The location already has a hunt group with this name.")
+    HUNT_GROUP_NUMBER_REQUIRED = Code(
+        8185, 400, "A hunt group needs a phoneNumber or an extension."
+    )
+    HUNT_GROUP_AGENTS_INVALID = Code(
+        8186, 400, "The agents list names an agent twice or is too long for the routing policy."
+    )
+    HUNT_GROUP_WEIGHTS_INVALID = Code(
+        8187, 400, "WEIGHTED routing needs a weight of 0 to 100 per agent, 100 in all."
+    )
+    HUNT_GROUP_ALTERNATE_NUMBERS_INVALID = Code(
+        8188, 400, "At most 10 alternate numbers, each once and none the primary number."
+    )
+    HUNT_GROUP_NO_ANSWER_INVALID = Code(
+        8189, 400, "Rings out of range, or forwarding or redirecting without a destination."
+    )
     # Calling set-up: numbers and workspaces
     WORKSPACE_NOT_FOUND = Code(8020, 404, "The organization has no workspace with this ID.")
     NUMBER_NOT_IN_LOCATION = Code(8021, 404, "The location has no such phone number.")

@@ -52,8 +52,8 @@ class Subscriber(Base):
 
 
 class DirectoryNumber(Base):
-    """An extension and/or phone number held by a subscriber, a workspace or a call queue, or a
-    phone number added to a location and not assigned yet (no holder set).
+    """An extension and/or phone number held by a subscriber, a workspace, a call queue or a hunt
+    group, or a phone number added to a location and not assigned yet (no holder set).
 
     Extensions are unique within a customer; phone numbers across the platform. `state` and
     `number_type` are the numbers API's (`ACTIVE`/`INACTIVE`, `DID`/`TOLLFREE`; NULL: ACTIVE, DID).
@@ -66,6 +66,7 @@ class DirectoryNumber(Base):
     subscriber_id: Mapped[str | None] = mapped_column(ForeignKey("subscribers.id"), index=True)
     workspace_id: Mapped[str | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     queue_id: Mapped[str | None] = mapped_column(ForeignKey("call_queues.id"), index=True)
+    hunt_group_id: Mapped[str | None] = mapped_column(ForeignKey("hunt_groups.id"), index=True)
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id"))
     extension: Mapped[str | None] = mapped_column(String(10))
     phone_number: Mapped[str | None] = mapped_column(String(16), unique=True)

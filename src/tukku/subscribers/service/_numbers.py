@@ -49,7 +49,10 @@ _NUMBER_ROW = select(DirectoryNumber).where(
 def _unassigned(row: DirectoryNumber, customer_id: str) -> bool:
     """A phone number added to one of the customer's locations and held by nobody yet."""
     return row.customer_id == customer_id and (
-        row.subscriber_id is None and row.workspace_id is None and row.queue_id is None
+        row.subscriber_id is None
+        and row.workspace_id is None
+        and row.queue_id is None
+        and row.hunt_group_id is None
     )
 
 
@@ -123,9 +126,9 @@ def hold_numbers(
     numbers: Numbers,
     now: datetime,
 ) -> None:
-    """Give a subscriber, workspace or call queue (`holder` is its column) its extension and/or
-    phone number at its location, taking the phone number from the location's unassigned
-    numbers when it is there; `number_problems` has made sure it may."""
+    """Give a subscriber, workspace, call queue or hunt group (`holder` is its column) its
+    extension and/or phone number at its location, taking the phone number from the location's
+    unassigned numbers when it is there; `number_problems` has made sure it may."""
     if numbers.phone_number is not None:
         row = session.scalars(_NUMBER_ROW, {"phone_number": numbers.phone_number}).first()
         if row is not None and _unassigned(row, customer_id):
@@ -151,9 +154,9 @@ def _release_numbers(session: Session, subscriber: Subscriber) -> None:
 def release_numbers_of(
     session: Session, holder: InstrumentedAttribute[str | None], holder_id: str
 ) -> None:
-    """A subscriber's, workspace's or call queue's (`holder` is its column) phone numbers go
-    back to their location unassigned, as the public Webex Calling API keeps them; extensions
-    are freed."""
+    """A subscriber's, workspace's, call queue's or hunt group's (`holder` is its column) phone
+    numbers go back to their location unassigned, as the public Webex Calling API keeps them;
+    extensions are freed."""
     session.execute(
         delete(DirectoryNumber).where(holder == holder_id, DirectoryNumber.phone_number.is_(None))
     )
@@ -173,6 +176,7 @@ def release_unassigned(session: Session, customer_id: str) -> None:
             DirectoryNumber.subscriber_id.is_(None),
             DirectoryNumber.workspace_id.is_(None),
             DirectoryNumber.queue_id.is_(None),
+            DirectoryNumber.hunt_group_id.is_(None),
         )
     )
 
