@@ -18,6 +18,7 @@ from tukku.broadworks.inputs import convert_ocip, load_config, load_extract
 from tukku.broadworks.plan import build_plan, check_config
 from tukku.broadworks.problems import InputError, Problem
 from tukku.broadworks.report import CSV_HEADER, report_markdown, report_rows
+from tukku.cli import migrate_run
 from tukku.cli.common import emit_json
 from tukku.core.csvsafe import text_cell
 
@@ -174,3 +175,10 @@ def plan(
             typer.echo(f"  blocked: {finding.subject}: {finding.detail}")
     if not result.ready:
         raise typer.Exit(3)
+
+
+broadworks.command("run")(migrate_run.run)
+broadworks.command("status")(migrate_run.status)
+broadworks.command("rollback")(migrate_run.rollback)
+broadworks.command("devices")(migrate_run.devices)
+broadworks.command("report")(migrate_run.report)
