@@ -91,7 +91,7 @@ class ApiClient:
         )
         self._slots = asyncio.Semaphore(concurrency)
         self._attempts = attempts
-        self._backoff = wait_exponential_jitter(initial=0.5, max=backoff_max)
+        self._backoff = wait_exponential_jitter(multiplier=0.5, max=backoff_max, jitter=0.5)
         self.counters = Counters()
 
     async def close(self) -> None:
