@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import free_port, run_dir, run_tukku, stop, tukku
+from tests.cli.inprocess import run_tukku, tukku
+from tests.e2e.conftest import free_port, run_dir, stop
 from tukku.core.clock import SystemClock
 from tukku.core.db import Database
 from tukku.identity import service as identity

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.e2e.conftest import run_tukku, tukku
+from tests.cli.inprocess import run_tukku, tukku
 from tukku.audit.models import AuditEvent
 from tukku.cli.demo import ensure_demo
 from tukku.core.clock import SystemClock
