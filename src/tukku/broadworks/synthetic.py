@@ -126,7 +126,8 @@ class EnterpriseSpec:
     first, then users in order; users the numbers do not reach are extension-only, and numbers
     nobody uses are listed as ranges of at most `range_size`. Devices go to users with a phone
     service; `unsupported_devices` of them have a type the configuration does not map.
-    `extension_clashes` users outside the first group reuse an extension of the first group."""
+    `extension_clashes` users outside the first group each reuse the extension of a different
+    first-group user."""
 
     users: int = 20
     groups: int = 2
@@ -168,8 +169,8 @@ class EnterpriseSpec:
                 out.append(f"{name}: 0.0 to 1.0")
         if not 0 <= self.extension_clashes <= self.clash_room:
             out.append(
-                "extension_clashes: 0 to the phone users outside the first group "
-                f"({self.clash_room} here, and only if the first group has one)"
+                "extension_clashes: 0 to the phone users outside the first group, and no "
+                f"more than in it ({self.clash_room} here)"
             )
         if not 1 <= self.range_size <= MAX_RANGE:
             out.append(f"range_size: 1 to {MAX_RANGE}")
@@ -186,9 +187,10 @@ class EnterpriseSpec:
 
     @property
     def clash_room(self) -> int:
-        """How many users can clash: phone users outside the first group, if it has one."""
-        first = [i for i in range(self.phone_users) if i % self.groups == 0]
-        return self.phone_users - len(first) if first else 0
+        """How many users can clash: phone users outside the first group, each with an
+        extension of its own first-group user (so a location prefix makes each unique again)."""
+        first = len(range(0, max(self.phone_users, 0), max(self.groups, 1)))
+        return min(first, self.phone_users - first)
 
     @property
     def domain(self) -> str:
@@ -231,9 +233,10 @@ class _Writer:
     def national(self) -> bool:
         return self.rng.random() < self.spec.national_share
 
-    def written(self, national: str) -> str:
-        """A number as BroadWorks shows it: national digits or `+1-` digits, by the share."""
-        return national if self.national() else _e164_written(national)
+    def written(self, national: str, group: dict[str, Any]) -> str:
+        """A number as BroadWorks shows it: national digits or `+1-` digits, by the share. A
+        group without users has no country code for national numbers: always `+1-` there."""
+        return national if group["users"] and self.national() else _e164_written(national)
 
     def group_ids(self) -> list[str]:
         return [f"{self.spec.service_provider_id}_g{k:02d}" for k in range(self.spec.groups)]
@@ -292,11 +295,15 @@ class _Writer:
             group["users"].append(user)
 
     def make_clashes(self) -> None:
-        """Users outside the first group take an extension of a first-group user."""
+        """Users outside the first group take the extension of a first-group user, no two
+        the same one."""
         first = [u for u in self.groups[0]["users"] if "extension" in u]
         others = [u for g in self.groups[1:] for u in g["users"] if "extension" in u]
-        for user in self.rng.sample(others, self.spec.extension_clashes):
-            user["extension"] = self.rng.choice(first)["extension"]
+        count = self.spec.extension_clashes
+        for user, taken in zip(
+            self.rng.sample(others, count), self.rng.sample(first, count), strict=True
+        ):
+            user["extension"] = taken["extension"]
 
     def feature_extension(self) -> str:
         self.next_feature += 1
@@ -402,14 +409,14 @@ class _Writer:
                 *((u, u["userId"], "Normal") for u in group["users"] if "extension" in u),
             ]
             for (holder, owner, kind), number in zip(owners, block, strict=False):
-                holder["phoneNumber"] = self.written(number)
-                row = {"phoneNumber": self.written(number), "activated": True}
+                holder["phoneNumber"] = self.written(number, group)
+                row = {"phoneNumber": self.written(number, group), "activated": True}
                 group["dnAssignments"].append({**row, "userId": owner, "userType": kind})
             spare = block[len(owners) :]
             for at in range(0, len(spare), spec.range_size):
                 chunk = spare[at : at + spec.range_size]
                 listed = (
-                    self.written(chunk[0])
+                    self.written(chunk[0], group)
                     if len(chunk) == 1
                     else f"{_e164_written(chunk[0])} - {_e164_written(chunk[-1])}"
                 )
