@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tukku.broadworks.extract import parse_extract
+from tukku.broadworks.inputs import load_config
 from tukku.broadworks.ocip import ConversionError, convert_folder
+from tukku.broadworks.plan import build_plan
 
 HERE = Path(__file__).parent
 ACME = HERE / "ocip" / "acme"
@@ -96,6 +99,37 @@ def test_an_external_entity_is_refused_and_never_fetched(acme: Path, tmp_path: P
     assert "do-not-read" not in "\n".join(problems)
 
 
+def test_an_external_dtd_is_refused_and_never_fetched(acme: Path) -> None:
+    exchange(
+        acme, "06-dtd", command("UserGetRequest23V2", "<userId>alice@acme.example</userId>"), ""
+    )
+    (acme / "06-dtd.response.xml").write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE BroadsoftDocument SYSTEM "http://oci.invalid/OCISchema.dtd">\n'
+        "<BroadsoftDocument><command/></BroadsoftDocument>\n"
+    )
+
+    assert problems_of(acme) == [
+        "06-dtd.response.xml: refused unsafe XML (DTDForbidden): no DTD, entity or external "
+        "reference"
+    ]
+
+
+def test_a_parameter_entity_is_refused(acme: Path) -> None:
+    hostile = (
+        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY % remote SYSTEM "http://oci.invalid/x">'
+        "%remote;]>\n<BroadsoftDocument/>\n"
+    )
+    (acme / "06-pe.request.xml").write_text(hostile)
+    (acme / "06-pe.response.xml").write_text(hostile)
+
+    problems = problems_of(acme)
+
+    assert problems == [
+        "06-pe.request.xml: refused unsafe XML (DTDForbidden): no DTD, entity or external reference"
+    ]
+
+
 def test_an_error_answer_an_unread_request_and_a_missing_answer_are_each_named(
     acme: Path,
 ) -> None:
@@ -127,14 +161,134 @@ def test_an_error_answer_an_unread_request_and_a_missing_answer_are_each_named(
 def test_an_exchange_of_a_type_not_read_is_reported(acme: Path) -> None:
     exchange(
         acme,
-        "06-aa",
-        command("GroupAutoAttendantGetInstanceRequest24", "<serviceUserId>aa@x</serviceUserId>"),
-        command("GroupAutoAttendantGetInstanceResponse24", "<serviceInstanceProfile/>"),
+        "06-pickup",
+        command("GroupCallPickupGetInstanceRequest", "<name>Lab</name>"),
+        command("GroupCallPickupGetInstanceResponse", "<userTable/>"),
     )
 
     assert problems_of(acme) == [
-        "06-aa.response.xml#command[1]: GroupAutoAttendantGetInstanceRequest24 is not read"
+        "06-pickup.response.xml#command[1]: GroupCallPickupGetInstanceRequest is not read"
     ]
+
+
+def test_a_versioned_request_of_a_family_not_read_is_reported(acme: Path) -> None:
+    exchange(
+        acme,
+        "06-hg",
+        command("GroupHuntGroupGetInstanceRequest17sp1", "<serviceUserId>hg@x</serviceUserId>"),
+        command("GroupHuntGroupGetInstanceResponse17sp1", "<serviceInstanceProfile/>"),
+    )
+
+    assert problems_of(acme) == [
+        "06-hg.response.xml#command[1]: GroupHuntGroupGetInstanceRequest17sp1 is not read"
+    ]
+
+
+@pytest.fixture
+def with_features(acme: Path) -> Path:
+    """The example's exchanges plus call centers at HQ and an auto attendant in Boston."""
+    for path in (HERE / "ocip" / "features").iterdir():
+        shutil.copy(path, acme / path.name)
+    return acme
+
+
+def test_call_centers_and_their_agents_are_read_by_column_heading(with_features: Path) -> None:
+    hq, boston = convert_folder(with_features)["groups"]
+
+    assert hq["callCenters"] == [
+        {
+            "serviceUserId": "cc-billing@acme.example",
+            "serviceInstanceProfile": {
+                "name": "Billing",
+                "callingLineIdLastName": "Billing",
+                "callingLineIdFirstName": "Acme",
+                "extension": "150",
+            },
+            "type": "Standard",
+            "policy": "Weighted",
+            "routingType": "Skill Based",
+            "queueLength": 300,
+            "agents": [
+                {"userId": "alice@acme.example", "weight": 60, "skillLevel": 3},
+                {"userId": "carol@acme.example", "weight": 40},
+            ],
+        },
+        {
+            "serviceUserId": "cc-recall@acme.example",
+            "serviceInstanceProfile": {"name": "Recall Desk", "extension": "151"},
+            "type": "Basic",
+            "policy": "Circular",
+            "queueLength": 10,
+            "agents": [],
+        },
+    ]
+    assert "callCenters" not in boston
+
+
+def test_an_auto_attendant_is_read_with_its_menus(with_features: Path) -> None:
+    hq, boston = convert_folder(with_features)["groups"]
+
+    assert boston["autoAttendants"] == [
+        {
+            "serviceUserId": "aa-boston@acme.example",
+            "serviceInstanceProfile": {"name": "Boston Reception", "extension": "250"},
+            "type": "Standard",
+            "businessHoursMenu": {
+                "keyConfiguration": [
+                    {
+                        "key": "0",
+                        "entry": {
+                            "description": "Front desk",
+                            "action": "Transfer Without Prompt",
+                            "phoneNumber": "6175550120",
+                        },
+                    },
+                    {
+                        "key": "2",
+                        "entry": {"action": "Transfer To Submenu", "submenuId": "Billing"},
+                    },
+                ]
+            },
+            "afterHoursMenu": {
+                "keyConfiguration": [{"key": "#", "entry": {"action": "Repeat Menu"}}]
+            },
+        }
+    ]
+    assert "autoAttendants" not in hq
+
+
+def test_the_features_make_a_valid_extract_that_plans_them(with_features: Path) -> None:
+    extract = parse_extract(json.dumps(convert_folder(with_features)))
+    plan = build_plan(extract, load_config(HERE / "fixtures" / "acme.toml"))
+
+    assert [o.id for o in plan.operations if o.kind == "callQueue"] == [
+        "callQueue/cc-billing@acme.example",
+        "callQueue/cc-recall@acme.example",
+    ]
+    assert ("not_moved", "auto attendant aa-boston@acme.example") in {
+        (f.category, f.subject) for f in plan.findings
+    }
+
+
+def test_a_trunk_user_is_read_as_a_user_without_a_phone(acme: Path) -> None:
+    exchange(
+        acme,
+        "06-trunk",
+        command("UserGetRequest23V2", "<userId>pbx@acme.example</userId>"),
+        command(
+            "UserGetResponse23V2",
+            "<groupId>acme_br</groupId><lastName>PBX</lastName><firstName>Lobby</firstName>"
+            "<extension>299</extension><countryCode>1</countryCode>"
+            "<trunkAddressing><trunkGroupDeviceEndpoint><name>tg-boston</name>"
+            "<linePort>pbx@acme.example</linePort></trunkGroupDeviceEndpoint></trunkAddressing>",
+        ),
+    )
+
+    boston = convert_folder(acme)["groups"][1]
+
+    pbx = next(u for u in boston["users"] if u["userId"] == "pbx@acme.example")
+    assert pbx["accessDeviceEndpoint"] is None
+    assert pbx["extension"] == "299"
 
 
 def test_a_second_enterprise_is_refused(acme: Path) -> None:

@@ -7,14 +7,15 @@ several commands; the answer's commands follow the request's in order, so each r
 with the keys of its request (the user, group, device or service instance asked about), as
 OCI-P responses do not repeat them.
 
-Only the request and response types of the notes' minimal extract set are read (see `READERS`);
-any other exchange is reported, never guessed at. Tables (`OCITable`) are read by column heading,
-never by position. XML is parsed with `defusedxml`: a document with a DTD, entity declarations
-or external references is refused before anything in it is read.
+Only the request and response types of the notes' minimal extract set are read (see `READERS`
+and `VERSIONED_READERS`); any other exchange is reported, never guessed at. Tables (`OCITable`)
+are read by column heading, never by position. XML is parsed with `defusedxml`: a document with
+a DTD, entity declarations or external references is refused before anything in it is read.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -177,6 +178,10 @@ class _Extract:
     assigned: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
     hunt_groups: dict[str, Json] = field(default_factory=dict)
     hunt_group_of: dict[str, str] = field(default_factory=dict)
+    call_centers: dict[str, Json] = field(default_factory=dict)
+    call_center_agents: dict[str, list[Json]] = field(default_factory=dict)
+    auto_attendants: dict[str, Json] = field(default_factory=dict)
+    feature_of: dict[str, str] = field(default_factory=dict)
     devices: dict[str, Json] = field(default_factory=dict)
     device_group: dict[str, str] = field(default_factory=dict)
     lines: dict[str, list[Json]] = field(default_factory=dict)
@@ -321,6 +326,79 @@ def _hunt_group(out: _Extract, ex: Exchange) -> None:
     }
 
 
+def _profile(response: Element) -> Json:
+    """A service instance's `serviceInstanceProfile`: its name and numbers."""
+    profile = _child(response, "serviceInstanceProfile")
+    names = ("name", "callingLineIdLastName", "callingLineIdFirstName", "phoneNumber", "extension")
+    return {n: v for n in names if (v := _text(profile, n)) is not None}
+
+
+def _feature_list(table_name: str) -> Callable[[_Extract, Exchange], None]:
+    """A reader of a group's list of call centers or auto attendants: which group each is in."""
+
+    def read(out: _Extract, ex: Exchange) -> None:
+        for row in table(ex.response, table_name):
+            if row.get("Service User Id"):
+                out.feature_of[str(row["Service User Id"])] = ex.keys["groupId"]
+
+    return read
+
+
+def _call_center(out: _Extract, ex: Exchange) -> None:
+    r = ex.response
+    found = {
+        "serviceUserId": ex.keys["serviceUserId"],
+        "serviceInstanceProfile": _profile(r),
+        "type": _text(r, "type"),
+        "policy": _text(r, "policy"),
+        "routingType": _text(r, "routingType"),
+        "queueLength": _number(r, "queueLength"),
+    }
+    out.call_centers[ex.keys["serviceUserId"]] = {k: v for k, v in found.items() if v is not None}
+
+
+def _call_center_agents(out: _Extract, ex: Exchange) -> None:
+    agents = []
+    for row in table(ex.response, "agentTable"):
+        agent: Json = {"userId": row.get("User Id")}
+        for column, name in (("Weight", "weight"), ("Skill Level", "skillLevel")):
+            if (value := row.get(column)) and value.isdigit():
+                agent[name] = int(value)
+        agents.append(agent)
+    out.call_center_agents[ex.keys["serviceUserId"]] = agents
+
+
+def _menu(response: Element, name: str) -> Json | None:
+    """An auto attendant menu's keys (`AutoAttendantReadMenu20`); its audio stays behind."""
+    menu = _child(response, name)
+    if menu is None:
+        return None
+    keys = []
+    for key in (k for k in menu if _local(k.tag) == "keyConfiguration"):
+        entry = _child(key, "entry")
+        fields = ("description", "action", "phoneNumber", "submenuId")
+        keys.append(
+            {
+                "key": _text(key, "key"),
+                "entry": {f: v for f in fields if (v := _text(entry, f)) is not None},
+            }
+        )
+    return {"keyConfiguration": keys}
+
+
+def _auto_attendant(out: _Extract, ex: Exchange) -> None:
+    r = ex.response
+    found = {
+        "serviceUserId": ex.keys["serviceUserId"],
+        "serviceInstanceProfile": _profile(r),
+        "type": _text(r, "type"),
+        **{m: _menu(r, m) for m in ("businessHoursMenu", "afterHoursMenu", "holidayMenu")},
+    }
+    out.auto_attendants[ex.keys["serviceUserId"]] = {
+        k: v for k, v in found.items() if v is not None
+    }
+
+
 def _device_list(out: _Extract, ex: Exchange) -> None:
     for row in table(ex.response, "accessDeviceTable"):
         if row.get("Device Name"):
@@ -371,11 +449,31 @@ READERS: dict[str, Callable[[_Extract, Exchange], None]] = {
     "UserServiceGetAssignmentListRequest": _user_services,
     "GroupHuntGroupGetInstanceListRequest": _hunt_group_list,
     "GroupHuntGroupGetInstanceRequest20": _hunt_group,
+    "GroupCallCenterGetInstanceListRequest": _feature_list("callCenterTable"),
+    "GroupCallCenterGetAgentListRequest": _call_center_agents,
+    "GroupAutoAttendantGetInstanceListRequest": _feature_list("autoAttendantTable"),
     "GroupAccessDeviceGetListRequest": _device_list,
     "GroupAccessDeviceGetRequest24V3": _device,
     "GroupAccessDeviceGetUserListRequest21sp1": _device_users,
     "SystemSoftwareVersionGetRequest": _software,
 }
+# Requests asked in several versions (`...Request19sp1`, `...Request22`), read alike: the fields
+# read are in every version.
+VERSIONED_READERS: dict[str, Callable[[_Extract, Exchange], None]] = {
+    "GroupCallCenterGetInstanceRequest": _call_center,
+    "GroupAutoAttendantGetInstanceRequest": _auto_attendant,
+}
+VERSION = re.compile(r"(?P<family>[A-Za-z]+?Request)(?P<version>[0-9]+(sp[0-9]+)?)")
+
+
+def reader_of(request_type: str) -> Callable[[_Extract, Exchange], None] | None:
+    """The reader of a request type: by its name, or by its family for a versioned request."""
+    if request_type in READERS:
+        return READERS[request_type]
+    versioned = VERSION.fullmatch(request_type)
+    return VERSIONED_READERS.get(versioned["family"]) if versioned else None
+
+
 # Requests whose answers the extract does not need, read past without a word.
 IGNORED = frozenset(
     {"AuthenticationRequest", "LoginRequest14sp4", "LoginRequest22V5", "LogoutRequest"}
@@ -405,6 +503,19 @@ def _assemble(out: _Extract, extracted_at: datetime) -> Json:
         group["huntGroups"] = [
             hg for uid, hg in out.hunt_groups.items() if out.hunt_group_of.get(uid) == group_id
         ]
+        call_centers = [
+            {**cc, "agents": out.call_center_agents.get(uid, [])}
+            for uid, cc in out.call_centers.items()
+            if out.feature_of.get(uid) == group_id
+        ]
+        auto_attendants = [
+            aa for uid, aa in out.auto_attendants.items() if out.feature_of.get(uid) == group_id
+        ]
+        # Only groups that have them list them, as the notes' example does.
+        if call_centers:
+            group["callCenters"] = call_centers
+        if auto_attendants:
+            group["autoAttendants"] = auto_attendants
         group["accessDevices"] = [
             {**device, "lines": out.lines.get(name, [])}
             for name, device in out.devices.items()
@@ -436,7 +547,7 @@ def convert_folder(folder: Path) -> Json:
     problems: list[str] = []
     providers: set[str] = set()
     for ex in exchanges(folder):
-        reader = READERS.get(ex.request_type)
+        reader = reader_of(ex.request_type)
         if reader is None:
             if ex.request_type not in IGNORED:
                 problems.append(f"{ex.where}: {ex.request_type or 'a command'} is not read")

@@ -18,6 +18,7 @@ from tukku.broadworks.inputs import convert_ocip, load_config, load_extract
 from tukku.broadworks.plan import build_plan, check_config
 from tukku.broadworks.problems import InputError, Problem
 from tukku.broadworks.report import CSV_HEADER, report_markdown, report_rows
+from tukku.broadworks.synthetic import EnterpriseSpec, config_for, config_toml, synthesize
 from tukku.cli import migrate_run
 from tukku.cli.common import emit_json
 from tukku.core.csvsafe import text_cell
@@ -182,3 +183,109 @@ broadworks.command("status")(migrate_run.status)
 broadworks.command("rollback")(migrate_run.rollback)
 broadworks.command("devices")(migrate_run.devices)
 broadworks.command("report")(migrate_run.report)
+
+
+def _count(flag: str, help_text: str) -> Any:
+    return typer.Option(flag, min=0, help=help_text)
+
+
+@broadworks.command("synthesize")
+def synthesize_command(
+    out: Annotated[Path, typer.Option("--out", help="The bw-extract/1 JSON file to write.")],
+    users: Annotated[int, _count("--users", "Users.")] = 20,
+    groups: Annotated[int, typer.Option("--groups", min=1, help="Groups (locations).")] = 2,
+    numbers: Annotated[int, _count("--numbers", "Phone numbers (DNs) over all groups.")] = 30,
+    devices: Annotated[int, _count("--devices", "Phones, one per user at most.")] = 10,
+    hunt_groups: Annotated[int, _count("--hunt-groups", "Hunt groups.")] = 1,
+    call_centers: Annotated[int, _count("--call-centers", "Call centers.")] = 1,
+    auto_attendants: Annotated[int, _count("--auto-attendants", "Auto attendants.")] = 1,
+    meetings_only: Annotated[
+        int, _count("--meetings-only", "Users with no number, extension or phone.")
+    ] = 0,
+    missing_email_share: Annotated[
+        float,
+        typer.Option(
+            "--missing-email-share", min=0.0, max=1.0, help="Share of users with no e-mail."
+        ),
+    ] = 0.0,
+    extension_clashes: Annotated[
+        int, _count("--extension-clashes", "Users reusing an extension of the first group.")
+    ] = 0,
+    unsupported_devices: Annotated[
+        int, _count("--unsupported-devices", "Phones of a type the configuration does not map.")
+    ] = 0,
+    national_share: Annotated[
+        float,
+        typer.Option(
+            "--national-share", min=0.0, max=1.0, help="Share of numbers written without +1."
+        ),
+    ] = 0.5,
+    range_size: Annotated[
+        int, typer.Option("--range-size", min=1, help="Largest range of spare numbers.")
+    ] = 100,
+    prefix: Annotated[
+        int,
+        typer.Option(
+            "--prefix",
+            min=0,
+            help="Enterprises with different prefixes share no id, e-mail, number or MAC.",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same file.")] = 0,
+    config_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--config-out",
+            help="Also write a partner configuration for it (.toml or .json).",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Write a made-up BroadWorks enterprise of the given shape to OUT (a valid bw-extract/1
+    file), for load tests and demos; exit 2 if the shape is impossible."""
+    try:
+        spec = EnterpriseSpec(
+            users=users,
+            groups=groups,
+            numbers=numbers,
+            devices=devices,
+            hunt_groups=hunt_groups,
+            call_centers=call_centers,
+            auto_attendants=auto_attendants,
+            meetings_only=meetings_only,
+            missing_email_share=missing_email_share,
+            extension_clashes=extension_clashes,
+            unsupported_devices=unsupported_devices,
+            national_share=national_share,
+            range_size=range_size,
+            prefix=prefix,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    document = synthesize(spec, seed)
+    out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if config_out is not None:
+        config = config_for(spec)
+        text = (
+            config_toml(config)
+            if config_out.suffix.lower() == ".toml"
+            else json.dumps(config, indent=2) + "\n"
+        )
+        config_out.write_text(text, encoding="utf-8")
+    summary = _summary(parse_extract(json.dumps(document)))
+    if as_json:
+        emit_json(
+            {
+                "out": str(out),
+                "configOut": str(config_out) if config_out else None,
+                "seed": seed,
+                "summary": summary,
+            }
+        )
+        return
+    typer.echo(
+        f"{out}: {summary['serviceProviderId']} with {summary['groups']} groups, "
+        f"{summary['users']} users, {numbers} numbers and {summary['devices']} devices "
+        f"(seed {seed})."
+    )
