@@ -22,6 +22,7 @@ from tukku.billing import api as billing_api
 from tukku.branding import api as branding_api
 from tukku.calling import devices_api as calling_devices_api
 from tukku.calling import hunt_groups_api as calling_hunt_groups_api
+from tukku.calling import location_calling_api as calling_location_calling_api
 from tukku.calling import locations_api as calling_locations_api
 from tukku.calling import numbers_api as calling_numbers_api
 from tukku.calling import people_api as calling_people_api
@@ -184,6 +185,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         customer_admin_api.router,
         calling_queues_api.router,
         calling_hunt_groups_api.router,
+        calling_location_calling_api.router,
         subscribers_api.router,
         subscribers_api.consent_move_router,
         portal_consent.router,

@@ -8,6 +8,7 @@ from tukku.billing import models as billing_models
 from tukku.branding import models as branding_models
 from tukku.calling import devices_models as calling_devices_models
 from tukku.calling import hunt_groups_models as calling_hunt_groups_models
+from tukku.calling import location_calling_models as calling_location_calling_models
 from tukku.calling import locations_models as calling_locations_models
 from tukku.calling import queues_models as calling_queues_models
 from tukku.calling import workspaces_models as calling_workspaces_models
@@ -31,6 +32,7 @@ MODEL_MODULES = (
     branding_models,
     calling_devices_models,
     calling_hunt_groups_models,
+    calling_location_calling_models,
     calling_queues_models,
     calling_locations_models,
     calling_workspaces_models,

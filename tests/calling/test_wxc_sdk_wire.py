@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from wxc_sdk.common import RouteType
 from wxc_sdk.devices import Device
+from wxc_sdk.locations import Location
 from wxc_sdk.person_settings import DeviceList
+from wxc_sdk.telephony.location import CallingLineId, PSTNConnection, TelephonyLocation
 from wxc_sdk.workspaces import Workspace
 
 from tests.calling.reference import check, person_devices_schema, validate
@@ -189,3 +192,44 @@ def test_a_queue_takes_a_number_its_location_has_and_holds_it(
     assert [n["phoneNumber"] for n in free] == ["+14085550151"]
     counts = app_client.get(NUMBERS, params={"orgId": org, "details": "true"}, headers=h)
     assert counts.json()["count"]["assigned"] == 1
+
+
+def test_a_location_is_enabled_for_calling_and_updated_with_the_bodies_wxc_sdk_builds(
+    app_client: TestClient, partner: Partner, customer: dict[str, Any]
+) -> None:
+    org = customer["orgId"]
+    h = partner.headers
+    made = create_location(app_client, h, org, name="Branch").json()
+    assert add(app_client, partner, org, made["id"], ["+14085550160"]).status_code == 201
+    # TelephonyLocationApi.enable_for_calling(api.locations.details(...)) sends the whole
+    # location, orgId, coordinates and notes included
+    location = Location.model_validate(
+        app_client.get(f"/v1/locations/{made['id']}", params={"orgId": org}, headers=h).json()
+    )
+    url = f"{CONFIG}/locations"
+
+    enabled = app_client.post(
+        url,
+        params={"orgId": org},
+        content=location.model_dump_json(),
+        headers={**h, "Content-Type": "application/json"},
+    )
+    # TelephonyLocationApi.update() sends TelephonyLocation.update()
+    main = TelephonyLocation(calling_line_id=CallingLineId(phone_number="+14085550160"))
+    trunk = TelephonyLocation(connection=PSTNConnection(type=RouteType.trunk, id="trunk-9"))
+    updates = [
+        app_client.put(f"{url}/{made['id']}", params={"orgId": org}, json=body.update(), headers=h)
+        for body in (main, trunk)
+    ]
+    details = app_client.get(f"{url}/{made['id']}", headers=h)  # no orgId: the ID says whose
+    listed_locations = app_client.get(url, params={"orgId": org, "name": "branch"}, headers=h)
+
+    assert enabled.status_code == 201, enabled.text
+    assert enabled.json() == {"id": made["id"]}
+    assert [u.status_code for u in updates] == [204, 204], [u.text for u in updates]
+    assert details.status_code == 200, details.text
+    parsed = TelephonyLocation.model_validate(details.json())
+    assert parsed.calling_line_id is not None
+    assert parsed.calling_line_id.phone_number == "+14085550160"
+    assert parsed.connection == PSTNConnection(type=RouteType.trunk, id="trunk-9")
+    assert [i["id"] for i in listed_locations.json()["locations"]] == [made["id"]]

@@ -2,7 +2,8 @@
 (0004) upgrades a database that already holds organizations and customers; the queue-numbers
 revision (0017) moves call queues' numbers into `directory_numbers`; the partner SAML revision
 (0018) keeps OIDC identity providers as they were; undoing the hunt groups revision (0019) leaves
-their phone numbers at their locations, unassigned."""
+their phone numbers at their locations, unassigned; the location calling revision (0020) keeps
+calling at every location made before it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from tests.calling.test_locations_api import location_body
 from tests.conftest import Partner
 from tests.support import provision_customer
 from tukku.core.migrate import current_revision, differences, downgrade, head_revision, upgrade
@@ -190,3 +192,27 @@ def test_downgrading_0019_leaves_hunt_groups_phone_numbers_at_their_location(
     assert differences(database_url, metadata) == []
     assert _rows(database_url, "SELECT count(*) FROM hunt_groups") == [(0,)]
     assert _rows(database_url, "SELECT hunt_group_id FROM directory_numbers") == [(None,), (None,)]
+
+
+def test_upgrading_to_0020_keeps_calling_at_every_earlier_location(
+    database_url: str, app_client: TestClient, partner: Partner
+) -> None:
+    customer = provision_customer(app_client, partner)
+    params = {"orgId": customer["orgId"]}
+    made = app_client.post(
+        "/v1/locations", params=params, json=location_body("Branch"), headers=partner.headers
+    )
+    assert made.status_code == 201, made.text
+    flags = "SELECT name, calling_enabled FROM locations ORDER BY name"
+    assert _rows(database_url, flags) == [("Branch", False), ("Head Office", True)]
+
+    downgrade(database_url, "0019")
+    upgrade(database_url)
+
+    assert _rows(database_url, flags) == [("Branch", True), ("Head Office", True)]
+    assert differences(database_url, metadata) == []
+    branch = made.json()["id"]
+    details = app_client.get(
+        f"/v1/telephony/config/locations/{branch}", params=params, headers=partner.headers
+    )
+    assert details.status_code == 200, details.text

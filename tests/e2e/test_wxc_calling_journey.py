@@ -5,7 +5,8 @@ integrator would against Webex (`orgId` = the customer's organization, the partn
 Only where the SDK has no method does the journey use the same session's `rest_*` calls:
 provisioning the customer and its subscribers (wholesale provisioning has no `wxc_sdk` API) and
 upgrading a queue to CX Essentials (`CallQueueApi.update()` cannot send `hasCxEssentials`).
-A hunt group is created, changed and listed with `HuntGroupApi`."""
+A hunt group is created, changed and listed with `HuntGroupApi`; the second location is enabled
+for Webex Calling and given a main number with `TelephonyLocationApi`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from wxc_sdk.common import AlternateNumber, OwnerType
 from wxc_sdk.telephony.callqueue import CallQueue
 from wxc_sdk.telephony.hg_and_cq import Agent, Policy
 from wxc_sdk.telephony.huntgroup import HuntGroup
+from wxc_sdk.telephony.location import CallingLineId, TelephonyLocation
 from wxc_sdk.workspaces import (
     CallingType,
     Workspace,
@@ -99,12 +101,24 @@ def test_a_partner_sets_up_calling_with_wxc_sdk(server: Server) -> None:
     assert branch.address
     assert branch.address.city == "Leeds"
 
-    # numbers
+    # Webex Calling at the branch
+    assert api.telephony.location.enable_for_calling(branch, org_id=org_id) == branch_id
+
+    # numbers, and the branch's main number
     added = api.telephony.location.number.add(branch_id, NEW_NUMBERS, org_id=org_id)
     assert not added.errors
     at_branch = list(api.telephony.phone_numbers(location_id=branch_id, org_id=org_id))
     assert sorted(n.phone_number for n in at_branch) == NEW_NUMBERS
     assert all(n.owner is None for n in at_branch)
+    main = TelephonyLocation(calling_line_id=CallingLineId(phone_number=NEW_NUMBERS[3]))
+    api.telephony.location.update(branch_id, main, org_id=org_id)
+    calling = api.telephony.location.details(branch_id, org_id=org_id)
+    assert calling.calling_line_id is not None
+    assert calling.calling_line_id.phone_number == NEW_NUMBERS[3]
+    assert sorted(loc.name for loc in api.telephony.location.list(org_id=org_id)) == [
+        "Branch",
+        "HQ",
+    ]
 
     # workspaces with calling: a number and an extension, and an extension only
     front = api.workspaces.create(

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request, Response
 
 from tukku.calling import devices as service
-from tukku.calling import people
+from tukku.calling import devices_cutover, people
 from tukku.calling.access import OrgId, for_org
 from tukku.calling.devices_schemas import (
     ActivateIn,
     ActivationCodeCreate,
+    CutoverIn,
     DeviceCreate,
     DeviceOptionsIn,
     DeviceOptionsOut,
@@ -180,6 +181,26 @@ def delete_device(
     scope = _device_scope(session, principal, org_id, device_id)
     service.delete_(session, scope=scope, device_id=device_id, now=clock.now())
     return Response(status_code=204)
+
+
+@router.post(
+    "/{device_id}/actions/cutover/invoke", summary="Move a migrated phone to tukku or back (tukku)"
+)
+def cut_over_device(
+    device_id: str,
+    body: CutoverIn,
+    session: DbSession,
+    clock: ClockDep,
+    principal: Writer,
+    org_id: OrgId = None,
+) -> dict[str, Any]:
+    """`move`: the phone now registers with tukku; `rollback`: it is back where it was. The
+    device as `GET /v1/devices/{deviceId}` answers it (200 also when nothing changed)."""
+    scope = _device_scope(session, principal, org_id, device_id)
+    device = devices_cutover.cut_over(
+        session, scope=scope, device_id=device_id, direction=body.direction, now=clock.now()
+    )
+    return service.to_out(device)
 
 
 @router.post(

@@ -32,6 +32,9 @@ class Device(Base):
     display_name: Mapped[str] = mapped_column(String(255))
     management: Mapped[str] = mapped_column(String(32))
     activation_state: Mapped[str] = mapped_column(String(16))
+    # Set while the phone is cut over to tukku (`actions/cutover/invoke`): the state it had
+    # before, which a rollback puts back.
+    cutover_from_state: Mapped[str | None] = mapped_column(String(16))
     sip_user_name: Mapped[str | None] = mapped_column(String(64))
     sip_password_encrypted: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -1,5 +1,5 @@
 """Rules of devices, without I/O: MAC addresses, who may own which model, line ports,
-activation codes and SIP credentials (PRODUCT.md §11)."""
+activation codes, SIP credentials (PRODUCT.md §11) and the cut-over of a migrated phone."""
 
 from __future__ import annotations
 
@@ -171,3 +171,43 @@ def code_problem(expires_at: datetime, used_at: datetime | None, now: datetime) 
     if now >= expires_at:
         return Problem(Codes.ACTIVATION_CODE_EXPIRED, "code: expired", "code")
     return None
+
+
+# -- cut-over (tukku's: a phone moved from BroadWorks to tukku, or back) ----------------------
+
+CUTOVER_DIRECTIONS = ("move", "rollback")
+ACTIVATED = "activated"
+
+
+@dataclass(frozen=True)
+class CutoverState:
+    """A device's activation state and, while it is cut over, the state it had before."""
+
+    activation_state: str
+    cutover_from_state: str | None
+
+    @property
+    def moved(self) -> bool:
+        """Whether the phone is cut over to tukku."""
+        return self.cutover_from_state is not None
+
+
+def direction_problem(direction: str | None) -> Problem | None:
+    """`direction` is `move` or `rollback`."""
+    if direction in CUTOVER_DIRECTIONS:
+        return None
+    reason = f"{direction!r} is not move or rollback" if direction else "required"
+    return Problem(Codes.CUTOVER_DIRECTION_INVALID, f"direction: {reason}", "direction")
+
+
+def cut_over(state: CutoverState, direction: str) -> CutoverState:
+    """The state after a cut-over: `move` activates the phone with tukku and remembers the
+    state it had; `rollback` puts that state back. Each is idempotent: moving a moved phone,
+    or rolling back one that is not moved, leaves it as it is."""
+    if direction == "move":
+        if state.moved:
+            return state
+        return CutoverState(ACTIVATED, state.activation_state)
+    if state.cutover_from_state is None:  # not moved
+        return state
+    return CutoverState(state.cutover_from_state, None)

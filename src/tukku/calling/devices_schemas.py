@@ -32,6 +32,12 @@ class ActivateIn(CamelModel):
     model: str | None = None
 
 
+class CutoverIn(CamelModel):
+    """`POST /v1/devices/{deviceId}/actions/cutover/invoke` (tukku's): `move` or `rollback`."""
+
+    direction: str | None = None
+
+
 class ValidateMacsIn(CamelModel):
     """`POST /v1/telephony/config/devices/actions/validateMacs/invoke`."""
 

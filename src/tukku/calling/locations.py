@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from tukku.accounts import service as partners
 from tukku.audit import service as audit
 from tukku.calling.access import OrgScope
 from tukku.calling.hunt_groups_models import HuntGroup
+from tukku.calling.location_calling_models import LocationCallingSettings
 from tukku.calling.locations_models import Floor
 from tukku.calling.locations_rules import (
     CREATE_REQUIRED,
@@ -153,7 +154,7 @@ def to_out(location: Location, org_id: str) -> LocationOut:
     )
 
 
-def _writable(session: Session, scope: OrgScope) -> Customer:
+def writable_customer(session: Session, scope: OrgScope) -> Customer:
     """The customer whose locations change, locked: the caller may manage locations, the
     customer is provisioned, its owner not suspended."""
     scope.actor.require(Permission.LOCATIONS_MANAGE)
@@ -230,7 +231,7 @@ def create_location(
 ) -> Location:
     """A new location of the organization: every problem of the body at once (400), a name
     another location has (409)."""
-    customer = _writable(session, scope)
+    customer = writable_customer(session, scope)
     checked, problems = check_location(_draft(data, None), required=CREATE_REQUIRED)
     if problems or checked is None:
         raise invalid_all(problems)
@@ -262,7 +263,7 @@ def update_location(
     session: Session, *, scope: OrgScope, location_id: str, data: LocationIn, now: datetime
 ) -> Location:
     """Change what the body names, keep the rest; checked as a whole like a new location."""
-    customer = _writable(session, scope)
+    customer = writable_customer(session, scope)
     row = get_location(session, scope=scope, location_id=location_id, for_update=True)
     checked, problems = check_location(_draft(data, row), required=_held(row))
     if problems or checked is None:
@@ -303,9 +304,10 @@ _HUNT_GROUPS_AT = select(func.count()).where(HuntGroup.location_id == bindparam(
 
 
 def delete_location(session: Session, *, scope: OrgScope, location_id: str, now: datetime) -> None:
-    """Delete a location and its floors; 409 naming why while users, numbers, workspaces, call
-    queues, hunt groups or Setup Assist orders are at it, or for the headquarters."""
-    customer = _writable(session, scope)
+    """Delete a location, its floors and calling settings; 409 naming why while users, numbers,
+    workspaces, call queues, hunt groups or Setup Assist orders are at it, or for the
+    headquarters."""
+    customer = writable_customer(session, scope)
     row = get_location(session, scope=scope, location_id=location_id, for_update=True)
     params = {"location_id": row.id}
     held = {
@@ -323,6 +325,9 @@ def delete_location(session: Session, *, scope: OrgScope, location_id: str, now:
     floors = list(session.scalars(select(Floor).where(Floor.location_id == row.id)))
     for floor in floors:
         session.delete(floor)
+    session.execute(
+        delete(LocationCallingSettings).where(LocationCallingSettings.location_id == row.id)
+    )
     session.flush()
     customers.remove_site(session, row)
     audit.record(
@@ -408,7 +413,7 @@ def create_floor(
     session: Session, *, scope: OrgScope, location_id: str, data: FloorIn, now: datetime
 ) -> Floor:
     """A new floor of a location; its number unique within the location (409)."""
-    customer = _writable(session, scope)
+    customer = writable_customer(session, scope)
     location = get_location(session, scope=scope, location_id=location_id, for_update=True)
     checked, problems = check_floor(data.floor_number, data.display_name)
     if problems or checked is None:
@@ -448,7 +453,7 @@ def update_floor(
 ) -> Floor:
     """Replace a floor's number and name (a missing `displayName` clears it, as the
     reference says)."""
-    customer = _writable(session, scope)
+    customer = writable_customer(session, scope)
     location = get_location(session, scope=scope, location_id=location_id, for_update=True)
     floor = get_floor(session, scope=scope, location_id=location.id, floor_id=floor_id)
     checked, problems = check_floor(data.floor_number, data.display_name)
@@ -471,7 +476,7 @@ def delete_floor(
     session: Session, *, scope: OrgScope, location_id: str, floor_id: str, now: datetime
 ) -> None:
     """Delete a floor of a location."""
-    customer = _writable(session, scope)
+    customer = writable_customer(session, scope)
     floor = get_floor(session, scope=scope, location_id=location_id, floor_id=floor_id)
     before = audit.snapshot(floor, FLOOR_AUDITED)
     session.delete(floor)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tukku.audit import service as audit
 from tukku.calling.access import OrgScope
 from tukku.calling.hunt_groups_models import HuntGroup
+from tukku.calling.location_calling_models import LocationCallingSettings
 from tukku.calling.numbers_rules import NumberFilters, NumbersToAdd
 from tukku.calling.queues_models import CallQueue
 from tukku.calling.workspaces_models import Workspace
@@ -85,10 +86,12 @@ def remove(
 ) -> None:
     """Remove unassigned numbers from a location (partners only): 404 naming a number the
     location does not have, 409 naming one a subscriber, workspace, call queue or hunt group
-    holds; all or none."""
+    holds, or the location's main number; all or none."""
     scope.actor.require(Permission.PHONE_NUMBERS_MANAGE)
     location = _location(session, scope, location_id)
     existing = _rows_of(session, numbers)
+    settings = session.get(LocationCallingSettings, location.id)
+    main = {settings.main_number} if settings and settings.main_number else set()
     missing, held = [], []
     for index, number in enumerate(numbers):
         row = existing.get(number)
@@ -99,6 +102,9 @@ def remove(
         elif row.subscriber_id or row.workspace_id or row.queue_id or row.hunt_group_id:
             reason = f"{where}: {number} is assigned; unassign it first"
             held.append(Problem(Codes.NUMBER_ASSIGNED, reason, where))
+        elif number in main:
+            reason = f"{where}: {number} is the location's main number; choose another first"
+            held.append(Problem(Codes.MAIN_NUMBER_KEPT, reason, where))
     if missing:
         raise DomainError(missing, status=404)
     if held:

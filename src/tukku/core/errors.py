@@ -222,6 +222,23 @@ class Codes:
     HUNT_GROUP_NO_ANSWER_INVALID = Code(
         8189, 400, "Rings out of range, or forwarding or redirecting without a destination."
     )
+    # Calling at a location and the device cut-over (calling, 8190-8199)
+    LOCATION_CALLING_ENABLED = Code(8190, 409, "The location is already enabled for Webex Calling.")
+    LOCATION_CALLING_NOT_ENABLED = Code(
+        8191, 404, "The location is not enabled for Webex Calling (yet)."
+    )
+    MAIN_NUMBER_NOT_AT_LOCATION = Code(
+        8192, 400, "A location's main number must be a phone number the location has."
+    )
+    PSTN_CONNECTION_INVALID = Code(
+        8193, 400, "A PSTN connection is of type TRUNK or ROUTE_GROUP and has an id."
+    )
+    MAIN_NUMBER_KEPT = Code(
+        8194, 409, "The phone number is its location's main number: choose another one first."
+    )
+    CUTOVER_DIRECTION_INVALID = Code(
+        8195, 400, "A device cut-over's direction is move or rollback."
+    )
     # Calling set-up: numbers and workspaces
     WORKSPACE_NOT_FOUND = Code(8020, 404, "The organization has no workspace with this ID.")
     NUMBER_NOT_IN_LOCATION = Code(8021, 404, "The location has no such phone number.")

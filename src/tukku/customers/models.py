@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from tukku.core.db import Base, SeqType, str_enum
@@ -113,6 +113,9 @@ class Location(AddressColumns, Base):
     latitude: Mapped[str | None] = mapped_column(String(32))
     longitude: Mapped[str | None] = mapped_column(String(32))
     notes: Mapped[str | None] = mapped_column(String(1024))
+    # Webex Calling at the site: provisioning's and the customers API's locations have it from
+    # the start; one made through the public Locations API once it is enabled for calling.
+    calling_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class MeetingSite(Base):

@@ -13,6 +13,7 @@ from tukku.customers.service._attach import provision_attached as provision_atta
 from tukku.customers.service._attach import request_of as request_of
 from tukku.customers.service._locations import add_site as add_site
 from tukku.customers.service._locations import create_location as create_location
+from tukku.customers.service._locations import enable_calling as enable_calling
 from tukku.customers.service._locations import remove_site as remove_site
 from tukku.customers.service._locations import replace_site as replace_site
 from tukku.customers.service._lookup import CustomerFilters as CustomerFilters

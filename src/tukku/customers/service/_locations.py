@@ -2,8 +2,9 @@
 after the headquarters that provisioning made): checked by the same rules as the headquarters
 of `POST /customers`, names unique within the customer, audited.
 
-`add_site`, `replace_site` and `remove_site` change the rows for the public Locations API
-(`calling.locations`), which checks, authorizes and audits the request itself.
+`add_site`, `replace_site`, `enable_calling` and `remove_site` change the rows for the public
+Locations API (`calling.locations`, `calling.location_calling_service`), which checks,
+authorizes and audits the request itself.
 """
 
 from __future__ import annotations
@@ -80,8 +81,10 @@ def add_site(
     details: SiteDetails,
     now: datetime,
 ) -> Location:
-    """A new location of the customer, with what the Locations API adds to it."""
+    """A new location of the customer, with what the Locations API adds to it; as in Webex, it
+    has no calling until it is enabled for Webex Calling (`enable_calling`)."""
     row = add_location(session, customer_id=customer_id, location=location, now=now, hq=False)
+    row.calling_enabled = False
     _set_details(row, details)
     session.flush()
     return row
@@ -95,6 +98,12 @@ def replace_site(row: Location, *, location: CallingLocation, details: SiteDetai
     row.language = location.language
     set_address(row, location.address)
     _set_details(row, details)
+
+
+def enable_calling(row: Location) -> None:
+    """Give a location made through the Locations API Webex Calling (the caller checked it
+    had none)."""
+    row.calling_enabled = True
 
 
 def remove_site(session: Session, row: Location) -> None:
