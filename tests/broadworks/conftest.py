@@ -1,4 +1,7 @@
-"""The example enterprise of the migration notes (§3.2), as a fresh dict for each test."""
+"""The example enterprise of the migration notes (§3.2), as a fresh dict for each test.
+
+One deliberate difference: the notes' phones have MACs A1B2C3D4000x, multicast addresses no
+phone can have (tukku refuses them, and so does the plan); here they are A0B2C3D4000x."""
 
 from __future__ import annotations
 

@@ -3,11 +3,13 @@ result (§3.4), object by object. Expected values are written from the notes' te
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from tests.broadworks.conftest import ACME, FIXTURES
+from tukku.broadworks.extract import parse_extract
 from tukku.broadworks.inputs import load_config, load_extract
 from tukku.broadworks.plan import Plan, build_plan
 
@@ -208,12 +210,12 @@ def test_the_hunt_group_reports_rings_dangling_agent_and_unowned_destination(pla
 
 
 def test_devices_supported_ones_move_by_mac_the_legacy_phone_does_not(plan: Plan) -> None:
-    alice = plan.operation("device/A1B2C3D40001")
-    bob = plan.operation("device/A1B2C3D40002")
+    alice = plan.operation("device/A0B2C3D40001")
+    bob = plan.operation("device/A0B2C3D40002")
     ids = [op.id for op in plan.operations]
 
     assert alice.body == {
-        "mac": "A1B2C3D40001",
+        "mac": "A0B2C3D40001",
         "model": "DMS Cisco 8845",
         "personId": "{{subscriber/alice@acme.example#personId}}",
     }
@@ -226,7 +228,7 @@ def test_devices_supported_ones_move_by_mac_the_legacy_phone_does_not(plan: Plan
 
 
 def test_carols_phone_waits_for_carol(plan: Plan) -> None:
-    assert "device/A1B2C3D40003" not in [op.id for op in plan.operations]
+    assert "device/A0B2C3D40003" not in [op.id for op in plan.operations]
     assert findings(plan, "device hq-mpp-03") != []
 
 
@@ -246,3 +248,16 @@ def test_what_never_moves_is_reported(plan: Plan) -> None:
     assert "history" in details
     assert "speed dials" in details
     assert "Passwords" in details
+
+
+def test_a_phone_with_a_multicast_mac_stays_behind_with_the_reason(
+    acme: dict[str, Any],
+) -> None:
+    acme["groups"][0]["accessDevices"][0]["macAddress"] = "A1B2C3D40001"  # the notes' own MAC
+    changed = build_plan(parse_extract(json.dumps(acme)), load_config(FIXTURES / "acme.toml"))
+
+    assert "device/A1B2C3D40001" not in [op.id for op in changed.operations]
+    assert any(
+        c == "not_moved" and "A1B2C3D40001 is a multicast" in d
+        for c, d in findings(changed, "device hq-mpp-01")
+    )

@@ -3,10 +3,13 @@ rings, package choice, e-mail strategies, unsupported phones."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tukku.broadworks.config import Config, PackageRules
 from tukku.broadworks.extract import Extract, ServicePack, User
@@ -18,6 +21,7 @@ from tukku.broadworks.rules import (
     choose_package,
     customer_packages,
     resolve_extensions,
+    weights_to_100,
 )
 
 PACKS = [
@@ -230,7 +234,7 @@ def test_synthesized_email_lets_carol_move_with_her_phone(acme: dict[str, Any]) 
     assert carol["packages"] == ["cx_essentials"]
     assert "primaryPhoneNumber" not in carol["provisioningParameters"]
     assert carol["provisioningParameters"]["extension"] == "103"
-    assert plan.operation("device/A1B2C3D40003").body["model"] == "DMS Cisco 7841"
+    assert plan.operation("device/A0B2C3D40003").body["model"] == "DMS Cisco 7841"
     assert plan.ready is True
 
 
@@ -271,3 +275,32 @@ def test_auto_attendant_submenus_are_reported_not_moved(acme: dict[str, Any]) ->
     details = [f.detail for f in plan.findings if f.subject == "auto attendant aa@acme.example"]
     assert any("submenu sales" in d for d in details)
     assert any("key 1 (Transfer To Submenu)" in d for d in details)
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 10_000)), min_size=1, max_size=60))
+def test_weights_scaled_to_100_add_up_to_100_and_keep_their_order(
+    weights: list[int | None],
+) -> None:
+    scaled = weights_to_100(weights)
+
+    assert sum(scaled) == 100
+    assert all(0 <= w <= 100 for w in scaled)
+    given_weights = [w or 0 for w in weights]
+    if sum(given_weights):
+        for a, b in itertools.combinations(range(len(weights)), 2):
+            if given_weights[a] > given_weights[b]:
+                assert scaled[a] >= scaled[b]
+
+
+@pytest.mark.parametrize(
+    ("weights", "scaled"),
+    [
+        ([50, 50], [50, 50]),
+        ([1, 1, 2], [25, 25, 50]),
+        ([None, None, None], [34, 33, 33]),
+        ([0, 0], [50, 50]),
+        ([30, 30, 30], [34, 33, 33]),
+    ],
+)
+def test_weights_scaled_to_100_by_hand(weights: list[int | None], scaled: list[int]) -> None:
+    assert weights_to_100(weights) == scaled

@@ -284,3 +284,30 @@ def test_phones_go_only_to_users_who_move_unless_the_policy_creates_them_unassig
         else 0
     )
     assert len(created) == len(supported_of_movers) + unassigned
+
+
+QUEUE_PACKAGES = {"webex_calling", "webex_suite", "cx_essentials"}  # Professional and above
+
+
+@properties
+@given(cases())
+def test_queue_agents_hold_a_package_that_answers_queues_and_weights_add_up_to_100(
+    case: tuple[EnterpriseSpec, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, config, doc = case
+    plan = plan_of(config, doc)
+    package_of = {
+        "{{" + op["id"] + "#personId}}": op["request"]["body"]["packages"][0]
+        for op in plan["operations"]
+        if op["kind"] == "subscriber"
+    }
+
+    for op in plan["operations"]:
+        agents = op["request"]["body"].get("agents", [])
+        if op["kind"] == "callQueue":
+            assert {package_of[a["id"]] for a in agents} <= QUEUE_PACKAGES
+        if op["kind"] in ("callQueue", "huntGroup") and agents:
+            if op["request"]["body"]["callPolicies"]["policy"] == "WEIGHTED":
+                assert sum(a["weight"] for a in agents) == 100
+            else:
+                assert all("weight" not in a for a in agents)

@@ -230,6 +230,15 @@ def test_the_main_number_is_one_of_the_locations_numbers_and_stays_while_it_is(
         headers=estate.partner.headers,
     )
     assert spare.status_code == 204, spare.text
+    emptied = estate.client.request(
+        "DELETE",
+        numbers_url(estate.branch),
+        params=estate.params,
+        json={"phoneNumbers": [n for n in BRANCH_NUMBERS if n != "+14085550170"]},
+        headers=estate.partner.headers,
+    )
+    assert emptied.status_code == 204, emptied.text  # every number goes: no main number needed
+    assert "phoneNumber" not in (estate.details(estate.branch).json().get("callingLineId") or {})
     events = estate.client.get(
         AUDIT, params={"action": "location.calling.update"}, headers=estate.partner.headers
     ).json()["items"]

@@ -104,8 +104,8 @@ def test_the_notes_example_moves_as_its_expected_result_says(server: Server, pla
         assert {a["id"] for a in details["agents"]} == {person["alice"], person["bob"]}
 
         devices = http.get("/v1/devices", params=org).json()["items"]
-        owners = {d["mac"]: d.get("personId") for d in devices}
-        assert owners == {"A1B2C3D40001": person["alice"], "A1B2C3D40002": person["bob"]}
+        owners = {d["mac"].replace(":", ""): d.get("personId") for d in devices}
+        assert owners == {"A0B2C3D40001": person["alice"], "A0B2C3D40002": person["bob"]}
 
         code, again = migrate(
             "run", str(planned), "--url", server.base_url, "--allow-blocked", token=server.token
@@ -113,26 +113,24 @@ def test_the_notes_example_moves_as_its_expected_result_says(server: Server, pla
         assert (code, again["requests"]) == (0, 0)
         assert len(http.get("/v1/devices", params=org).json()["items"]) == 2
 
-        code, first = migrate(
-            "devices",
-            str(planned),
-            "--url",
-            server.base_url,
-            "--move",
-            "--batch",
-            "1",
-            token=server.token,
-        )
+        def phone_state(who: str) -> str:
+            (phone,) = http.get(
+                f"/v1/telephony/config/people/{person[who]}/devices", params=org
+            ).json()["devices"]
+            return str(phone["activationState"])
+
+        before = phone_state("alice")
+        assert before != "ACTIVATED"
+        move = ("devices", str(planned), "--url", server.base_url)
+        code, first = migrate(*move, "--move", "--batch", "1", token=server.token)
         assert (code, first["batch"], first["moved"]) == (0, 1, 1)
-        code, rest = migrate(
-            "devices", str(planned), "--url", server.base_url, "--move", token=server.token
-        )
+        assert (phone_state("alice"), phone_state("bob")) == ("ACTIVATED", before)
+        code, rest = migrate(*move, "--move", token=server.token)
         assert (code, rest["batch"], rest["moved"]) == (0, 2, 2)
-        states = {
-            d["mac"]: d["activationState"]
-            for d in http.get("/v1/devices", params=org).json()["items"]
-        }
-        assert set(states.values()) == {"ACTIVATED"}
+        assert phone_state("bob") == "ACTIVATED"
+        code, back = migrate(*move, "--rollback", "--batch", "1", token=server.token)
+        assert (code, back["moved"], back["returned"]) == (0, 1, 1)
+        assert (phone_state("alice"), phone_state("bob")) == (before, "ACTIVATED")
 
         code, _ = migrate("report", str(planned), token="")
         assert code == 0
@@ -150,7 +148,7 @@ def test_the_notes_example_moves_as_its_expected_result_says(server: Server, pla
         code, undone = migrate(
             "rollback", str(planned), "--url", server.base_url, "--yes", token=server.token
         )
-        assert (code, undone["problems"]) == (0, [])
+        assert (code, undone["problems"]) == (0, []), undone
         left = http.get("/v1/wholesale/customers", params={"externalId": "CRM-100234"})
         assert left.json()["items"] == []
         assert (

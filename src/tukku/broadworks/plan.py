@@ -26,11 +26,13 @@ from tukku.broadworks.extract import (
 from tukku.broadworks.numbers import expand, is_range, seconds_to_rings, to_e164
 from tukku.broadworks.problems import Problem
 from tukku.broadworks.rules import (
+    QUEUE_AGENT_PACKAGES,
     ExtensionClaim,
     choose_email,
     choose_package,
     customer_packages,
     resolve_extensions,
+    weights_to_100,
 )
 
 PLAN_FORMAT = "tukku-bw-plan/1"
@@ -546,9 +548,16 @@ class _Planner:
             )
 
     def _agents(
-        self, subject: str, agents: list[tuple[str, dict[str, Any]]]
+        self,
+        subject: str,
+        agents: list[tuple[str, dict[str, Any]]],
+        *,
+        weighted: bool = False,
+        packages: frozenset[str] | None = None,
     ) -> list[dict[str, Any]]:
-        out = []
+        """The agents that move (dangling ones and, for queues, those whose package may not
+        answer queues are left out and reported); weighted routing's weights scaled to 100."""
+        kept: list[tuple[str, dict[str, Any]]] = []
         for user_id, extra in agents:
             plan = self.users.get(user_id)
             if plan is None or not plan.planned:
@@ -557,9 +566,29 @@ class _Planner:
                     subject,
                     f"agent {user_id} is not migrated: left out (dangling agent)",
                 )
-                continue
-            out.append({"id": ref(f"subscriber/{user_id}", "personId"), **extra})
-        return out
+            elif packages is not None and plan.package not in packages:
+                self.note(
+                    "warning",
+                    subject,
+                    f"agent {user_id} gets {plan.package}, which may not answer call queues: "
+                    "left out (give the user Call Center service, or a package rule)",
+                )
+            else:
+                kept.append((user_id, extra))
+        if weighted:
+            before = [extra.get("weight") for _, extra in kept]
+            after = weights_to_100(before)
+            if before != after:
+                self.note(
+                    "changed", subject, f"weights {before} → {after} (Webex wants 100 in all)"
+                )
+            kept = [
+                (user_id, {**extra, "weight": w})
+                for (user_id, extra), w in zip(kept, after, strict=True)
+            ]
+        return [
+            {"id": ref(f"subscriber/{user_id}", "personId"), **extra} for user_id, extra in kept
+        ]
 
     def hunt_groups(self) -> None:
         for group in self.groups:
@@ -614,13 +643,8 @@ class _Planner:
                 weighted = hg.policy == "Weighted"
                 body["agents"] = self._agents(
                     subject,
-                    [
-                        (
-                            a.user_id,
-                            {"weight": a.weight} if weighted and a.weight is not None else {},
-                        )
-                        for a in hg.agents
-                    ],
+                    [(a.user_id, {"weight": a.weight} if weighted else {}) for a in hg.agents],
+                    weighted=weighted,
                 )
                 self._feature_op(
                     group, "huntGroups", "huntGroup", hg.service_user_id, body, profile.name
@@ -674,15 +698,16 @@ class _Planner:
                         f"{cc.type} options (thresholds, DNIS, announcements) have no call queue "
                         "equivalent: set them up by hand",
                     )
+                weighted = cc.policy == "Weighted"
                 agents = []
                 for a in cc.agents:
-                    extra: dict[str, Any] = {}
-                    if a.weight is not None and cc.policy == "Weighted":
-                        extra["weight"] = a.weight
+                    extra: dict[str, Any] = {"weight": a.weight} if weighted else {}
                     if a.skill_level is not None:
                         extra["skillLevel"] = a.skill_level
                     agents.append((a.user_id, extra))
-                body["agents"] = self._agents(subject, agents)
+                body["agents"] = self._agents(
+                    subject, agents, weighted=weighted, packages=QUEUE_AGENT_PACKAGES
+                )
                 self._feature_op(
                     group, "queues", "callQueue", cc.service_user_id, body, profile.name
                 )
@@ -760,6 +785,14 @@ class _Planner:
             self.note("not_moved", subject, "no MAC address: cannot be created by MAC")
             return
         mac = device.mac_address.upper()
+        if int(mac[:2], 16) & 1 or mac == "0" * 12:
+            self.note(
+                "not_moved",
+                subject,
+                f"MAC {mac} is a multicast or zero address, which no phone has: correct it in "
+                "BroadWorks and extract again",
+            )
+            return
         model = self.c.device_models.get(device.device_type)
         body: dict[str, Any] = {"mac": mac}
         if model is None:

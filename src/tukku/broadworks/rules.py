@@ -166,3 +166,26 @@ def _resolve(
             return ExtensionOutcome(None, False, f"{why}: dropped, the number alone is kept")
         return ExtensionOutcome(None, True, f"{why}, and there is no number to keep instead")
     return ExtensionOutcome(None, True, f"{why} (extension_conflict_strategy fail)")
+
+
+QUEUE_AGENT_PACKAGES = frozenset({"webex_calling", "webex_suite", "cx_essentials"})
+"""Packages whose users may answer call queues: Webex Calling Professional and above (Standard,
+`webex_voice`, and meetings-only users may not)."""
+
+
+def weights_to_100(weights: list[int | None]) -> list[int]:
+    """Weighted routing's weights scaled to add up to 100, as Webex requires (BroadWorks lets
+    them add up to anything): in proportion, largest remainders rounded up; agents without a
+    weight, or all zero, share equally."""
+    if not weights:
+        return []
+    given = [w or 0 for w in weights]
+    total = sum(given)
+    if total == 0:
+        given, total = [1] * len(weights), len(weights)
+    exact = [100 * w / total for w in given]
+    scaled = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - scaled[i], reverse=True)
+    for i in by_remainder[: 100 - sum(scaled)]:
+        scaled[i] += 1
+    return scaled

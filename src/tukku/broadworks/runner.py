@@ -307,9 +307,19 @@ async def roll_back(
         listener.phase_started(phase, len(ops), 0)
         for kind in reversed(kinds):
             group = [op for op in ops if op.kind == kind]
-            results = await asyncio.gather(
-                *(_undo_one(op, records[op.id], answers, state, client, polling) for op in group)
-            )
+            if kind == "numbers":  # one at a time, latest first: the main number goes last
+                group.reverse()
+                results = [
+                    await _undo_one(op, records[op.id], answers, state, client, polling)
+                    for op in group
+                ]
+            else:
+                results = await asyncio.gather(
+                    *(
+                        _undo_one(op, records[op.id], answers, state, client, polling)
+                        for op in group
+                    )
+                )
             for op, failure in zip(group, results, strict=True):
                 if failure:
                     failures.append(Problem(op.id, op.title, _source(op), "failed", failure))

@@ -86,12 +86,15 @@ def remove(
 ) -> None:
     """Remove unassigned numbers from a location (partners only): 404 naming a number the
     location does not have, 409 naming one a subscriber, workspace, call queue or hunt group
-    holds, or the location's main number; all or none."""
+    holds, or the location's main number (unless every number of the location goes); all or
+    none."""
     scope.actor.require(Permission.PHONE_NUMBERS_MANAGE)
     location = _location(session, scope, location_id)
     existing = _rows_of(session, numbers)
     settings = session.get(LocationCallingSettings, location.id)
     main = {settings.main_number} if settings and settings.main_number else set()
+    if main and _every_number_of(session, location.id) <= set(numbers):
+        main = set()  # the location keeps no number, so it needs no main number
     missing, held = [], []
     for index, number in enumerate(numbers):
         row = existing.get(number)
@@ -103,7 +106,10 @@ def remove(
             reason = f"{where}: {number} is assigned; unassign it first"
             held.append(Problem(Codes.NUMBER_ASSIGNED, reason, where))
         elif number in main:
-            reason = f"{where}: {number} is the location's main number; choose another first"
+            reason = (
+                f"{where}: {number} is the location's main number; choose another first, "
+                "or remove all the location's numbers at once"
+            )
             held.append(Problem(Codes.MAIN_NUMBER_KEPT, reason, where))
     if missing:
         raise DomainError(missing, status=404)
@@ -114,7 +120,18 @@ def remove(
             DirectoryNumber.location_id == location.id, DirectoryNumber.phone_number.in_(numbers)
         )
     )
+    if settings is not None and settings.main_number in numbers:
+        settings.main_number = None
     _audit(session, scope, "numbers.remove", location, numbers, now)
+
+
+def _every_number_of(session: Session, location_id: str) -> set[str]:
+    rows = session.scalars(
+        select(DirectoryNumber.phone_number).where(
+            DirectoryNumber.location_id == location_id, DirectoryNumber.phone_number.is_not(None)
+        )
+    )
+    return {str(n) for n in rows}
 
 
 def _audit(

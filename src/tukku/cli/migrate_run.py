@@ -193,8 +193,9 @@ async def _reachable(client: ApiClient) -> str | None:
     try:
         await client.request("GET", "/v1/wholesale/customers?max=1")
     except ApiError as exc:
-        await client.close()
         return str(exc)
+    finally:
+        await client.close()
     return None
 
 
@@ -230,8 +231,7 @@ def run(
     target = state.meta("target")
     if target is not None and target != url.rstrip("/"):
         _fail(f"this migration's state belongs to {target}, not {url}", as_json)
-    client = ApiClient(url, token, concurrency=concurrency)
-    refused = asyncio.run(_reachable(client))
+    refused = asyncio.run(_reachable(ApiClient(url, token, attempts=2, backoff_max=1.0)))
     if refused:
         _fail(f"{url}: {refused}", as_json)
     client = ApiClient(url, token, concurrency=concurrency)
