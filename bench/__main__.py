@@ -3,9 +3,9 @@ the same run and issue 9's targets, and save them as JSON under bench/results/.
 
 BENCH_SECONDS (default 10) is the length of each wrk figure; BENCH_SCALE (default 1) scales the
 counts (the bulk subscriber load, the customers provisioned end to end, the prechecks screened,
-the workspaces and devices created, the billing report's subscribers). `BENCH_SECONDS=2
-BENCH_SCALE=0.1` is a quick check. BENCH_ONLY (default all) names the parts to run,
-comma-separated: api, customers, screening, calling, billing.
+the workspaces and devices created, the migrated enterprise, the billing report's subscribers).
+`BENCH_SECONDS=2 BENCH_SCALE=0.1` is a quick check. BENCH_ONLY (default all) names the parts to run,
+comma-separated: api, customers, screening, calling, migration, billing.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import api, billing, calling, screening
+from bench import api, billing, calling, migration, screening
 from bench.bare import stack
 from bench.loadgen import require_wrk, version
 from bench.provisioning import customer_throughput
 from bench.report import BOTH, Row, row, table, targets
 
 RESULTS = Path(__file__).parent / "results"
-PARTS = ("api", "customers", "screening", "calling", "billing")
+PARTS = ("api", "customers", "screening", "calling", "migration", "billing")
 
 
 def _progress(message: str) -> None:
@@ -80,6 +80,13 @@ def main() -> None:
         base = (calling.BASE, healthz)
         rows += [row(healthz, None, goals), row(rooms, base, goals), row(phones, base, goals)]
         lines.append(calling.summary(backend, healthz, rooms, phones))
+    migrated = []
+    for backend in BOTH if "migration" in parts else ():
+        _progress(f"BroadWorks migration on {backend}")
+        moved = migration.migrate(backend, seconds, migration.Enterprise().scaled(scale))
+        rows.append(row(moved.raw, None, goals))
+        lines += moved.lines()
+        migrated.append(moved.to_json())
     if "billing" in parts:
         _progress("billing")
         lines += billing.run(round(1_000_000 * scale))
@@ -120,6 +127,7 @@ def main() -> None:
                     }
                     for r in rows
                 ],
+                "migration": migrated,
             },
             indent=2,
             ensure_ascii=False,

@@ -89,7 +89,8 @@ def _subscriber_body(customer_id: str, email: str, extension: int) -> dict[str, 
     }
 
 
-def _subscriber_count(db: Database) -> int:
+def subscriber_count(db: Database) -> int:
+    """How many subscribers the database holds (every partner's)."""
     with db.unit_of_work(write=False) as session:
         return session.scalar(select(func.count()).select_from(Subscriber)) or 0
 
@@ -119,7 +120,6 @@ def _endpoints(
         "customerInfo": {"name": "Bench Precheck Ltd", "primaryEmail": "precheck@bench.test"},
     }
     subscriber_precheck = _subscriber_body(customer_id, "precheck@bench.test", 99999)
-    probe = _subscriber_body(customer_id, "probe@bench.test", 99)
 
     def put_twice() -> None:
         path = f"{SUBSCRIBERS}/{first[0]}"
@@ -162,21 +162,24 @@ def _endpoints(
             (json.dumps(subscriber_precheck),),
         ),
         Endpoint(PUT_SUBSCRIBER, SUBSCRIBERS, put_twice, "put_subscriber.lua", (str(updated),)),
-        Endpoint(
-            POST_SUBSCRIBER,
-            SUBSCRIBERS,
-            lambda: _expect(
-                client.post(SUBSCRIBERS, json=probe),
-                200,
-                {"status": "provisioned"},
-            ),
-            "post_subscriber.lua",
-            (customer_id,),
-        ),
+        post_subscriber(client, customer_id),
     ]
 
 
-def _measure(
+def post_subscriber(client: httpx.Client, customer_id: str) -> Endpoint:
+    """`POST /subscribers`: a new `webex_calling` subscriber of the customer each time, with
+    an extension and no number (the raw throughput other figures compare with)."""
+    probe = _subscriber_body(customer_id, "probe@bench.test", 99)
+    return Endpoint(
+        POST_SUBSCRIBER,
+        SUBSCRIBERS,
+        lambda: _expect(client.post(SUBSCRIBERS, json=probe), 200, {"status": "provisioned"}),
+        "post_subscriber.lua",
+        (customer_id,),
+    )
+
+
+def measure(
     endpoint: Endpoint,
     backend: str,
     base: str,
@@ -193,7 +196,7 @@ def _measure(
     for tag, (name, connections, duration) in enumerate(runs, start=1):
         # The run tag keeps the e-mails and extensions of POST subscriber unique between runs.
         args = (*endpoint.args, str(tag)) if endpoint.name == POST_SUBSCRIBER else endpoint.args
-        before = _subscriber_count(db) if db else 0
+        before = subscriber_count(db) if db else 0
         measured = wrk(
             name,
             backend,
@@ -206,7 +209,7 @@ def _measure(
         )
         if db:
             drain(db)
-            added = _subscriber_count(db) - before
+            added = subscriber_count(db) - before
             if endpoint.name == POST_SUBSCRIBER and not (
                 measured.requests <= added <= measured.requests + connections
             ):
@@ -225,7 +228,7 @@ def _bulk(
         body = _subscriber_body(customers[i % len(customers)], f"bulk{i}@bench.test", 10_000 + i)
         return client.post(SUBSCRIBERS, json=body)
 
-    before = _subscriber_count(db)
+    before = subscriber_count(db)
     figures = load(
         bulk_name(total, len(customers)),
         backend,
@@ -236,7 +239,7 @@ def _bulk(
         concurrency=BULK_CLIENTS,
         expected=frozenset({200}),
     )
-    stored = _subscriber_count(db) - before
+    stored = subscriber_count(db) - before
     if stored != total:
         raise RuntimeError(f"{total} subscribers answered 200, {stored} stored")
     return figures
@@ -273,7 +276,7 @@ def _figures(backend: str, seconds: float, bulk: int, *, processes: int) -> list
             with bare_server() as bare:
                 # bare_server() has checked its answer already.
                 baseline = Endpoint(BARE, CUSTOMER_PATH, lambda: None)
-                figures = _measure(baseline, backend, bare, None, None, seconds)
+                figures = measure(baseline, backend, bare, None, None, seconds)
         db = Database(url)
         extra = ("--workers", str(processes)) if processes > 1 else ()
         with (
@@ -297,7 +300,7 @@ def _figures(backend: str, seconds: float, bulk: int, *, processes: int) -> list
                 if processes > 1 and endpoint.name not in MULTI_PROCESS:
                     continue
                 endpoint.probe()
-                figures += _measure(endpoint, backend, base, token, db, seconds, counts)
+                figures += measure(endpoint, backend, base, token, db, seconds, counts)
             figures.append(_bulk(backend, base, token, db, customers, bulk))
         db.dispose()
     return figures
