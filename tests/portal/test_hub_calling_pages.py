@@ -147,8 +147,8 @@ def workspace(client: TestClient, estate: Estate, name: str, extension: str = ""
 
 
 # -- locations ------------------------------------------------------------------------------
-def test_locations_are_listed_added_and_edited_with_floors(
-    admin: TestClient, estate: Estate
+def test_locations_are_listed_added_with_calling_and_edited_with_floors(
+    admin: TestClient, estate: Estate, db: Database
 ) -> None:
     listed = admin.get("/hub/locations")
     assert listed.status_code == 200
@@ -172,6 +172,7 @@ def test_locations_are_listed_added_and_edited_with_floors(
     assert "The location is added." in shown.text
     assert "<h1>Tampere</h1>" in shown.text
     where = added.headers["location"].split("?")[0]
+    assert [e.target_id for e in actions(db, "location.calling.enable")] == [where.split("/")[-1]]
 
     emptied = post(admin, where, **{**LOCATION, "address.city": ""})
     edited = post(admin, where, **{**LOCATION, "name": "Tampere keskusta"})

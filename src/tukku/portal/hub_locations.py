@@ -11,7 +11,9 @@ from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from tukku.calling import location_calling_service as location_calling
 from tukku.calling import locations as service
+from tukku.calling.location_calling_schemas import LocationCallingEnable
 from tukku.calling.locations_schemas import FloorIn, LocationAddressIn, LocationIn
 from tukku.core.deps import ClockDep, DbSession
 from tukku.core.errors import DomainError
@@ -130,13 +132,17 @@ def new_location(request: Request, session: DbSession, user: PortalUserDep) -> R
 def add_location(
     request: Request, session: DbSession, clock: ClockDep, user: PortalUserDep, form: PostedForm
 ) -> Response:
-    """Add the location; every problem of the form at once, next to its field."""
+    """Add the location, with Webex Calling; every problem of the form at once, next to its
+    field."""
     check_csrf(request, str(form.get("csrf", "")))
     hub = open_hub(request, session, user)
     values = _posted(form)
+    scope, now = scope_of(hub), clock.now()
     try:
-        row = service.create_location(
-            session, scope=scope_of(hub), data=_body(values), now=clock.now()
+        row = service.create_location(session, scope=scope, data=_body(values), now=now)
+        # As Control Hub sets calling up with a new location, the portal's have it at once.
+        location_calling.enable(
+            session, scope=scope, data=LocationCallingEnable(id=row.id), now=now
         )
     except DomainError as refused:
         errors = errors_of(session, refused)
