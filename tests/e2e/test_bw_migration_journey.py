@@ -46,10 +46,28 @@ def api(server: Server) -> httpx.Client:
 
 
 def test_the_notes_example_moves_as_its_expected_result_says(server: Server, planned: Path) -> None:
+    code, checked = migrate(
+        "run", str(planned), "--url", server.base_url, "--dry-run", token=server.token
+    )
+    assert (code, checked["problems"]) == (0, [])
+    with api(server) as http:  # prechecks only: nothing made
+        found = http.get("/v1/wholesale/customers", params={"externalId": "CRM-100234"})
+        assert found.json()["items"] == []
+
     code, ran = migrate(
         "run", str(planned), "--url", server.base_url, "--allow-blocked", token=server.token
     )
     assert (code, ran["problems"]) == (0, [])
+    code, status = migrate("status", str(planned), token="")
+    assert code == 0
+    assert {p["phase"]: (p["total"], p["done"]) for p in status["phases"]} == {
+        "customer": (1, 1),
+        "locations": (2, 2),
+        "numbers": (7, 7),
+        "users": (4, 4),
+        "features": (1, 1),
+        "devices": (2, 2),
+    }
 
     with api(server) as http:
         customers = http.get("/v1/wholesale/customers", params={"externalId": "CRM-100234"})

@@ -160,6 +160,9 @@ def test_killed_at_a_random_operation_and_resumed_it_holds_the_plan_then_rolls_b
     stop_at = random.Random(seed).randint(1, len(requests) // 2)
 
     assert kill_after(directory, server, stop_at) == -9
+    code, status = migrate("status", str(directory), token="")
+    done = sum(p["done"] for p in status["phases"])
+    assert (code, done >= stop_at, done < len(requests)) == (0, True, True)
     code, resumed = migrate("run", str(directory), "--url", server.base_url, token=server.token)
 
     assert (code, resumed["problems"]) == (0, []), resumed["problems"]
