@@ -8,7 +8,8 @@ import io
 from pathlib import Path
 
 from tukku.broadworks.outcome import CSV_HEADER, report_json, report_markdown, report_rows
-from tukku.broadworks.runner import PlanFile, PlannedOp
+from tukku.broadworks.plan import Operation
+from tukku.broadworks.runner import PlanFile
 from tukku.broadworks.state import StateFile
 
 
@@ -18,11 +19,11 @@ def op(
     source: dict[str, str],
     body: dict[str, object],
     depends: tuple[str, ...] = (),
-) -> PlannedOp:
-    return PlannedOp(op_id, "users", kind, op_id, source, "POST", "/v1/x", body, depends)
+) -> Operation:
+    return Operation(op_id, "users", kind, source, "POST", "/v1/x", body, op_id, depends)
 
 
-def subscriber(user: str, email: str) -> PlannedOp:
+def subscriber(user: str, email: str) -> Operation:
     return op(
         f"subscriber/{user}",
         "subscriber",

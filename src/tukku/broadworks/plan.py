@@ -70,6 +70,22 @@ class Operation:
     title: str
     depends_on: tuple[str, ...] = ()
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Operation:
+        """An operation as plan.json holds it (to_json's inverse)."""
+        request = data["request"]
+        return cls(
+            data["id"],
+            data["phase"],
+            data["kind"],
+            data["source"],
+            request["method"],
+            request["path"],
+            request["body"],
+            data["title"],
+            tuple(data["dependsOn"]),
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The operation as plan.json holds it."""
         return {

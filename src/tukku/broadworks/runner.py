@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from tukku.broadworks.client import ApiClient, ApiError
 from tukku.broadworks.placeholders import MissingAnswer, fill
-from tukku.broadworks.plan import PHASES, PLAN_FORMAT
+from tukku.broadworks.plan import PHASES, PLAN_FORMAT, Operation
 from tukku.broadworks.state import Record, StateFile, Status
 from tukku.broadworks.steps import Call, Polling, create, find, numbers_missing, settle, undo
 
@@ -30,31 +30,16 @@ class PlanFileError(Exception):
 
 
 @dataclass(frozen=True)
-class PlannedOp:
-    """One operation of plan.json."""
-
-    id: str
-    phase: str
-    kind: str
-    title: str
-    source: dict[str, str]
-    method: str
-    path: str
-    body: dict[str, Any]
-    depends_on: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class PlanFile:
     """A plan as `plan` wrote it."""
 
     service_provider_id: str
     ready: bool
-    operations: list[PlannedOp]
+    operations: list[Operation]
     findings: list[dict[str, str]]
     digest: str
 
-    def of_phase(self, phase: str) -> list[PlannedOp]:
+    def of_phase(self, phase: str) -> list[Operation]:
         """The phase's operations in plan order."""
         return [op for op in self.operations if op.phase == phase]
 
@@ -73,20 +58,7 @@ def load_plan(directory: Path) -> PlanFile:
         raise PlanFileError(f"{path}: not JSON ({exc})") from None
     if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
         raise PlanFileError(f"{path}: not a {PLAN_FORMAT} plan")
-    operations = [
-        PlannedOp(
-            op["id"],
-            op["phase"],
-            op["kind"],
-            op["title"],
-            op["source"],
-            op["request"]["method"],
-            op["request"]["path"],
-            op["request"]["body"],
-            tuple(op["dependsOn"]),
-        )
-        for op in data["operations"]
-    ]
+    operations = [Operation.from_json(op) for op in data["operations"]]
     return PlanFile(
         data["serviceProviderId"],
         bool(data["ready"]),
@@ -140,7 +112,7 @@ class Problem:
     error: str
 
 
-def _source(op: PlannedOp) -> str:
+def _source(op: Operation) -> str:
     return f"{op.source.get('type')} {op.source.get('id')}"
 
 
@@ -194,14 +166,14 @@ class Runner:
                 figures.adopted += record.origin == "adopted"
         return figures
 
-    async def _operation(self, op: PlannedOp) -> None:
+    async def _operation(self, op: Operation) -> None:
         try:
             await self._run_one(op)
         finally:
             self.finished[op.id].set()
             self.listener.advanced(op.phase, self.records[op.id].status)
 
-    async def _run_one(self, op: PlannedOp) -> None:
+    async def _run_one(self, op: Operation) -> None:
         if self.records[op.id].status == "done":
             return
         for needed in op.depends_on:
@@ -226,7 +198,7 @@ class Runner:
             self.state.failed(op.id, str(exc))
         self._refresh(op.id)
 
-    async def _carry_out(self, op: PlannedOp, call: Call) -> None:
+    async def _carry_out(self, op: Operation, call: Call) -> None:
         record = self.records[op.id]
         origin: Any = "created" if record.attempts else "adopted"
         if record.status == "waiting" and record.resource_id:
@@ -267,7 +239,7 @@ async def precheck(plan: PlanFile, client: ApiClient) -> list[Problem]:
     found: list[Problem] = []
     customer = next((op for op in plan.operations if op.kind == "customer"), None)
 
-    async def check(op: PlannedOp, path: str, body: dict[str, Any]) -> None:
+    async def check(op: Operation, path: str, body: dict[str, Any]) -> None:
         try:
             await client.request("POST", path, body)
         except ApiError as exc:
@@ -328,7 +300,7 @@ async def roll_back(
 
 
 async def _undo_one(
-    op: PlannedOp,
+    op: Operation,
     record: Record,
     answers: dict[str, dict[str, Any]],
     state: StateFile,
@@ -382,7 +354,7 @@ async def cut_over(
     number = state.next_batch()
     failures: list[Problem] = []
 
-    async def flip(op: PlannedOp) -> None:
+    async def flip(op: Operation) -> None:
         call = Call(op.kind, op.method, fill(op.path, _answers(records)), {})
         path = call.at(f"/{records[op.id].resource_id}/actions/cutover/invoke")
         try:

@@ -148,6 +148,18 @@ def _problems_json(found: list[Problem]) -> list[dict[str, str]]:
     return [vars(p) for p in found]
 
 
+def _finish(as_json: bool, document: dict[str, Any], said: str, found: list[Problem]) -> None:
+    """End a command: its JSON (with `ok` and the problems) or its line and the problems;
+    exit 4 if anything did not succeed."""
+    if as_json:
+        emit_json({"ok": not found, **document, "problems": _problems_json(found)})
+    else:
+        console.print(said)
+        _print_problems(found)
+    if found:
+        raise typer.Exit(PARTIAL)
+
+
 def _summary_table(figures: list[PhaseFigures]) -> Table:
     table = Table(title="Migration summary")
     headings = ("phase", "ops", "done", "new", "found", "failed", "skipped", "waiting", "s")
@@ -237,13 +249,7 @@ def run(
     client = ApiClient(url, token, concurrency=concurrency)
     if dry_run:
         found = asyncio.run(_precheck(plan, client))
-        if as_json:
-            emit_json({"ok": not found, "dryRun": True, "problems": _problems_json(found)})
-        else:
-            console.print(f"Prechecks: {len(found)} refusal(s).")
-            _print_problems(found)
-        if found:
-            raise typer.Exit(PARTIAL)
+        _finish(as_json, {"dryRun": True}, f"Prechecks: {len(found)} refusal(s).", found)
         return
     state.set_meta("target", url.rstrip("/"))
     state.set_meta("plan", plan.digest)
@@ -252,26 +258,19 @@ def run(
     phase_of = {op.id: op.phase for op in plan.operations}
     left = [p for p in problems(plan, state.records()) if phase_of[p.op_id] in phases]
     counters = client.counters
-    if as_json:
-        emit_json(
-            {
-                "ok": not left,
-                "phases": [f.to_json() for f in figures],
-                "requests": counters.requests,
-                "retries": counters.retries,
-                "throttled": counters.throttled,
-                "problems": _problems_json(left),
-            }
-        )
-    else:
+    if not as_json:
         console.print(_summary_table(figures))
-        console.print(
-            f"{counters.requests} requests, {counters.retries} retried, "
-            f"{counters.throttled} throttled (429)."
-        )
-        _print_problems(left)
-    if left:
-        raise typer.Exit(PARTIAL)
+    document = {
+        "phases": [f.to_json() for f in figures],
+        "requests": counters.requests,
+        "retries": counters.retries,
+        "throttled": counters.throttled,
+    }
+    said = (
+        f"{counters.requests} requests, {counters.retries} retried, "
+        f"{counters.throttled} throttled (429)."
+    )
+    _finish(as_json, document, said, left)
 
 
 async def _precheck(plan: PlanFile, client: ApiClient) -> list[Problem]:
@@ -352,13 +351,7 @@ def rollback(
 
     failures = asyncio.run(go())
     undone = sum(r.status == "rolled_back" for r in state.records().values())
-    if as_json:
-        emit_json({"ok": not failures, "rolledBack": undone, "problems": _problems_json(failures)})
-    else:
-        console.print(f"Rolled back {undone} operations.")
-        _print_problems(failures)
-    if failures:
-        raise typer.Exit(PARTIAL)
+    _finish(as_json, {"rolledBack": undone}, f"Rolled back {undone} operations.", failures)
 
 
 def devices(
@@ -390,23 +383,17 @@ def devices(
 
     number, failures = asyncio.run(go())
     moves = state.moves()
-    flipped = sum(1 for _ in moves.values())
     summary = {
         "batch": number,
         "moved": sum(s == "moved" for s in moves.values()),
         "returned": sum(s == "returned" for s in moves.values()),
         "devices": sum(op.kind == "device" for op in plan.operations),
     }
-    if as_json:
-        emit_json({"ok": not failures, **summary, "problems": _problems_json(failures)})
-    else:
-        console.print(
-            f"Batch {number}: {summary['moved']} of {summary['devices']} phones moved, "
-            f"{summary['returned']} returned ({flipped} ever flipped)."
-        )
-        _print_problems(failures)
-    if failures:
-        raise typer.Exit(PARTIAL)
+    said = (
+        f"Batch {number}: {summary['moved']} of {summary['devices']} phones moved, "
+        f"{summary['returned']} returned."
+    )
+    _finish(as_json, summary, said, failures)
 
 
 def report(directory: PlanDir, as_json: AsJson = False) -> None:
