@@ -139,6 +139,16 @@ def _open(directory: Path, as_json: bool) -> tuple[PlanFile, StateFile]:
     return plan, StateFile(directory / STATE_FILE)
 
 
+def _same_target(state: StateFile, url: str, as_json: bool, *, ran: bool) -> None:
+    """Stop unless the migration's state belongs to the deployment at `url` (or, when it need
+    not have run yet, to none so far)."""
+    target = state.meta("target")
+    if target is None and ran:
+        _fail("nothing to do: this plan never ran", as_json)
+    if target is not None and target != url.rstrip("/"):
+        _fail(f"this migration's state belongs to {target}, not {url}", as_json)
+
+
 def _print_problems(found: list[Problem]) -> None:
     for p in found:
         console.print(f"  [yellow]{p.status}[/] {p.source}: {p.title}: {p.error}")
@@ -240,9 +250,7 @@ def run(
         _fail(
             "the plan is blocked (see report.md); fix and plan again, or --allow-blocked", as_json
         )
-    target = state.meta("target")
-    if target is not None and target != url.rstrip("/"):
-        _fail(f"this migration's state belongs to {target}, not {url}", as_json)
+    _same_target(state, url, as_json, ran=False)
     refused = asyncio.run(_reachable(ApiClient(url, token, attempts=2, backoff_max=1.0)))
     if refused:
         _fail(f"{url}: {refused}", as_json)
@@ -251,6 +259,11 @@ def run(
         found = asyncio.run(_precheck(plan, client))
         _finish(as_json, {"dryRun": True}, f"Prechecks: {len(found)} refusal(s).", found)
         return
+    previous = state.meta("plan")
+    if previous is not None and previous != plan.digest and not as_json:
+        console.print(
+            "The plan changed since the last run: what is done stays done, new operations run."
+        )
     state.set_meta("target", url.rstrip("/"))
     state.set_meta("plan", plan.digest)
     phases = [phase] if phase else list(PHASES)
@@ -333,11 +346,7 @@ def rollback(
     (devices, features, subscribers, numbers, locations, then the customer). What was already
     there before the migration is left."""
     plan, state = _open(directory, as_json)
-    target = state.meta("target")
-    if target is None:
-        _fail("nothing to roll back: this plan never ran", as_json)
-    if target != url.rstrip("/"):
-        _fail(f"this migration's state belongs to {target}, not {url}", as_json)
+    _same_target(state, url, as_json, ran=True)
     if not yes and not as_json:
         typer.confirm(f"Delete everything this migration created on {url}?", abort=True)
     client = ApiClient(url, token, concurrency=concurrency)
@@ -373,6 +382,7 @@ def devices(
     if move == back:
         raise typer.BadParameter("give exactly one of --move and --rollback", param_hint="--move")
     plan, state = _open(directory, as_json)
+    _same_target(state, url, as_json, ran=True)
     client = ApiClient(url, token, concurrency=concurrency)
 
     async def go() -> tuple[int, list[Problem]]:
