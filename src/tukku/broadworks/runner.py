@@ -138,12 +138,16 @@ class Runner:
         self.listener = listener
         state.add_planned((op.id, op.phase, op.kind) for op in plan.operations)
         self.records = state.records()
+        self.answers = _answers(self.records)
         self.finished: dict[str, asyncio.Event] = {}
 
-    def _refresh(self, op_id: str) -> Record:
+    def _refresh(self, op_id: str) -> None:
         record = self.state.record(op_id)
         self.records[op_id] = record
-        return record
+        if record.status in ("done", "waiting"):
+            self.answers[op_id] = record.answer
+        else:
+            self.answers.pop(op_id, None)
 
     async def run(self, phases: Iterable[str] = PHASES) -> list[PhaseFigures]:
         """Run the given phases in order; the figures of each."""
@@ -186,8 +190,9 @@ class Runner:
             self._refresh(op.id)
             return
         try:
-            answers = _answers(self.records)
-            call = Call(op.kind, op.method, fill(op.path, answers), fill(op.body, answers))
+            call = Call(
+                op.kind, op.method, fill(op.path, self.answers), fill(op.body, self.answers)
+            )
         except MissingAnswer as exc:
             self.state.skipped(op.id, f"needs {exc}")
             self._refresh(op.id)
@@ -352,10 +357,11 @@ async def cut_over(
     ]
     chosen = candidates[:batch] if batch else candidates
     number = state.next_batch()
+    answers = _answers(records)
     failures: list[Problem] = []
 
     async def flip(op: Operation) -> None:
-        call = Call(op.kind, op.method, fill(op.path, _answers(records)), {})
+        call = Call(op.kind, op.method, fill(op.path, answers), {})
         path = call.at(f"/{records[op.id].resource_id}/actions/cutover/invoke")
         try:
             await client.request("POST", path, {"direction": direction})
