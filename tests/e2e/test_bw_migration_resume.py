@@ -162,7 +162,9 @@ def test_killed_at_a_random_operation_and_resumed_it_holds_the_plan_then_rolls_b
     assert kill_after(directory, server, stop_at) == -9
     code, status = migrate("status", str(directory), token="")
     done = sum(p["done"] for p in status["phases"])
+    in_flight = sum(p["sending"] for p in status["phases"])  # sent, answer not recorded
     assert (code, done >= stop_at, done < len(requests)) == (0, True, True)
+    assert in_flight <= 8  # the default --concurrency: no more operations are ever under way
     code, resumed = migrate("run", str(directory), "--url", server.base_url, token=server.token)
 
     assert (code, resumed["problems"]) == (0, []), resumed["problems"]

@@ -89,6 +89,7 @@ class ApiClient:
             timeout=timeout,
             transport=transport,
         )
+        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._attempts = attempts
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=backoff_max, jitter=0.5)

@@ -140,6 +140,9 @@ class Runner:
         self.records = state.records()
         self.answers = _answers(self.records)
         self.finished: dict[str, asyncio.Event] = {}
+        # Operations, not only requests, are bounded: one's look-up, create and settling go
+        # together, so at most `concurrency` are ever `sending` and progress is steady.
+        self.slots = asyncio.Semaphore(client.concurrency)
 
     def _refresh(self, op_id: str) -> None:
         record = self.state.record(op_id)
@@ -198,7 +201,8 @@ class Runner:
             self._refresh(op.id)
             return
         try:
-            await self._carry_out(op, call)
+            async with self.slots:
+                await self._carry_out(op, call)
         except ApiError as exc:
             self.state.failed(op.id, str(exc))
         self._refresh(op.id)
