@@ -39,6 +39,7 @@ from tukku.core.http import (
 )
 from tukku.core.links import default_allowed_hosts, trusted_link_base
 from tukku.core.logging import configure_logging
+from tukku.core.metrics_processes import forget_process
 from tukku.core.settings import Settings
 from tukku.customer_admin import api as customer_admin_api
 from tukku.customers import api as customers_api
@@ -48,6 +49,7 @@ from tukku.identity.service import IDENTITY_CHANGED, link_secret
 from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
 from tukku.operations import api as operations_api
+from tukku.operations import metrics as operations_metrics
 from tukku.partners import api as partners_api
 from tukku.portal import audit as portal_audit
 from tukku.portal import billing as portal_billing
@@ -135,6 +137,7 @@ def create_app(
             stop.set()
             if thread is not None:
                 thread.join()
+            forget_process(os.getpid())  # multiprocess metrics: this process has ended
 
     api_docs = settings.api_docs or settings.sandbox
     app = FastAPI(
@@ -165,6 +168,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Health probes first: routes are matched in order, and probes come often.
     _add_health(app, db)
+    app.include_router(operations_metrics.router)
     for router in routers(settings):
         app.include_router(router)
     return app
@@ -208,6 +212,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         operations_api.partners_router,
         operations_api.jobs_router,
         operations_api.mail_router,
+        operations_api.health_router,
         setup_assist_api.router,
         setup_assist_api.ops_router,
         portal_home.router,

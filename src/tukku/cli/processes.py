@@ -18,6 +18,7 @@ from typing import Any
 
 import uvicorn
 
+from tukku.core.metrics_processes import forget_process
 from tukku.core.settings import Settings
 
 log = logging.getLogger("tukku.serve")
@@ -90,6 +91,7 @@ class JobWorkerProcess:
             assert process is not None
             started = time.monotonic()
             code = process.wait()
+            forget_process(process.pid)
             if self._stopping.is_set():
                 return
             if time.monotonic() - started > RESTART_DELAY_MAX_SECONDS:

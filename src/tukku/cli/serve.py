@@ -19,6 +19,7 @@ from tukku.cli.processes import JobWorkerProcess, job_worker_environment, run_pr
 from tukku.core.clock import real_now
 from tukku.core.links import ConfigurationError
 from tukku.core.logging import configure_logging
+from tukku.core.metrics_processes import create_directory, remove_directory
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso_or_none
 
@@ -76,7 +77,8 @@ def serve(
     """Serve the API, the docs and (unless --no-worker) a background worker.
 
     With one API process (the default) everything runs in this process. With more, this one
-    prepares the database (and the demo) once, then supervises them and the worker process.
+    prepares the database (and the demo) once, then supervises them and the worker process,
+    which write their metrics to a directory of this run's own (Prometheus multiprocess mode).
     """
     # Imported here: every `tukku` command loads this module, and `tukku worker` and the admin
     # commands must not load the API (nor FastAPI).
@@ -140,6 +142,12 @@ def serve(
         uvicorn.run(app, **options)
         return
     app.state.db.dispose()
-    job_worker = None if no_worker else JobWorkerProcess(job_worker_environment(settings))
-    os.environ.update(served_app_environment(settings, address))  # what uvicorn's processes get
-    run_processes(processes, options, job_worker)
+    # Before any process starts: each imports prometheus_client with the directory set, so all
+    # write their samples there and any API process's /metrics adds up every one's.
+    metrics_directory = create_directory()
+    try:
+        job_worker = None if no_worker else JobWorkerProcess(job_worker_environment(settings))
+        os.environ.update(served_app_environment(settings, address))  # what uvicorn's get
+        run_processes(processes, options, job_worker)
+    finally:
+        remove_directory(metrics_directory)

@@ -342,6 +342,11 @@ class Codes:
     BRAND_LOGO_UNREADABLE = Code(8135, 400, "The logo could not be read as an image of its type.")
 
     # Sandbox
+    # Operations: metrics
+    METRICS_FORBIDDEN = Code(
+        8230, 403, "Metrics are served only to the networks listed in TUKKU_METRICS_ALLOW."
+    )
+
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")
 

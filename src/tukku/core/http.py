@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tukku.core.errors import Code, Codes, DomainError, Problem
 from tukku.core.logging import RequestSource, request_source_var, tracking_id_var
+from tukku.core.metrics import observe_request, route_label
 from tukku.core.pagination import PageRequest, next_link
 
 log = logging.getLogger("tukku.http")
@@ -31,7 +32,8 @@ T = TypeVar("T")
 
 class TrackingIdMiddleware:
     """Echo the client's `TrackingID` (or a new one) on every response and in every log line,
-    and note where the request came from for the audit log."""
+    and note where the request came from for the audit log. Once answered, the request is
+    counted in the metrics and written as one JSON access-log line (`access_log_fields`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -60,17 +62,36 @@ class TrackingIdMiddleware:
         try:
             await self.app(scope, receive, send_with_header)
         finally:
-            log.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": loggable_path(scope["path"]),
-                    "status": status,
-                    "ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            seconds = time.perf_counter() - started
+            observe_request(scope, status, seconds)
+            log.info("request", extra=access_log_fields(scope, status, seconds))
             tracking_id_var.reset(token)
             request_source_var.reset(source)
+
+
+CALLER_ORG = "caller_org_id"
+
+
+def note_caller_org(request: Request, org_id: str) -> None:
+    """Remember the authenticated caller's organization for this request's access-log line
+    (authentication runs deep inside; the log line is written by the outermost middleware)."""
+    setattr(request.state, CALLER_ORG, org_id)
+
+
+def access_log_fields(scope: Scope, status: int, seconds: float) -> dict[str, Any]:
+    """The access-log line of an answered request (its tracking ID is added by the formatter):
+    route template, method, path with signed-link secrets masked (never the query string, nor
+    any header), status, latency, the caller's organization and address."""
+    client = scope.get("client")
+    return {
+        "route": route_label(scope),
+        "method": scope["method"],
+        "path": loggable_path(scope["path"]),
+        "status": status,
+        "ms": round(seconds * 1000, 2),
+        "org": scope.get("state", {}).get(CALLER_ORG),
+        "client": client[0][:64] if client else None,
+    }
 
 
 def _incoming_tracking_id(scope: Scope) -> str | None:
@@ -119,7 +140,7 @@ def link_base_url(request: Request) -> str:
     return value
 
 
-HOST_CHECK_EXEMPT = frozenset({"/healthz", "/readyz"})
+HOST_CHECK_EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 _HOST_OK = "tukku.host_ok"
 
 
@@ -133,8 +154,9 @@ async def _discard(_message: Message) -> None:
 
 class HostCheck:
     """Refuse (400) a request whose `Host` is not allowed, as Starlette's `TrustedHostMiddleware`
-    decides, with the Webex error body. Health probes pass whatever Host they carry: load
-    balancers and Kubernetes send the pod's address."""
+    decides, with the Webex error body. Health probes and metrics scrapes pass whatever Host
+    they carry: load balancers, Kubernetes and Prometheus send the pod's address (`/metrics`
+    has its own gate, the allowed networks)."""
 
     def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]) -> None:
         self.app = app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
@@ -151,3 +152,46 @@ class Settings(BaseSettings):
     )
     db_pool_size: int = 10
     log_level: str = "info"
+
+    # Metrics and the operators' health summary
+    metrics_allow: str = Field(
+        default="127.0.0.0/8,::1/128",
+        description="Comma-separated networks (CIDR) whose clients may read /metrics; empty: "
+        "nobody. Behind a reverse proxy the client is the address uvicorn takes from "
+        "X-Forwarded-For (sent by a trusted proxy), else the proxy's own.",
+    )
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _metrics_networks_valid(cls, value: str) -> str:
+        """Every listed network must parse, so a typo fails at start-up, not at a scrape."""
+        for text in (part.strip() for part in value.split(",")):
+            if text:
+                ip_network(text, strict=False)
+        return value
+
+    @property
+    def metrics_networks(self) -> list[IPv4Network | IPv6Network]:
+        """`metrics_allow` as networks."""
+        parts = (part.strip() for part in self.metrics_allow.split(","))
+        return [ip_network(p, strict=False) for p in parts if p]
+
+    health_database_ms: float = Field(
+        default=250, gt=0, description="/v1/ops/health: a database slower to answer is degraded."
+    )
+    health_job_wait_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="/v1/ops/health: a due job waiting longer than this to run is degraded.",
+    )
+    health_failed_jobs_per_day: int = Field(
+        default=0,
+        ge=0,
+        description="/v1/ops/health: more jobs failed for good in the last 24 hours is degraded.",
+    )
+    health_backlog_seconds: float = Field(
+        default=900,
+        gt=0,
+        description="/v1/ops/health: an outbox message (mail, webhooks) waiting longer is "
+        "degraded.",
+    )

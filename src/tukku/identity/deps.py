@@ -12,7 +12,7 @@ from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.deps import OnBehalfOf
 from tukku.core.errors import Codes, DomainError, Problem, Unauthorized
-from tukku.core.http import loggable_path
+from tukku.core.http import loggable_path, note_caller_org
 from tukku.identity import actor as actors
 from tukku.identity import service
 from tukku.identity.actor import Actor
@@ -28,7 +28,8 @@ async def authenticate(request: Request) -> Principal:
 
     A token seen moments ago is answered from memory, without a thread hop; otherwise it is
     looked up in its own short read, before the request's unit of work starts, so that recording
-    the token's last use never waits on the request's own write lock.
+    the token's last use never waits on the request's own write lock. The caller's organization
+    goes into the request's access-log line.
     """
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -41,8 +42,11 @@ async def authenticate(request: Request) -> Principal:
     if remembered is not None and (
         remembered.expires_at is None or remembered.expires_at > _wall_clock(request).now()
     ):
-        return remembered.principal
-    return await run_in_threadpool(_look_up, request, token.strip(), token_hash)
+        principal = remembered.principal
+    else:
+        principal = await run_in_threadpool(_look_up, request, token.strip(), token_hash)
+    note_caller_org(request, principal.org_id)
+    return principal
 
 
 def _wall_clock(request: Request) -> Clock:

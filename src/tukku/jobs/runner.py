@@ -28,6 +28,7 @@ from tukku.core.backends import Backends
 from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database, insert_ignoring_conflicts
 from tukku.core.logging import request_source_var, tracking_id_var
+from tukku.core.metrics import JOB_DURATION, JOB_RUNS
 from tukku.core.settings import Settings
 from tukku.core.timefmt import iso
 from tukku.jobs import registry
@@ -219,6 +220,7 @@ class Worker:
                 spec.run(self._context(session, job), job.payload)
                 self._complete(session, job)
         except LeaseLost:
+            JOB_RUNS.labels(job.kind, "lease_lost").inc()
             log.warning("lease lost; result discarded", extra={"job": job.id, "kind": job.kind})
             return
         except PermanentJobError as exc:
@@ -227,6 +229,9 @@ class Worker:
         except Exception as exc:
             self._fail(job, "".join(traceback.format_exception(exc))[-4000:], permanent=False)
             return
+        finally:
+            JOB_DURATION.labels(job.kind).observe(time.perf_counter() - started)
+        JOB_RUNS.labels(job.kind, "completed").inc()
         log.info(
             "job done",
             extra={
@@ -282,6 +287,7 @@ class Worker:
             spec = registry.kind(job.kind)
             if final and spec:
                 spec.failed(self._context(session, job), job.payload, error)
+        JOB_RUNS.labels(job.kind, "failed" if final else "retried").inc()
         level = logging.ERROR if final else logging.WARNING
         log.log(level, "job failed", extra={"job": job.id, "kind": job.kind, "final": final})
 

@@ -102,3 +102,27 @@ def retry_failed(session: Session, job: Job) -> None:
     job.finished_at = None
     session.flush()
     raise_signal(session, "jobs")
+
+
+def oldest_waiting(session: Session, *, now: datetime, real: datetime) -> dict[str, datetime]:
+    """For each kind with a job waiting to run (queued, due by platform time `now`, not held
+    back by a retry's back-off at wall-clock `real`), when the longest-waiting one became due."""
+    rows = session.execute(
+        select(Job.kind, func.min(Job.due_at))
+        .where(Job.status == JobStatus.QUEUED, Job.due_at <= now, Job.available_at <= real)
+        .group_by(Job.kind)
+    )
+    return dict(rows.tuples().all())
+
+
+def expired_leases(session: Session, *, real: datetime) -> int:
+    """How many running jobs' leases ran out by wall-clock `real`: their worker died or hangs;
+    a live worker takes them over."""
+    query = select(func.count()).where(Job.status == JobStatus.RUNNING, Job.lease_expires_at < real)
+    return session.scalar(query) or 0
+
+
+def failed_since(session: Session, since: datetime) -> int:
+    """How many jobs failed for good at or after wall-clock `since`."""
+    query = select(func.count()).where(Job.status == JobStatus.FAILED, Job.finished_at >= since)
+    return session.scalar(query) or 0

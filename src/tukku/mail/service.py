@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, insert, select, true
+from sqlalchemy import ColumnElement, false, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from tukku.core.db import table_of
@@ -136,3 +136,29 @@ def get_message(session: Session, *, scope: OutboxScope, message_id: int) -> Mai
     return session.scalars(
         select(MailMessage).where(MailMessage.id == message_id, scope.where())
     ).first()
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the outbox has not delivered: messages waiting, messages that failed for good, and
+    when the longest-waiting one was queued (platform time; None when none waits)."""
+
+    queued: int
+    failed: int
+    oldest_queued_at: datetime | None
+
+
+def backlog(session: Session) -> Backlog:
+    """The outbox's backlog, every tenant's (`held` messages are not waiting: without an SMTP
+    server they are kept for reading)."""
+    counts = dict(
+        session.execute(
+            select(MailMessage.status, func.count())
+            .where(MailMessage.status.in_(("queued", "failed")))
+            .group_by(MailMessage.status)
+        ).tuples()
+    )
+    oldest = session.scalar(
+        select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued")
+    )
+    return Backlog(counts.get("queued", 0), counts.get("failed", 0), oldest)

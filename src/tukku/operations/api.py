@@ -1,5 +1,5 @@
 """Operator routes for running the platform: partners (`/v1/ops/partners`), the job queue
-(`/v1/ops/jobs`) and the mail outbox (`/v1/ops/mail`)."""
+(`/v1/ops/jobs`), the mail outbox (`/v1/ops/mail`) and the health summary (`/v1/ops/health`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 
 from tukku.accounts import staff
 from tukku.accounts.service import ACTIVE, SUSPENDED, PartnerAccount
-from tukku.core.deps import ClockDep, DbSession, MaxParam, OffsetParam, SettingsDep
+from tukku.core.db import Database
+from tukku.core.deps import (
+    ClockDep,
+    DbSession,
+    MaxParam,
+    OffsetParam,
+    SettingsDep,
+    WallClockDep,
+)
 from tukku.core.http import base_url, link_base_url, trim_page
 from tukku.core.pagination import page_request
 from tukku.core.routing import api_router
@@ -20,12 +28,16 @@ from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
 from tukku.jobs.models import Job
 from tukku.mail.models import MailMessage
-from tukku.operations import service
+from tukku.operations import health, service
 from tukku.operations.schemas import (
+    BacklogHealthOut,
+    DatabaseHealthOut,
+    HealthOut,
     JobCountOut,
     JobCountsOut,
     JobOut,
     JobPage,
+    JobQueueHealthOut,
     MailOut,
     MailPage,
     PartnerCreate,
@@ -37,6 +49,7 @@ from tukku.operations.schemas import (
 partners_router = api_router(prefix="/v1/ops/partners", tags=["Operations"])
 jobs_router = api_router(prefix="/v1/ops/jobs", tags=["Operations"])
 mail_router = api_router(prefix="/v1/ops/mail", tags=["Operations"])
+health_router = api_router(prefix="/v1/ops/health", tags=["Operations"])
 Operator = Annotated[Principal, Depends(requires(Scope.OPS))]
 # Row IDs of the queue and the outbox: 64-bit integers.
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -250,3 +263,45 @@ def list_mail(
 def get_mail(message_id: RowId, session: DbSession, operator: Operator) -> MailOut:
     """One message, as it was (or would have been) sent."""
     return mail_out(service.get_mail(session, principal=operator, message_id=message_id))
+
+
+@health_router.get("", response_model=HealthOut, summary="The platform's health")
+def get_health(
+    request: Request,
+    clock: ClockDep,
+    wall_clock: WallClockDep,
+    settings: SettingsDep,
+    operator: Operator,
+) -> HealthOut:
+    """The database, the job queue and the outboxes' backlogs, and `degraded` with the reasons
+    when a figure passes its `TUKKU_HEALTH_*` threshold."""
+    db: Database = request.app.state.db
+    found = health.check(
+        db,
+        principal=operator,
+        now=clock.now(),
+        real=wall_clock.now(),
+        limits=health.Thresholds.of(settings),
+    )
+    queue = found.jobs
+    return HealthOut(
+        status=found.status,
+        reasons=found.reasons,
+        database=DatabaseHealthOut(ok=found.database_ok, latency_ms=found.database_ms),
+        jobs=None
+        if queue is None
+        else JobQueueHealthOut(
+            queued=queue.queued,
+            running=queue.running,
+            failed=queue.failed,
+            oldest_wait_seconds=queue.oldest_wait_seconds,
+            expired_leases=queue.expired_leases,
+            failed_last_day=queue.failed_last_day,
+        ),
+        backlogs={
+            name: BacklogHealthOut(
+                waiting=b.waiting, failed=b.failed, oldest_wait_seconds=b.oldest_wait_seconds
+            )
+            for name, b in found.backlogs.items()
+        },
+    )

@@ -1,4 +1,5 @@
-"""Wire models of the operator routes `/v1/ops/partners`, `/v1/ops/jobs` and `/v1/ops/mail`."""
+"""Wire models of the operator routes `/v1/ops/partners`, `/v1/ops/jobs`, `/v1/ops/mail` and
+`/v1/ops/health`."""
 
 from __future__ import annotations
 
@@ -98,3 +99,43 @@ class MailPage(CamelModel):
     """Messages, newest first."""
 
     items: list[MailOut]
+
+
+class DatabaseHealthOut(CamelModel):
+    """Whether the database answered, and how fast."""
+
+    ok: bool
+    latency_ms: float | None = Field(description="Time of a trivial query, in milliseconds.")
+
+
+class JobQueueHealthOut(CamelModel):
+    """The job queue (every kind)."""
+
+    queued: int = Field(description="Waiting, or scheduled for later (periodic tasks).")
+    running: int
+    failed: int = Field(description="Failed for good and not retried (kept for operators).")
+    oldest_wait_seconds: float | None = Field(
+        description="How long the longest-waiting due job has waited to run; null: none waits."
+    )
+    expired_leases: int = Field(description="Running jobs whose worker died or hangs.")
+    failed_last_day: int = Field(description="Jobs that failed for good in the last 24 hours.")
+
+
+class BacklogHealthOut(CamelModel):
+    """An outbox's undelivered items."""
+
+    waiting: int
+    failed: int
+    oldest_wait_seconds: float | None = Field(description="Null: nothing waits.")
+
+
+class HealthOut(CamelModel):
+    """The platform's health: `ok`, or `degraded` with the reasons."""
+
+    status: str = Field(description="`ok` or `degraded`.")
+    reasons: list[str]
+    database: DatabaseHealthOut
+    jobs: JobQueueHealthOut | None = Field(description="Null when the database did not answer.")
+    backlogs: dict[str, BacklogHealthOut] = Field(
+        description="Every outbox by name (`mail`; `webhooks` once registered)."
+    )

@@ -31,6 +31,7 @@ from tukku.branding import service as branding
 from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.errors import DomainError
+from tukku.core.http import note_caller_org
 from tukku.core.settings import Settings
 from tukku.identity import actor as actors
 from tukku.identity import service as identity
@@ -214,6 +215,7 @@ async def portal_user(request: Request) -> PortalUser:
     if found is None or secret is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(path)
+    note_caller_org(request, found.user.principal.org_id)
     user = found.user.user
     name = " ".join(n for n in (user.first_name, user.last_name) if n) or user.email
     return PortalUser(

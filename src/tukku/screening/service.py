@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
@@ -257,3 +257,14 @@ def withdraw(session: Session, customer_id: str, now: datetime) -> None:
     case = open_case_of(session, customer_id)
     if case is not None:
         close(session, case, CaseStatus.WITHDRAWN, now=now, reason="the customer was withdrawn")
+
+
+def open_case_counts(session: Session) -> dict[CaseStatus, int]:
+    """How many cases are open, by status (`pending`, `escalated`), every partner's."""
+    rows = session.execute(
+        select(ScreeningCase.status, func.count())
+        .where(ScreeningCase.status.in_([s.value for s in OPEN_CASES]))
+        .group_by(ScreeningCase.status)
+    )
+    found = {CaseStatus(status): number for status, number in rows}
+    return {status: found.get(status, 0) for status in sorted(OPEN_CASES)}

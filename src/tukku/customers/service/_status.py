@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.core.errors import Codes, DomainError, InvalidState, Problem
+from tukku.core.metrics import observe_provisioned
 from tukku.customers.models import Customer
 from tukku.customers.rules import SETTLED, Status
 from tukku.customers.service._lookup import get_or_404
@@ -53,7 +54,13 @@ def set_status(
     principal: Principal | None = None,
 ) -> None:
     """A step of a workflow ends: the status moves, and the audit log says who moved it (no
-    principal: the platform itself)."""
+    principal: the platform itself). A provisioning that settles (provisioned, with errors, or
+    in error) is timed from its 202 in the metrics."""
+    if customer.status == Status.PROVISIONING and new in SETTLED | {Status.ERROR}:
+        accepted_at = customer.created_at
+        observe_provisioned(
+            session, resource="customer", outcome=new.value, accepted_at=accepted_at, now=now
+        )
     audit.record(
         session,
         principal=principal,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tukku.audit import service as audit
 from tukku.catalog.packages import catalog
+from tukku.core.metrics import observe_provisioned
 from tukku.customers.models import Customer
 from tukku.identity import service as identity
 from tukku.identity.actor import Actor
@@ -59,7 +60,9 @@ def _org_has_admin(session: Session, org_id: str) -> bool:
 def _activate(
     session: Session, subscriber: Subscriber, customer: Customer, user: User, now: datetime
 ) -> None:
-    """The subscriber's user is in the customer organization: billing starts, mail goes out."""
+    """The subscriber's user is in the customer organization: billing starts, mail goes out.
+    The time since it was requested goes into the metrics (nil at once, or the wait for the
+    user's consent)."""
     assert customer.org_id is not None
     admin = becomes_admin(
         attached=customer.attached, org_has_admin=_org_has_admin(session, customer.org_id)
@@ -69,6 +72,13 @@ def _activate(
     subscriber.user_id = user.id
     subscriber.status = Status.PROVISIONED
     subscriber.last_status_change = now
+    observe_provisioned(
+        session,
+        resource="subscriber",
+        outcome=Status.PROVISIONED.value,
+        accepted_at=subscriber.created_at,
+        now=now,
+    )
     _start_billing(session, subscriber, customer, now)
     brand = onboarding.brand_name_of(session, customer.template_id)
     role_line = f"You are the administrator of {customer.name}.\n" if admin else ""
