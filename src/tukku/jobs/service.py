@@ -112,7 +112,7 @@ def oldest_waiting(session: Session, *, now: datetime, real: datetime) -> dict[s
         .where(Job.status == JobStatus.QUEUED, Job.due_at <= now, Job.available_at <= real)
         .group_by(Job.kind)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def expired_leases(session: Session, *, real: datetime) -> int:

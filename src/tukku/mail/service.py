@@ -156,7 +156,7 @@ def backlog(session: Session) -> Backlog:
             select(MailMessage.status, func.count())
             .where(MailMessage.status.in_(("queued", "failed")))
             .group_by(MailMessage.status)
-        ).tuples()
+        ).all()
     )
     oldest = session.scalar(
         select(func.min(MailMessage.created_at)).where(MailMessage.status == "queued")
