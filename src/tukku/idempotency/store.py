@@ -6,11 +6,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from tukku.core.db import Database, insert_ignoring_conflicts, table_of
+from tukku.core.db import Database, table_of
 from tukku.idempotency import rules
 from tukku.idempotency.models import IdempotencyKey
 from tukku.idempotency.rules import Decision, KeyState, StoredKey
@@ -73,7 +76,7 @@ def claim(
         "expires_at": now + keep,
     }
     with db.unit_of_work() as session:
-        if insert_ignoring_conflicts(session, KEYS, {"org_id": org_id, "key": key, **values}):
+        if _insert_new(session, {"org_id": org_id, "key": key, **values}):
             return Claimed(owner)
         row = session.execute(select(KEYS).where(_the(org_id, key))).one()
         stored = StoredKey(row.fingerprint, KeyState(row.state), row.locked_until, row.expires_at)
@@ -129,6 +132,17 @@ def purge(session: Session, *, now: datetime) -> int:
     """Delete every key whose time is up; how many."""
     result = session.execute(delete(KEYS).where(KEYS.c.expires_at <= now))
     return _count(result)
+
+
+def _insert_new(session: Session, values: dict[str, Any]) -> bool:
+    """Insert the key's row unless it exists; whether it was inserted. (Told by RETURNING: the
+    row count of an INSERT .. ON CONFLICT DO NOTHING reads -1 through psycopg here.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        stmt: Any = pg_insert(KEYS)
+    else:
+        stmt = sqlite_insert(KEYS)
+    added = stmt.values(**values).on_conflict_do_nothing().returning(KEYS.c.owner)
+    return session.execute(added).first() is not None
 
 
 def _count(result: object) -> int:
