@@ -41,7 +41,8 @@ def _customers(client: TestClient, partner: Partner) -> list[dict[str, Any]]:
 
 def _keys(db: Database) -> list[tuple[str, str, KeyState]]:
     with db.unit_of_work(write=False) as session:
-        rows = session.execute(select(IdempotencyKey.org_id, IdempotencyKey.key, IdempotencyKey.state))
+        keys = IdempotencyKey
+        rows = session.execute(select(keys.org_id, keys.key, keys.state))
         return sorted((org, key, KeyState(state)) for org, key, state in rows)
 
 
@@ -150,7 +151,9 @@ def test_an_unauthenticated_keyed_write_is_refused_as_without_key(
     assert _keys(db) == []
 
 
-def test_an_invalid_body_keeps_no_key(app_client: TestClient, db: Database, partner: Partner) -> None:
+def test_an_invalid_body_keeps_no_key(
+    app_client: TestClient, db: Database, partner: Partner
+) -> None:
     answer = _post(app_client, partner, "k", {"provisioningId": partner.provisioning_id})
     assert answer.status_code == 400
     assert _keys(db) == []
@@ -224,4 +227,3 @@ def test_an_unkeyed_write_costs_no_statement_on_keys(
     assert unkeyed
     assert not [s for s in unkeyed if "idempotency_keys" in s]
     assert len([s for s in statements if "idempotency_keys" in s]) == 2
-

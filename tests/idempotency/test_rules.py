@@ -1,4 +1,4 @@
-"""The pure rules of idempotency keys: valid keys, request fingerprints, decisions on a stored key."""
+"""The pure rules of idempotency keys: valid keys, fingerprints, decisions on a stored key."""
 
 from __future__ import annotations
 
