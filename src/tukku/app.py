@@ -43,6 +43,7 @@ from tukku.core.metrics_processes import forget_process
 from tukku.core.settings import Settings
 from tukku.customer_admin import api as customer_admin_api
 from tukku.customers import api as customers_api
+from tukku.idempotency.keyed_writes import KeyedWrites
 from tukku.identity import api as identity_api
 from tukku.identity.deps import authentication_gate
 from tukku.identity.service import IDENTITY_CHANGED, link_secret
@@ -162,6 +163,12 @@ def create_app(
     app.state.drainer = make_worker(db, clock, settings, name="sandbox-drain", backends=backends)
     app.state.token_cache = cache = TokenCache(settings.auth_cache_seconds)
     db.on_commit(lambda signals: cache.clear() if IDENTITY_CHANGED in signals else None)
+    app.state.keyed_writes = KeyedWrites(
+        db,
+        clock,
+        keep_hours=settings.idempotency_key_hours,
+        lease_seconds=settings.idempotency_lease_seconds,
+    )
     _add_middleware(app, settings, listen_url)
     install_error_handlers(app, authentication_gate)
     portal_security.install(app)

@@ -14,6 +14,7 @@ from tukku.calling import queues_models as calling_queues_models
 from tukku.calling import workspaces_models as calling_workspaces_models
 from tukku.core.db import Base
 from tukku.customers import models as customers_models
+from tukku.idempotency import models as idempotency_models
 from tukku.identity import models as identity_models
 from tukku.jobs import models as jobs_models
 from tukku.mail import models as mail_models
@@ -37,6 +38,7 @@ MODEL_MODULES = (
     calling_locations_models,
     calling_workspaces_models,
     customers_models,
+    idempotency_models,
     identity_models,
     jobs_models,
     mail_models,

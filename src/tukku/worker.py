@@ -22,6 +22,7 @@ from tukku.core.clock import Clock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.customers import tasks as customers_tasks
+from tukku.idempotency import tasks as idempotency_tasks
 from tukku.identity import tasks as identity_tasks
 from tukku.jobs import tasks as jobs_tasks
 from tukku.jobs.runner import Worker
@@ -32,6 +33,7 @@ TASK_MODULES: tuple[ModuleType, ...] = (
     billing_tasks,
     compliance_tasks,
     customers_tasks,
+    idempotency_tasks,
     identity_tasks,
     jobs_tasks,
     mail_tasks,

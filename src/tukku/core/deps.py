@@ -54,6 +54,17 @@ def end_request_units(values: Iterable[object], *, ok: bool) -> None:
                 db.finish(value, write=write, ok=ok)
 
 
+def open_write_unit(values: Iterable[object]) -> Session | None:
+    """The request's writing unit of work among `values`, if one is still open: where a keyed
+    write stores its answer, to commit with its change."""
+    for value in values:
+        if isinstance(value, Session):
+            unit = value.info.get(_OPEN_UNIT)
+            if unit is not None and unit[1]:
+                return value
+    return None
+
+
 async def _clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock

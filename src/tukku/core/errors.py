@@ -341,6 +341,17 @@ class Codes:
     BRAND_LOGO_TOO_LARGE = Code(8134, 413, "A logo file is at most 512 KiB, 4096 pixels a side.")
     BRAND_LOGO_UNREADABLE = Code(8135, 400, "The logo could not be read as an image of its type.")
 
+    # Idempotency keys
+    IDEMPOTENCY_KEY_INVALID = Code(
+        8200, 400, "The Idempotency-Key header must be 1 to 255 printable ASCII characters."
+    )
+    IDEMPOTENCY_KEY_REUSED = Code(
+        8201, 422, "The Idempotency-Key was used for another request (method, path or body)."
+    )
+    IDEMPOTENCY_KEY_IN_USE = Code(
+        8202, 409, "A request with this Idempotency-Key is still running; retry after a moment."
+    )
+
     # Sandbox
     # Operations: metrics
     METRICS_FORBIDDEN = Code(

@@ -195,3 +195,18 @@ class Settings(BaseSettings):
         description="/v1/ops/health: an outbox message (mail, webhooks) waiting longer is "
         "degraded.",
     )
+
+    idempotency_key_hours: int = Field(
+        default=24,
+        ge=24,
+        le=24 * 30,
+        description="How long the answer to a write sent with an `Idempotency-Key` is kept and "
+        "replayed to retries with the same key (at least 24 hours).",
+    )
+    idempotency_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="How long a keyed write holds its key while it runs: a retry meanwhile gets "
+        "409; after it, the request is taken for dead (its process crashed) and a retry runs.",
+    )
