@@ -353,8 +353,17 @@ def test_purge_removes_old_finished_jobs_and_keeps_failed_ones(
 
 
 def test_enqueue_with_the_same_dedupe_key_adds_one_job(db: Database, clock: ManualClock) -> None:
-    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "d"}, dedupe_key="k1")
-    _enqueue(db, clock, FLAKY, {"failures": 0, "marker": "d"}, dedupe_key="k1")
+    added = []
+    for _ in range(2):
+        with db.unit_of_work() as session:
+            payload = {"failures": 0, "marker": "d"}
+            added.append(
+                FLAKY.enqueue(
+                    session, payload, due_at=clock.now(), now=clock.now(), dedupe_key="k1"
+                )
+            )
+
+    assert added == [True, False]
 
     with db.unit_of_work(write=False) as session:
         assert session.scalar(select(func.count()).select_from(Job)) == 1

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    literal_column,
 )
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.dialects.postgresql import JSONB
@@ -318,5 +319,5 @@ def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, An
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not the row count: psycopg reports -1 rows for ON CONFLICT DO NOTHING.
+    return session.execute(stmt.returning(literal_column("1"))).first() is not None
