@@ -147,10 +147,8 @@ def refusal(address: Address, *, allow_private: bool, allow_loopback: bool) -> s
     IPv6 address embeds such an IPv4 one) unless an operator allows private targets; the
     sandbox may reach loopback."""
     inner = embedded_ipv4(address)
-    if inner is not None:
-        reason = refusal(inner, allow_private=allow_private, allow_loopback=allow_loopback)
-        if reason is not None:
-            return reason
+    if inner is not None:  # judged by where it leads (the IPv6 ranges are never global)
+        return refusal(inner, allow_private=allow_private, allow_loopback=allow_loopback)
     if allow_private:
         return None
     if address.is_loopback:
