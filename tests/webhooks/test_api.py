@@ -14,6 +14,7 @@ from tukku.core.errors import Codes
 
 HOOKS = "/v1/partner/webhooks"
 PUBLIC_URL = "https://93.184.216.34/hooks/tukku"
+REPLACEMENT = {"url": PUBLIC_URL, "eventTypes": ["invoice.created"]}
 
 
 def _create(client: TestClient, partner: Partner, **overrides: Any) -> Any:

@@ -33,7 +33,8 @@ def test_the_retry_schedule_follows_svix_and_ends_within_three_days() -> None:
 def test_jitter_only_shortens_waits(jitter: float) -> None:
     for n in range(1, 12):
         plain, jittered = rules.retry_delay(n, 0.0), rules.retry_delay(n, jitter)
-        assert plain is not None and jittered is not None
+        assert plain is not None
+        assert jittered is not None
         assert plain * 0.8 <= jittered <= plain
 
 
