@@ -60,6 +60,14 @@ def _provision(client: TestClient, partner: Partner) -> str:
     return customer_id
 
 
+def _fail_after_audit(db: Database, customer_id: str, now: Any) -> None:
+    with db.unit_of_work() as session:
+        customer = session.scalars(select(Customer).where(Customer.id == customer_id)).one()
+        customers.set_status(session, customer, Status.ERROR, now)
+        session.flush()
+        raise RuntimeError("the change fails after it was audited")
+
+
 def test_a_committed_change_writes_its_event(
     app_client: TestClient, db: Database, partner: Partner
 ) -> None:
@@ -79,11 +87,8 @@ def test_a_rolled_back_change_leaves_no_event(
     _subscribe(app_client, partner, "customer.updated")
     customer_id = _provision(app_client, partner)
     assert _deliveries(db) == []  # customer.created is not wanted
-    with pytest.raises(RuntimeError), db.unit_of_work() as session:
-        customer = session.scalars(select(Customer).where(Customer.id == customer_id)).one()
-        customers.set_status(session, customer, Status.ERROR, clock.now())
-        session.flush()
-        raise RuntimeError("the change fails after it was audited")
+    with pytest.raises(RuntimeError):
+        _fail_after_audit(db, customer_id, clock.now())
     assert _deliveries(db) == []
     with db.unit_of_work() as session:
         customer = session.scalars(select(Customer).where(Customer.id == customer_id)).one()
