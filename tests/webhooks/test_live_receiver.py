@@ -245,7 +245,6 @@ def test_during_a_rotation_both_secrets_sign(
     run(worker, wall)
     assert [r.verified_by for r in receiver.requests[:2]] == [{old}, {old}]
     assert receiver.requests[2].verified_by == {old, new}
-    assert len(receiver.requests[2].verified_by) == 2
     # After the overlap only the new secret signs.
     _subscriber(app_client, partner, customer_id)
     run(worker, wall, timedelta(hours=25))

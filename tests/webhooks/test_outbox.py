@@ -10,13 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select
 
-from tests.conftest import Partner
+from tests.conftest import START, Partner
 from tests.support import customer_body
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.customers import service as customers
 from tukku.customers.models import Customer
 from tukku.customers.rules import Status
+from tukku.webhooks import service as webhooks
 from tukku.webhooks.models import WebhookDelivery
 
 HOOKS = "/v1/partner/webhooks"
@@ -79,6 +80,13 @@ def test_a_committed_change_writes_its_event(
     assert payload["type"] == "customer.created"
     assert payload["id"].startswith("msg_")
     assert payload["data"] == shown.json()
+    with db.unit_of_work(write=False) as session:
+        assert webhooks.backlog(session) == (1, START)
+
+
+def test_no_backlog_without_events(db: Database) -> None:
+    with db.unit_of_work(write=False) as session:
+        assert webhooks.backlog(session) == (0, None)
 
 
 def test_a_rolled_back_change_leaves_no_event(
