@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from tukku.billing import invoices, reports
 from tukku.billing.models import BillingReport, Invoice
-from tukku.calling import devices
 from tukku.calling.devices_models import Device
 from tukku.core.timefmt import iso
 from tukku.customers import service as customers
@@ -100,6 +99,10 @@ def _screening_case(session: Session, resource_id: str) -> Rendered | None:
 
 
 def _device(session: Session, resource_id: str) -> Rendered | None:
+    # Imported here: `tukku.calling.devices` loads the HTTP layer (FastAPI), which `tukku
+    # worker` must start without; devices change in requests, where it is loaded already.
+    from tukku.calling import devices
+
     device: Device | None = _one(session, Device, resource_id)
     return None if device is None else Rendered(devices.to_out(device))
 
