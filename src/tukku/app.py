@@ -89,6 +89,7 @@ from tukku.setup_assist import api as setup_assist_api
 from tukku.sso import api as sso_api
 from tukku.subscribers import api as subscribers_api
 from tukku.web.templating import STATIC_DIR
+from tukku.webhooks import api as webhooks_api
 from tukku.worker import make_worker
 
 log = logging.getLogger("tukku.app")
@@ -212,6 +213,7 @@ def routers(settings: Settings) -> list[APIRouter]:
         partners_api.partner_router,
         audit_api.partner_router,
         audit_api.ops_router,
+        webhooks_api.router,
         accounts_api.router,
         accounts_api.tokens_router,
         sso_api.router,

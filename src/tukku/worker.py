@@ -28,6 +28,8 @@ from tukku.jobs import tasks as jobs_tasks
 from tukku.jobs.runner import Worker
 from tukku.mail import tasks as mail_tasks
 from tukku.subscribers import service as subscribers_service
+from tukku.webhooks import outbox as webhooks_outbox
+from tukku.webhooks import tasks as webhooks_tasks
 
 TASK_MODULES: tuple[ModuleType, ...] = (
     billing_tasks,
@@ -37,6 +39,7 @@ TASK_MODULES: tuple[ModuleType, ...] = (
     identity_tasks,
     jobs_tasks,
     mail_tasks,
+    webhooks_tasks,
 )
 HOLDER_MODULES: tuple[ModuleType, ...] = (subscribers_service, calling_workspaces)
 BRAND_MODULES: tuple[ModuleType, ...] = (branding_service,)
@@ -51,7 +54,9 @@ def make_worker(
     backends: Backends | None = None,
 ) -> Worker:
     """A worker that runs every domain's jobs, with the external systems the settings choose
-    (or those given, to share the app's)."""
+    (or those given, to share the app's). Changes committed through `db` write webhook events
+    from now on (`tukku.webhooks.outbox`)."""
+    webhooks_outbox.install(db, cache_seconds=settings.webhook_cache_seconds)
     return Worker(
         db, clock, settings, name=name, backends=backends or backends_for_settings(settings)
     )

@@ -48,6 +48,7 @@ api_tokens.manage                  . Y Y . Y . .
 sso.manage                         . Y . . . . .
 branding.read                      Y Y Y Y . . .
 branding.write                     . Y Y . . . .
+webhooks.manage                    . Y Y . . . .
 org.settings.read                  . . . . . Y Y
 users.read                         . . . . . Y Y
 users.manage                       . . . . . U .

@@ -44,6 +44,24 @@ def _json(value: Any) -> Any:
     return value
 
 
+CHANGES = "tukku.audit.changes"
+"""`session.info` key of the changes a unit of work has audited so far (a list of `Change`), for
+listeners of its commit above this layer (webhooks' outbox) to learn what changed."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one audit event says changed, noted on the session for commit listeners."""
+
+    action: str
+    target_type: str
+    target_id: str
+    partner_org_id: str | None
+    owner_org_id: str | None
+    after: dict[str, Any] | None
+    at: datetime
+
+
 def record(
     session: Session,
     *,
@@ -63,6 +81,11 @@ def record(
     who = actor.principal if actor else principal
     on_behalf = actor.org_id if actor and actor.org_id != actor.principal.org_id else None
     source = request_source_var.get()
+    partner_org_id = partner_org_id or (actor.partner_org_id if actor else None)
+    owner_org_id = owner_org_id or (actor.org_id if actor else None)
+    session.info.setdefault(CHANGES, []).append(
+        Change(action, target_type, target_id, partner_org_id, owner_org_id, after, now)
+    )
     session.execute(
         _INSERT,
         {
@@ -70,8 +93,8 @@ def record(
             "actor_user_id": who.user_id if who else None,
             "actor_org_id": who.org_id if who else None,
             "on_behalf_of_org_id": on_behalf,
-            "partner_org_id": partner_org_id or (actor.partner_org_id if actor else None),
-            "owner_org_id": owner_org_id or (actor.org_id if actor else None),
+            "partner_org_id": partner_org_id,
+            "owner_org_id": owner_org_id,
             "action": action,
             "target_type": target_type,
             "target_id": target_id,

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tukku.audit import service as audit
 from tukku.billing import invoices, reports
 from tukku.billing.generation import generate
 from tukku.billing.job_kinds import (
@@ -52,6 +53,23 @@ def _failed(ctx: JobContext, payload: ReportPayload, _error: str) -> None:
         # server paths or internals, so the report carries only the catalog's description.
         report.errors = [{"code": code.number, "description": code.meaning}]
         report.completed_at = ctx.clock.now()
+        _audit_outcome(ctx, report)
+
+
+def _audit_outcome(ctx: JobContext, report: BillingReport) -> None:
+    """The platform moved a report to its final status (so commit listeners, such as webhooks'
+    outbox, learn of it like of any other change)."""
+    audit.record(
+        ctx.session,
+        action=f"billing_report.{report.status.lower()}",
+        target_type="billing_report",
+        target_id=report.id,
+        now=ctx.clock.now(),
+        partner_org_id=report.partner_org_id,
+        owner_org_id=report.sub_partner_org_id or report.partner_org_id,
+        before={"status": ReportStatus.IN_PROGRESS.value},
+        after={"status": report.status},
+    )
 
 
 @GENERATE_REPORT.handler(on_failure=_failed)
@@ -82,6 +100,7 @@ def generate_report(ctx: JobContext, payload: ReportPayload) -> None:
     report.row_count = generated.rows
     report.size_bytes = generated.size
     report.completed_at = ctx.clock.now()
+    _audit_outcome(ctx, report)
 
 
 @DELETE_REPORT_FILE.handler()

@@ -351,13 +351,23 @@ class Codes:
     IDEMPOTENCY_KEY_IN_USE = Code(
         8202, 409, "A request with this Idempotency-Key is still running; retry after a moment."
     )
+    # Webhooks
+    WEBHOOK_NOT_FOUND = Code(8210, 404, "No webhook endpoint of yours has this ID.")
+    WEBHOOK_URL_INVALID = Code(8211, 400, "The webhook URL is not an https URL tukku may call.")
+    WEBHOOK_TARGET_REFUSED = Code(
+        8212, 400, "The webhook URL's host is a private, loopback or link-local address."
+    )
+    WEBHOOK_EVENT_TYPE_UNKNOWN = Code(8213, 400, "eventTypes names an unknown event type.")
+    WEBHOOK_DELIVERY_NOT_FOUND = Code(8214, 404, "The endpoint has no delivery with this ID.")
+    WEBHOOK_REPLAY_RANGE_INVALID = Code(8215, 400, "since must be before until.")
 
-    # Sandbox
+
     # Operations: metrics
     METRICS_FORBIDDEN = Code(
         8230, 403, "Metrics are served only to the networks listed in TUKKU_METRICS_ALLOW."
     )
 
+    # Sandbox
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")
 

@@ -144,6 +144,34 @@ class Settings(BaseSettings):
         default=60, ge=5, le=24 * 60, description="How long a password-reset link works."
     )
 
+    # Webhooks (tukku.webhooks)
+    webhook_allow_private_targets: bool = Field(
+        default=False,
+        description="Let webhook endpoints reach private, loopback and link-local addresses "
+        "(refused by default, against SSRF).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="How long one webhook delivery may take."
+    )
+    webhook_secret_overlap_hours: float = Field(
+        default=24.0,
+        ge=0,
+        le=24 * 7,
+        description="After a signing secret is rotated, the old one keeps signing this long.",
+    )
+    webhook_disable_after_days: float = Field(
+        default=5.0,
+        gt=0,
+        description="An endpoint whose deliveries have all failed this long is disabled.",
+    )
+    webhook_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long a process remembers which partners have webhook endpoints: one "
+        "registered through another process gets events within this many seconds.",
+    )
+
     web_workers: int = Field(
         default=1,
         ge=1,

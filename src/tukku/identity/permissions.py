@@ -36,6 +36,7 @@ class Permission(StrEnum):
     SSO_MANAGE = "sso.manage"
     BRANDING_READ = "branding.read"
     BRANDING_WRITE = "branding.write"
+    WEBHOOKS_MANAGE = "webhooks.manage"
     # Customer side (PRODUCT.md section 10.2)
     ORG_SETTINGS_READ = "org.settings.read"
     USERS_READ = "users.read"
@@ -109,6 +110,7 @@ PARTNER_ALL = (
         P.RESTRICTED_MODE_WRITE,
         P.API_TOKENS_MANAGE,
         P.BRANDING_WRITE,
+        P.WEBHOOKS_MANAGE,
     }
 )
 CUSTOMER_READ = frozenset(

@@ -43,6 +43,8 @@ class Scope(StrEnum):
     SSO_WRITE = "tukku:partner_sso_write"
     BRANDING_READ = "tukku:branding_read"
     BRANDING_WRITE = "tukku:branding_write"
+    WEBHOOKS_READ = "tukku:webhooks_read"
+    WEBHOOKS_WRITE = "tukku:webhooks_write"
     # The public Webex APIs of a customer's set-up (a partner names the customer with orgId)
     LOCATIONS_READ = "spark-admin:locations_read"
     LOCATIONS_WRITE = "spark-admin:locations_write"

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypedDict, TypeVar
 from sqlalchemy.orm import Session
 
 from tukku.core.backends import Backends
-from tukku.core.clock import Clock
+from tukku.core.clock import Clock, SystemClock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.jobs import service
@@ -25,6 +25,8 @@ class JobContext:
     `db` is for handlers that must read or write in transactions of their own (long reads that
     must not hold the job's write transaction open, or work committed step by step).
     `backends` are the external systems the process's settings chose (`tukku.backends`).
+    `wall_clock` is the worker's real time (tests move theirs), for handlers that schedule
+    retries of their own, as the runner's back-off does.
     """
 
     session: Session
@@ -35,6 +37,7 @@ class JobContext:
     attempt: int
     max_attempts: int
     backends: Backends = field(default_factory=Backends)
+    wall_clock: Clock = field(default_factory=SystemClock)
 
 
 Handler = Callable[[JobContext, P], None]

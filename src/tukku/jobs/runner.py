@@ -252,6 +252,7 @@ class Worker:
             attempt=job.attempt,
             max_attempts=job.max_attempts,
             backends=self.backends,
+            wall_clock=self.wall_clock,
         )
 
     def _guarded(self, job: Claimed) -> Any:
