@@ -361,7 +361,6 @@ class Codes:
     WEBHOOK_DELIVERY_NOT_FOUND = Code(8214, 404, "The endpoint has no delivery with this ID.")
     WEBHOOK_REPLAY_RANGE_INVALID = Code(8215, 400, "since must be before until.")
 
-
     # Operations: metrics
     METRICS_FORBIDDEN = Code(
         8230, 403, "Metrics are served only to the networks listed in TUKKU_METRICS_ALLOW."

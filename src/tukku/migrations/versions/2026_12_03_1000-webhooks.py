@@ -2,7 +2,7 @@
 
 Revision ID: 0022
 Revises: 0021
-Create Date: 2026-12-03 02:00:00
+Create Date: 2026-12-03 10:00:00
 """
 
 from __future__ import annotations
