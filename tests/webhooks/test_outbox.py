@@ -81,12 +81,12 @@ def test_a_committed_change_writes_its_event(
     assert payload["id"].startswith("msg_")
     assert payload["data"] == shown.json()
     with db.unit_of_work(write=False) as session:
-        assert webhooks.backlog(session) == (1, START)
+        assert webhooks.backlog(session) == (1, 0, START)
 
 
 def test_no_backlog_without_events(db: Database) -> None:
     with db.unit_of_work(write=False) as session:
-        assert webhooks.backlog(session) == (0, None)
+        assert webhooks.backlog(session) == (0, 0, None)
 
 
 def test_a_rolled_back_change_leaves_no_event(

@@ -13,13 +13,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prometheus_client import Counter, Histogram
 from sqlalchemy import event
 from sqlalchemy.orm import Session
-from starlette.types import Scope
 
 from tukku.core.metrics_processes import MULTIPROCESS_ENV
+
+if TYPE_CHECKING:  # the worker imports this module, and must not load the web stack
+    from starlette.types import Scope
 
 # Decided with the import of prometheus_client above: its value class is chosen then.
 MULTIPROCESS = bool(os.environ.get(MULTIPROCESS_ENV))

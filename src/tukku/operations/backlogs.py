@@ -1,5 +1,6 @@
-"""The outboxes whose backlog operators watch: the mail outbox, and any other outbox registered
-here (the webhook deliveries: `register("webhooks", probe)`). Both `/metrics` (gauges
+"""The outboxes whose backlog operators watch: the mail outbox, the webhook deliveries (a
+delivery waiting for its next retry counts as waiting), and any other outbox registered here
+(`register(name, probe)`). Both `/metrics` (gauges
 `tukku_backlog_*`) and `/v1/ops/health` report every registered one, under its name."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from tukku.mail import service as mail
+from tukku.webhooks import service as webhooks
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,11 @@ def _mail(session: Session) -> Backlog:
     return Backlog(found.queued, found.failed, found.oldest_queued_at)
 
 
-_probes: dict[str, BacklogProbe] = {"mail": _mail}
+def _webhooks(session: Session) -> Backlog:
+    return Backlog(*webhooks.backlog(session))
+
+
+_probes: dict[str, BacklogProbe] = {"mail": _mail, "webhooks": _webhooks}
 
 
 def register(name: str, probe: BacklogProbe) -> None:

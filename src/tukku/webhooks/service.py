@@ -333,11 +333,27 @@ def replay_range(
     return len(originals)
 
 
-def backlog(session: Session) -> tuple[int, datetime | None]:
-    """(pending deliveries, the oldest one's event time): for operators' health and metrics."""
-    row = session.execute(
-        select(func.count(), func.min(WebhookDelivery.created_at)).where(
+def backlog(session: Session) -> tuple[int, int, datetime | None]:
+    """(deliveries still to be sent, also between retries; deliveries that failed for good; the
+    oldest pending one's event time): for operators' health and metrics."""
+    counts = dict(
+        session.execute(
+            select(WebhookDelivery.status, func.count())
+            .where(
+                WebhookDelivery.status.in_(
+                    (rules.DeliveryStatus.PENDING.value, rules.DeliveryStatus.FAILED.value)
+                )
+            )
+            .group_by(WebhookDelivery.status)
+        ).all()
+    )
+    oldest = session.scalar(
+        select(func.min(WebhookDelivery.created_at)).where(
             WebhookDelivery.status == rules.DeliveryStatus.PENDING.value
         )
-    ).one()
-    return int(row[0]), row[1]
+    )
+    return (
+        counts.get(rules.DeliveryStatus.PENDING.value, 0),
+        counts.get(rules.DeliveryStatus.FAILED.value, 0),
+        oldest,
+    )
