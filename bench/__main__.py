@@ -5,7 +5,7 @@ BENCH_SECONDS (default 10) is the length of each wrk figure; BENCH_SCALE (defaul
 counts (the bulk subscriber load, the customers provisioned end to end, the prechecks screened,
 the workspaces and devices created, the migrated enterprise, the billing report's subscribers).
 `BENCH_SECONDS=2 BENCH_SCALE=0.1` is a quick check. BENCH_ONLY (default all) names the parts to run,
-comma-separated: api, customers, screening, calling, migration, billing.
+comma-separated: api, customers, screening, calling, migration, billing, operations.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import api, billing, calling, migration, screening
+from bench import api, billing, calling, migration, operations, screening
 from bench.bare import stack
 from bench.loadgen import require_wrk, version
 from bench.provisioning import customer_throughput
 from bench.report import BOTH, Row, row, table, targets
 
 RESULTS = Path(__file__).parent / "results"
-PARTS = ("api", "customers", "screening", "calling", "migration", "billing")
+PARTS = ("api", "customers", "screening", "calling", "migration", "billing", "operations")
 
 
 def _progress(message: str) -> None:
@@ -87,6 +87,16 @@ def main() -> None:
         rows.append(row(moved.raw, None, goals))
         lines += moved.lines()
         migrated.append(moved.to_json())
+    for backend in BOTH if "operations" in parts else ():
+        _progress(f"idempotency keys and webhooks on {backend}")
+        ops = operations.measure(backend, seconds)
+        rows += [
+            row(ops.plain, None, goals),
+            row(ops.keyed, ("no key", ops.plain), goals),
+            row(ops.subscribed, ("no key", ops.plain), goals),
+            row(ops.delivered, None, goals),
+        ]
+        lines += ops.lines()
     if "billing" in parts:
         _progress("billing")
         lines += billing.run(round(1_000_000 * scale))

@@ -27,6 +27,11 @@ function request()
       .. '"extension": "%s"}}',
     customer, n, n, n
   )
-  local headers = {["Idempotency-Key"] = "bench-" .. n}
+  -- wrk.format sends the table it is given instead of wrk.headers (the token, Content-Type).
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers["Idempotency-Key"] = "bench-" .. n
   return wrk.format("POST", "/v1/wholesale/subscribers", headers, body)
 end
