@@ -24,6 +24,7 @@ from tukku.screening import models as screening_models
 from tukku.setup_assist import models as setup_assist_models
 from tukku.sso import models as sso_models
 from tukku.subscribers import models as subscribers_models
+from tukku.throttling import models as throttling_models
 
 MODEL_MODULES = (
     accounts_models,
@@ -47,5 +48,6 @@ MODEL_MODULES = (
     setup_assist_models,
     sso_models,
     subscribers_models,
+    throttling_models,
 )
 metadata = Base.metadata
