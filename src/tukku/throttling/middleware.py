@@ -36,6 +36,12 @@ def _bearer(scope: Scope) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def _scriptable(path: str) -> bool:
+    """Whether a sandbox script may answer for `path`: any API route but the sandbox's own
+    (which must stay reachable to read and drop the scripts)."""
+    return path.startswith("/v1/") and not path.startswith("/v1/sandbox/")
+
+
 async def _refuse(scope: Scope, receive: Receive, send: Send, code: Code, wait: int = 0) -> None:
     problem = Problem(code, code.meaning)
     headers = {"Retry-After": str(wait)} if code.status == 429 else None
@@ -74,7 +80,7 @@ class Throttle:
             return
         method: str = scope["method"]
         path: str = scope["path"]
-        if self.scripts is not None and path.startswith("/v1/") and (token := _bearer(scope)):
+        if self.scripts is not None and _scriptable(path) and (token := _bearer(scope)):
             wait = self.scripts.take(self.identify(token)[0], method, path)
             if wait is not None:
                 await _refuse(scope, receive, send, Codes.SANDBOX_SCRIPTED_THROTTLE, wait)
