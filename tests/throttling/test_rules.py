@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tukku.core.clock import ManualClock
+from tukku.core.settings import Settings
 from tukku.throttling.counters import MemoryCounters
 from tukku.throttling.limiter import Caller, Limiter
 from tukku.throttling.rules import Limits, RouteGroup, retry_after, route_group, window_number
 from tukku.throttling.scripted import Script, ScriptedThrottles
+from tukku.throttling.setup import group_limits
 
 # On a minute boundary: a 60-second window starts exactly here.
 START = datetime(2027, 1, 3, 9, 0, tzinfo=UTC)
@@ -113,3 +115,10 @@ def test_scripts_answer_the_next_matching_requests_of_their_token_only() -> None
     assert scripts.take("token-a", "POST", "/v1/wholesale/customers") == 7
     assert scripts.take("token-a", "POST", "/v1/wholesale/customers") is None
     assert scripts.of("token-a") == []
+
+
+def test_throttling_off_leaves_every_group_unlimited() -> None:
+    configured = group_limits(Settings(throttle_read_per_token=5, throttle_read_per_partner=9))
+    off = group_limits(Settings(throttling=False, throttle_read_per_token=5))
+    assert configured[RouteGroup.READ] == Limits(5, 9)
+    assert all(limits.unlimited for limits in off.values())

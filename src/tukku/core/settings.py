@@ -153,6 +153,10 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     # -- throttling and request body caps (docs/operations.md) ---------------------------------
+    throttling: bool = Field(
+        default=True,
+        description="Answer 429 over the limits below; false turns every limit off (benchmarks).",
+    )
     throttle_window_seconds: int = Field(
         default=60, ge=1, le=3600, description="Length of a throttling window, in seconds."
     )

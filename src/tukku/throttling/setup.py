@@ -13,6 +13,8 @@ def group_limits(settings: Settings) -> dict[RouteGroup, Limits]:
     """Each route group's limits from the settings (sign-in counts per client address, which
     stands in for the token)."""
     s = settings
+    if not s.throttling:
+        return {group: Limits(0, 0) for group in RouteGroup}
     return {
         RouteGroup.READ: Limits(s.throttle_read_per_token, s.throttle_read_per_partner),
         RouteGroup.WHOLESALE_WRITE: Limits(
