@@ -139,6 +139,7 @@ def create_app(
             stop.set()
             if thread is not None:
                 thread.join()
+            _app.state.limiter.counters.close()
 
     api_docs = settings.api_docs or settings.sandbox
     app = FastAPI(
@@ -292,9 +293,10 @@ def _add_throttling(app: FastAPI, settings: Settings, db: Database, cache: Token
 
     app.state.throttle_scripts = ScriptedThrottles() if settings.sandbox else None
     app.add_middleware(BodyLimit, limit_of=body_limits(settings))
+    app.state.limiter = make_limiter(settings, db)
     app.add_middleware(
         Throttle,
-        limiter=make_limiter(settings, db),
+        limiter=app.state.limiter,
         identify=identify,
         clock=app.state.wall_clock,
         scripts=app.state.throttle_scripts,

@@ -226,7 +226,7 @@ def test_restarts_during_a_burst_lose_and_double_nothing(
                 )
             ).all()
             rows = session.execute(text("SELECT external_id, status FROM customers")).all()
-            customers = {external_id: status for external_id, status in rows}
+            customers = {row.external_id: row.status for row in rows}
             jobs = session.execute(
                 text("SELECT status, count(*) FROM jobs WHERE due_at <= now() GROUP BY status")
             ).all()

@@ -11,7 +11,8 @@ import threading
 from collections.abc import Sequence
 from typing import Protocol
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 MAX_MEMORY_KEYS = 100_000
 
@@ -21,6 +22,10 @@ class Counters(Protocol):
 
     def hit(self, keys: Sequence[str], window: int) -> dict[str, int]:
         """Count one request for each of `keys` in `window`; each key's count so far."""
+        ...
+
+    def close(self) -> None:
+        """Release what the counters hold (connections)."""
         ...
 
 
@@ -44,6 +49,9 @@ class MemoryCounters:
                 counted[key] = hits
         return counted
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 # One statement, one round trip, in a transaction of its own that commits at once: the rows
 # are locked only while this statement runs. Keys are sorted so that two statements sharing
@@ -61,14 +69,37 @@ RETURNING key, hits
 
 class DatabaseCounters:
     """Counters in the `throttle_counters` table, shared by every process of a deployment
-    (PostgreSQL only: `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` in autocommit)."""
+    (PostgreSQL only: `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` in autocommit).
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    Its own small pool, in autocommit and without the ping before each checkout that the
+    application's pool makes: one round trip per request. A connection the server dropped
+    is noticed by the statement itself, which is then sent once more on a new one.
+    """
+
+    def __init__(self, engine: Engine, pool_size: int = 4) -> None:
+        self._engine = create_engine(
+            engine.url,
+            pool_size=pool_size,
+            max_overflow=pool_size * 4,
+            isolation_level="AUTOCOMMIT",
+        )
         self._statement = text(_UPSERT)
 
     def hit(self, keys: Sequence[str], window: int) -> dict[str, int]:
         """Count one request for each key in one statement."""
+        params = {"keys": sorted(keys), "window": window}
+        try:
+            return self._hit(params)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            return self._hit(params)
+
+    def _hit(self, params: dict[str, object]) -> dict[str, int]:
         with self._engine.connect() as connection:
-            rows = connection.execute(self._statement, {"keys": sorted(keys), "window": window})
+            rows = connection.execute(self._statement, params)
             return {row.key: int(row.hits) for row in rows}
+
+    def close(self) -> None:
+        """Close the pool's connections."""
+        self._engine.dispose()
