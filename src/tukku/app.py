@@ -46,7 +46,7 @@ from tukku.customers import api as customers_api
 from tukku.idempotency.keyed_writes import KeyedWrites
 from tukku.identity import api as identity_api
 from tukku.identity.deps import authentication_gate
-from tukku.identity.service import IDENTITY_CHANGED, link_secret
+from tukku.identity.service import IDENTITY_CHANGED, hash_token, link_secret
 from tukku.identity.token_cache import TokenCache
 from tukku.onboarding import api as onboarding_api
 from tukku.operations import api as operations_api
@@ -88,6 +88,10 @@ from tukku.sandbox.clock import make_clock
 from tukku.setup_assist import api as setup_assist_api
 from tukku.sso import api as sso_api
 from tukku.subscribers import api as subscribers_api
+from tukku.throttling.body_limits import body_limits
+from tukku.throttling.middleware import BodyLimit, Throttle
+from tukku.throttling.scripted import ScriptedThrottles
+from tukku.throttling.setup import make_limiter
 from tukku.web.templating import STATIC_DIR
 from tukku.webhooks import api as webhooks_api
 from tukku.worker import make_worker
@@ -140,6 +144,7 @@ def create_app(
             if thread is not None:
                 thread.join()
             forget_process(os.getpid())  # multiprocess metrics: this process has ended
+            _app.state.limiter.counters.close()
 
     api_docs = settings.api_docs or settings.sandbox
     app = FastAPI(
@@ -170,6 +175,7 @@ def create_app(
         keep_hours=settings.idempotency_key_hours,
         lease_seconds=settings.idempotency_lease_seconds,
     )
+    _add_throttling(app, settings, db, cache)
     _add_middleware(app, settings, listen_url)
     install_error_handlers(app, authentication_gate)
     portal_security.install(app)
@@ -288,6 +294,27 @@ def _add_middleware(app: FastAPI, settings: Settings, listen_url: str | None) ->
     app.add_middleware(HostCheck, allowed_hosts=hosts)
     app.add_middleware(HeaderLimit, max_bytes=settings.max_header_bytes)
     app.add_middleware(TrackingIdMiddleware)
+
+
+def _add_throttling(app: FastAPI, settings: Settings, db: Database, cache: TokenCache) -> None:
+    """Throttling, then body caps, inside the gates of `_add_middleware` and before routing
+    (docs/operations.md). The partner of a token is the one this process remembers for it."""
+
+    def identify(token: str) -> tuple[str, str | None]:
+        token_hash = hash_token(token)
+        remembered = cache.get(token_hash)
+        return token_hash, remembered.principal.partner_org_id if remembered else None
+
+    app.state.throttle_scripts = ScriptedThrottles() if settings.sandbox else None
+    app.add_middleware(BodyLimit, limit_of=body_limits(settings))
+    app.state.limiter = make_limiter(settings, db)
+    app.add_middleware(
+        Throttle,
+        limiter=app.state.limiter,
+        identify=identify,
+        clock=app.state.wall_clock,
+        scripts=app.state.throttle_scripts,
+    )
 
 
 def _add_health(app: FastAPI, db: Database) -> None:

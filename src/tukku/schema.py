@@ -25,6 +25,7 @@ from tukku.screening import models as screening_models
 from tukku.setup_assist import models as setup_assist_models
 from tukku.sso import models as sso_models
 from tukku.subscribers import models as subscribers_models
+from tukku.throttling import models as throttling_models
 from tukku.webhooks import models as webhooks_models
 
 MODEL_MODULES = (
@@ -51,5 +52,6 @@ MODEL_MODULES = (
     sso_models,
     subscribers_models,
     webhooks_models,
+    throttling_models,
 )
 metadata = Base.metadata

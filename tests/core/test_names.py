@@ -43,11 +43,16 @@ def with_value(body: dict[str, Any], field: str, value: str) -> dict[str, Any]:
     return result
 
 
+# Counted for every request, refused or not (throttling on PostgreSQL): no domain change.
+NOT_DOMAIN_TABLES = frozenset({"throttle_counters"})
+
+
 def row_counts(db: Database) -> dict[str, int]:
     with db.unit_of_work(write=False) as session:
         return {
             table.name: session.scalar(select(func.count()).select_from(table)) or 0
             for table in Base.metadata.sorted_tables
+            if table.name not in NOT_DOMAIN_TABLES
         }
 
 

@@ -135,7 +135,7 @@ def serve(
         "port": port,
         "log_config": None,
         "proxy_headers": True,
-        "timeout_graceful_shutdown": 30,
+        "timeout_graceful_shutdown": settings.shutdown_grace_seconds,
         "h11_max_incomplete_event_size": settings.max_header_bytes,
     }
     if processes == 1:

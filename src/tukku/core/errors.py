@@ -370,6 +370,13 @@ class Codes:
     SANDBOX_CLOCK_BACKWARDS = Code(9001, 409, "The sandbox clock only moves forward.")
     SANDBOX_DRAIN_TIMEOUT = Code(9002, 503, "Jobs did not finish in time; the clock was moved.")
 
+    # Throttling and request size (8235-8249)
+    THROTTLED = Code(8235, 429, "Too many requests; try again after the seconds Retry-After says.")
+    BODY_TOO_LARGE = Code(8236, 413, "The request body is larger than this route accepts.")
+    SANDBOX_SCRIPTED_THROTTLE = Code(
+        8237, 429, "Throttled as scripted in the sandbox (POST /v1/sandbox/throttle)."
+    )
+
     @classmethod
     def all(cls) -> list[Code]:
         """Every code, ordered by number."""

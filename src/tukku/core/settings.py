@@ -238,3 +238,61 @@ class Settings(BaseSettings):
         description="How long a keyed write holds its key while it runs: a retry meanwhile gets "
         "409; after it, the request is taken for dead (its process crashed) and a retry runs.",
     )
+
+    # -- throttling and request body caps (docs/operations.md) ---------------------------------
+    throttling: bool = Field(
+        default=True,
+        description="Answer 429 over the limits below; false turns every limit off (benchmarks).",
+    )
+    throttle_window_seconds: int = Field(
+        default=60, ge=1, le=3600, description="Length of a throttling window, in seconds."
+    )
+    throttle_read_per_token: int = Field(
+        default=1200, ge=0, description="GET requests per window and token (0: unlimited)."
+    )
+    throttle_read_per_partner: int = Field(
+        default=6000, ge=0, description="GET requests per window and partner (0: unlimited)."
+    )
+    throttle_wholesale_write_per_token: int = Field(
+        default=600, ge=0, description="Writes per window and token (0: unlimited)."
+    )
+    throttle_wholesale_write_per_partner: int = Field(
+        default=3000, ge=0, description="Writes per window and partner (0: unlimited)."
+    )
+    throttle_billing_per_token: int = Field(
+        default=120, ge=0, description="Billing requests per window and token (0: unlimited)."
+    )
+    throttle_billing_per_partner: int = Field(
+        default=600, ge=0, description="Billing requests per window and partner (0: unlimited)."
+    )
+    throttle_ops_per_token: int = Field(
+        default=0, ge=0, description="`/v1/ops` requests per window and token (0: unlimited)."
+    )
+    throttle_ops_per_partner: int = Field(
+        default=0, ge=0, description="`/v1/ops` requests per window and organization."
+    )
+    throttle_portal_sign_in_per_address: int = Field(
+        default=60,
+        ge=0,
+        description="Portal sign-in attempts per window from one client address (0: unlimited), "
+        "before the per-account and per-address failure counts apply.",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1, description="Largest request body of most routes, in bytes."
+    )
+    max_upload_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1,
+        description="Largest body of logo uploads and portal forms (files), in bytes.",
+    )
+    max_screening_list_bytes: int = Field(
+        default=65 * 1024 * 1024,
+        ge=1,
+        description="Largest body of `PUT /v1/ops/screening/list` (the screening CSV), in bytes.",
+    )
+    shutdown_grace_seconds: int = Field(
+        default=30,
+        ge=0,
+        description="On SIGTERM, how long an API process finishes requests in flight before "
+        "it closes them.",
+    )

@@ -1,11 +1,12 @@
-"""Sandbox routes: read and move the platform clock, read the mail outbox. Only with `--sandbox`."""
+"""Sandbox routes: read and move the platform clock, read the mail outbox, script 429 answers.
+Only with `--sandbox`."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from pydantic import Field
 
 from tukku.core.deps import DbSession, MaxParam, OffsetParam
@@ -17,9 +18,11 @@ from tukku.core.timefmt import iso, iso_or_none, parse_instant
 from tukku.identity.deps import authenticate, requires
 from tukku.identity.principal import Principal
 from tukku.identity.rules import Scope
+from tukku.identity.service import hash_token
 from tukku.jobs.runner import Worker
 from tukku.mail.service import OutboxScope, list_outbox
 from tukku.sandbox.clock import SandboxClock
+from tukku.throttling.scripted import Script, ScriptedThrottles
 
 router = api_router(prefix="/v1/sandbox", tags=["Sandbox"])
 Caller = Annotated[Principal, Depends(authenticate)]
@@ -125,3 +128,73 @@ def list_mail(
             for m in rows
         ]
     )
+
+
+class ThrottleScript(CamelModel):
+    """Answer the next `count` requests of the calling token whose path matches `routePattern`
+    (and whose method is `method`, when given) with `429` and `Retry-After: retryAfter`."""
+
+    route_pattern: str = Field(
+        min_length=1,
+        max_length=500,
+        description="A path glob: `*` matches any characters, `/` included "
+        "(`/v1/wholesale/customers*`). Routes under `/v1/sandbox` are never throttled.",
+    )
+    method: str | None = Field(default=None, description="GET, POST, ...; any when omitted.")
+    count: int = Field(default=1, ge=1, le=1000, description="How many requests answer 429.")
+    retry_after: int = Field(default=1, ge=0, le=3600, description="`Retry-After`, seconds.")
+
+
+class ThrottleScripts(CamelModel):
+    """The calling token's scripts still to answer."""
+
+    items: list[ThrottleScript]
+
+
+def _scripts_of(request: Request) -> tuple[ScriptedThrottles, str]:
+    scripts: ScriptedThrottles = request.app.state.throttle_scripts
+    _, _, token = request.headers.get("authorization", "").partition(" ")
+    return scripts, hash_token(token.strip())
+
+
+def _out(scripts: list[Script]) -> ThrottleScripts:
+    return ThrottleScripts(
+        items=[
+            ThrottleScript(
+                route_pattern=s.pattern,
+                method=s.method,
+                count=s.remaining,
+                retry_after=s.retry_after,
+            )
+            for s in scripts
+        ]
+    )
+
+
+@router.post(
+    "/throttle", status_code=201, response_model=ThrottleScripts, summary="Script 429 answers"
+)
+def add_throttle_script(body: ThrottleScript, request: Request, _caller: Caller) -> ThrottleScripts:
+    """Make the next `count` matching requests of this token answer `429` with `Retry-After`,
+    to test a client's retry code. Scripts apply to the calling token only."""
+    method = body.method.upper() if body.method else None
+    if method is not None and method not in ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"):
+        raise Invalid("method", "must be one of DELETE, GET, HEAD, PATCH, POST, PUT")
+    scripts, token = _scripts_of(request)
+    scripts.add(token, Script(body.route_pattern, method, body.count, body.retry_after))
+    return _out(scripts.of(token))
+
+
+@router.get("/throttle", response_model=ThrottleScripts, summary="Read scripted 429 answers")
+def list_throttle_scripts(request: Request, _caller: Caller) -> ThrottleScripts:
+    """The calling token's scripts still to answer, in the order they apply."""
+    scripts, token = _scripts_of(request)
+    return _out(scripts.of(token))
+
+
+@router.delete("/throttle", status_code=204, summary="Drop scripted 429 answers")
+def clear_throttle_scripts(request: Request, _caller: Caller) -> Response:
+    """Drop every script of the calling token."""
+    scripts, token = _scripts_of(request)
+    scripts.clear(token)
+    return Response(status_code=204)
