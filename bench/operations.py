@@ -1,12 +1,15 @@
 """What issue 14's operations cost on the request path, and how fast webhooks go out.
 
 On one `tukku serve` per backend (in sandbox mode, the only mode that may deliver webhooks to
-a loopback receiver; every figure below runs on that same server), `POST /subscribers` under
-wrk at 16 connections three times: without an `Idempotency-Key`, with a fresh key on every
-request, and with a webhook endpoint subscribed to `subscriber.created` (no key). The first is
-the baseline of the other two. Then webhook delivery: every event of the subscribed run is
-replayed at once (`POST /v1/partner/webhooks/{id}/replay`) and timed until a real HTTP receiver
-on loopback, which verifies each signature with the standardwebhooks library, has them all.
+a loopback receiver; the figures below run on that same server), `POST /subscribers` under wrk
+at 16 connections three times: without an `Idempotency-Key`, with a fresh key on every request,
+and with a webhook endpoint subscribed to `subscriber.created` (no key). The first is the
+baseline of the others. Then the same POSTs on a second server over the same database with
+throttling on (limits far above the load, so that every request is counted and none refused;
+every other figure runs with throttling off, as the whole benchmark does). Then webhook
+delivery: every event of the subscribed run is replayed at once (`POST
+/v1/partner/webhooks/{id}/replay`) and timed until a real HTTP receiver on loopback, which
+verifies each signature with the standardwebhooks library, has them all.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -36,6 +39,13 @@ CONNECTIONS = 16
 PLAIN = "POST /subscribers, no key"
 KEYED = "POST /subscribers, Idempotency-Key"
 SUBSCRIBED = "POST /subscribers, webhook endpoint"
+THROTTLED = "POST /subscribers, throttling on"
+UNREACHED = str(10**9)  # a limit no benchmark reaches
+THROTTLING_ON = {
+    "TUKKU_THROTTLING": "true",
+    "TUKKU_THROTTLE_WHOLESALE_WRITE_PER_TOKEN": UNREACHED,
+    "TUKKU_THROTTLE_WHOLESALE_WRITE_PER_PARTNER": UNREACHED,
+}
 DELIVERED = "webhook deliveries to a loopback receiver"
 WEBHOOKS = "/v1/partner/webhooks"
 
@@ -99,6 +109,7 @@ class Operations:
     plain: Figures
     keyed: Figures
     subscribed: Figures
+    throttled: Figures
     delivered: Figures
 
     def lines(self) -> list[str]:
@@ -111,6 +122,9 @@ class Operations:
             f"{self.plain.p50_ms:.0f} ms",
             f"{backend}: a webhook endpoint subscribed: {self.subscribed.per_second:.1f}/s = "
             f"{self.subscribed.per_second / self.plain.per_second:.2f}× without",
+            f"{backend}: throttling on (counted, never refused): "
+            f"{self.throttled.per_second:.1f}/s = "
+            f"{self.throttled.per_second / self.plain.per_second:.2f}× off",
             f"{backend}: webhook delivery: {self.delivered.requests} events in "
             f"{self.delivered.seconds:.1f} s = {self.delivered.per_second:.1f} events/s, "
             "every signature verified by the receiver",
@@ -207,8 +221,19 @@ def measure(backend: str, seconds: float) -> Operations:
                 subscribed = _post(target, SUBSCRIBED, seconds, 4)
                 _wait_for(hook, subscribed.requests)
                 delivered = _delivery(backend, client, hook, endpoint_id, since)
+                client.delete(f"{WEBHOOKS}/{endpoint_id}").raise_for_status()
+        finally:
+            process.terminate()
+            process.wait(timeout=60)
+        process, base = start_server(
+            url, cwd=Path(scratch), env={"TUKKU_SANDBOX": "true", **THROTTLING_ON}
+        )
+        try:
+            # A fresh process: its first answers are slow (imports, connections).
+            _post(replace(target, base=base), "warm-up", max(3.0, seconds / 5), 5)
+            throttled = _post(replace(target, base=base), THROTTLED, seconds, 6)
         finally:
             process.terminate()
             process.wait(timeout=60)
             db.dispose()
-    return Operations(plain, keyed, subscribed, delivered)
+    return Operations(plain, keyed, subscribed, throttled, delivered)
