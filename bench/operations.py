@@ -144,7 +144,7 @@ class Target:
 
 def _post(target: Target, name: str, seconds: float, tag: int) -> Figures:
     """POST /subscribers under wrk; every answer must have stored exactly one subscriber."""
-    script = "post_subscriber_keyed.lua" if name == KEYED else "post_subscriber.lua"
+    keyed = ("keyed",) if name == KEYED else ()
     before = subscriber_count(target.db)
     figures = wrk(
         name,
@@ -153,8 +153,8 @@ def _post(target: Target, name: str, seconds: float, tag: int) -> Figures:
         connections=CONNECTIONS,
         seconds=seconds,
         token=target.token,
-        script=script,
-        args=(target.customer_id, str(tag)),
+        script="post_subscriber.lua",
+        args=(target.customer_id, str(tag), *keyed),
     )
     drain(target.db)
     added = subscriber_count(target.db) - before

@@ -1,7 +1,8 @@
 -- POST /v1/wholesale/subscribers, each request a new subscriber: the e-mail and the extension
 -- are made unique by the run tag, the wrk thread's number and a counter of the thread.
--- Arguments after `--`: the customer ID and the run tag (one digit, unique per run on the same
--- customer, so that runs never collide).
+-- Arguments after `--`: the customer ID, the run tag (one digit, unique per run on the same
+-- customer, so that runs never collide) and, optionally, `keyed`: each request then carries an
+-- Idempotency-Key of its own (the cost of storing a key, never a replay).
 require "report"
 
 local threads = 0
@@ -11,11 +12,11 @@ function setup(thread)
   threads = threads + 1
 end
 
-local customer, tag
+local customer, tag, keyed
 local counter = 0
 
 function init(args)
-  customer, tag = args[1], args[2]
+  customer, tag, keyed = args[1], args[2], args[3] == "keyed"
   wrk.headers["Content-Type"] = "application/json"
 end
 
@@ -29,5 +30,14 @@ function request()
       .. '"extension": "%s"}}',
     customer, n, n, n
   )
-  return wrk.format("POST", "/v1/wholesale/subscribers", nil, body)
+  local headers = nil
+  if keyed then
+    -- wrk.format sends the table it is given instead of wrk.headers (the token, Content-Type).
+    headers = {}
+    for name, value in pairs(wrk.headers) do
+      headers[name] = value
+    end
+    headers["Idempotency-Key"] = "bench-" .. n
+  end
+  return wrk.format("POST", "/v1/wholesale/subscribers", headers, body)
 end
