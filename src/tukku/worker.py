@@ -28,6 +28,7 @@ from tukku.jobs import tasks as jobs_tasks
 from tukku.jobs.runner import Worker
 from tukku.mail import tasks as mail_tasks
 from tukku.subscribers import service as subscribers_service
+from tukku.throttling import tasks as throttling_tasks
 from tukku.webhooks import outbox as webhooks_outbox
 from tukku.webhooks import tasks as webhooks_tasks
 
@@ -39,6 +40,7 @@ TASK_MODULES: tuple[ModuleType, ...] = (
     identity_tasks,
     jobs_tasks,
     mail_tasks,
+    throttling_tasks,
     webhooks_tasks,
 )
 HOLDER_MODULES: tuple[ModuleType, ...] = (subscribers_service, calling_workspaces)

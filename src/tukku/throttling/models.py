@@ -11,8 +11,8 @@ from tukku.core.db import Base
 class ThrottleCounter(Base):
     """Requests counted in the current window for one key (`<group>:<token|partner>:<id>`).
 
-    One row per key, overwritten when a new window starts, so the table holds one row per
-    active caller and group and needs no purge of past windows.
+    One row per key, overwritten when a new window starts; rows of past windows are purged
+    hourly (`tukku.throttling.tasks`), since every token string sent, valid or not, is a key.
     """
 
     __tablename__ = "throttle_counters"
