@@ -63,7 +63,7 @@ def live(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
             database_url,
         )
     )
-    process, base = start_server(database_url, "--sandbox", cwd=tmp_path)
+    process, base = start_server(database_url, "--sandbox", cwd=tmp_path, timeout=120)
     yield {
         "TUKKU": f"{base}/v1",
         "TOKEN": created["token"],
