@@ -16,7 +16,7 @@ from tukku.core.db import Database
 from tukku.core.pagination import PageRequest
 from tukku.identity import service as identity
 from tukku.identity.rules import Role, Scope
-from tukku.mail.service import OutboxScope, list_outbox
+from tukku.mail.service import OutboxScope, list_outbox, queue_mail
 
 _n = itertools.count(1)
 
@@ -276,3 +276,19 @@ def next_url(response: Any) -> str | None:
     found = NEXT_LINK.fullmatch(link)
     assert found is not None, link
     return found["url"]
+
+
+def queue_one_mail(db: Database, clock: ManualClock, partner: Partner) -> None:
+    """A message in the outbox (its delivery job queued with it)."""
+    with db.unit_of_work() as session:
+        queue_mail(
+            session,
+            to="someone@pizza.test",
+            subject="Hello",
+            body="Hello",
+            kind="welcome",
+            now=clock.now(),
+            partner_org_id=partner.org_id,
+            owner_org_id=partner.org_id,
+            customer_org_id=None,
+        )

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import START, Partner, drain
 from tests.metrics.conftest import LOOPBACK, delta, scrape, value
-from tests.support import customer_body, error_codes, provision_subscriber
+from tests.support import customer_body, error_codes, provision_subscriber, queue_one_mail
 from tukku.app import create_app
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
@@ -23,7 +23,6 @@ from tukku.core.metrics import observe_provisioned
 from tukku.core.settings import Settings
 from tukku.jobs.models import Job, JobStatus
 from tukku.mail.models import MailMessage
-from tukku.mail.service import queue_mail
 from tukku.operations.metrics import address_allowed
 from tukku.screening.models import ScreeningCase
 
@@ -138,18 +137,7 @@ def test_queue_backlog_and_screening_gauges_are_read_from_the_database(
 ) -> None:
     accepted = local_client.post(CUSTOMERS, json=customer_body(partner), headers=partner.headers)
     assert accepted.status_code == 202
-    with db.unit_of_work() as session:
-        queue_mail(
-            session,
-            to="someone@pizza.test",
-            subject="Hello",
-            body="Hello",
-            kind="welcome",
-            now=clock.now(),
-            partner_org_id=partner.org_id,
-            owner_org_id=partner.org_id,
-            customer_org_id=None,
-        )
+    queue_one_mail(db, clock, partner)
     clock.advance(timedelta(seconds=90))
     samples = scrape(local_client)
     assert value(samples, "tukku_database_up") == 1

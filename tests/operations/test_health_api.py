@@ -11,13 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from tests.conftest import Partner
-from tests.support import customer_body, error_codes
+from tests.support import customer_body, error_codes, queue_one_mail
 from tukku.app import create_app
 from tukku.core.clock import ManualClock
 from tukku.core.db import Database
 from tukku.core.settings import Settings
 from tukku.jobs.models import Job, JobStatus
-from tukku.mail.service import queue_mail
 from tukku.operations.health import BacklogHealth, JobQueue, Thresholds, assess
 from tukku.worker import make_worker
 
@@ -35,22 +34,6 @@ def client(settings: Settings, db: Database, clock: ManualClock) -> Iterator[Tes
     app = create_app(patient, db=db, clock=clock, wall_clock=clock)
     with TestClient(app, base_url="http://tukku.test") as test_client:
         yield test_client
-
-
-def queue_one_mail(db: Database, clock: ManualClock, partner: Partner) -> None:
-    """A message in the outbox (its delivery job queued with it)."""
-    with db.unit_of_work() as session:
-        queue_mail(
-            session,
-            to="someone@pizza.test",
-            subject="Hello",
-            body="Hello",
-            kind="welcome",
-            now=clock.now(),
-            partner_org_id=partner.org_id,
-            owner_org_id=partner.org_id,
-            customer_org_id=None,
-        )
 
 
 def test_a_quiet_platform_is_ok(client: TestClient, ops: dict[str, str]) -> None:
